@@ -1,0 +1,67 @@
+/** A reference a create or save names that the directory refuses. */
+export interface ReferenceProblem {
+  readonly field: 'service_id' | 'technician_id' | 'zone_id';
+  readonly code:
+    | 'unknown_service'
+    | 'unknown_technician'
+    | 'inactive_technician'
+    | 'unknown_zone'
+    | 'service_in_other_zone';
+  readonly id: number;
+  /** The problem in a sentence that names the field. */
+  readonly message: string;
+}
+
+export interface UnknownSubject {
+  readonly type: 'unknown_subject';
+  readonly subject: string;
+}
+
+export interface InvalidReferences {
+  readonly type: 'invalid_references';
+  readonly problems: readonly ReferenceProblem[];
+}
+
+export interface ZoneFull {
+  readonly type: 'zone_full';
+  readonly zone_id: number;
+  readonly active_tickets: number;
+  readonly max_tickets: number;
+}
+
+export interface TicketNotFound {
+  readonly type: 'ticket_not_found';
+  readonly ticket_id: number;
+}
+
+export interface ZoneNotFound {
+  readonly type: 'zone_not_found';
+  readonly zone_id: number;
+}
+
+/** Every expected refusal of the ticket use cases. */
+export type TicketError = UnknownSubject | InvalidReferences | ZoneFull | TicketNotFound | ZoneNotFound;
+
+export const unknownSubject = (subject: string): UnknownSubject => ({
+  type: 'unknown_subject',
+  subject,
+});
+
+export const invalidReferences = (problems: readonly ReferenceProblem[]): InvalidReferences => ({
+  type: 'invalid_references',
+  problems,
+});
+
+export const zoneFull = (zone_id: number, active_tickets: number, max_tickets: number): ZoneFull => ({
+  type: 'zone_full',
+  zone_id,
+  active_tickets,
+  max_tickets,
+});
+
+export const ticketNotFound = (ticket_id: number): TicketNotFound => ({
+  type: 'ticket_not_found',
+  ticket_id,
+});
+
+export const zoneNotFound = (zone_id: number): ZoneNotFound => ({ type: 'zone_not_found', zone_id });

@@ -1,0 +1,106 @@
+import { z } from 'zod';
+
+const POSITIVE_INTEGER = 'must be a positive integer';
+
+/** Ids and counts: positive safe integers. */
+export const positiveIntegerSchema = z
+  .int({ error: POSITIVE_INTEGER })
+  .positive({ error: POSITIVE_INTEGER })
+  .meta({ example: 1 });
+
+// Query strings and paths carry numbers as text; JSON bodies must carry real numbers.
+const numberFromText = (value: unknown): unknown =>
+  typeof value === 'string' && /^\s*-?\d+(\.\d+)?\s*$/.test(value) ? Number(value) : value;
+
+/** A positive integer that may arrive as decimal text (path and query parameters). */
+export const positiveIntegerParamSchema = z.preprocess(numberFromText, positiveIntegerSchema);
+
+const text = (max: number) =>
+  z
+    .string({ error: 'must be a string' })
+    .trim()
+    .min(1, { error: 'must not be blank' })
+    .max(max, { error: `must be at most ${max} characters` });
+
+export const ticketStatusSchema = z
+  .union([z.literal(1), z.literal(2), z.literal(3), z.literal(4)], {
+    error: 'must be a status code: 1 Abierto, 2 En Progreso, 3 Resuelto, 4 Cerrado',
+  })
+  .meta({ description: '1 Abierto, 2 En Progreso, 3 Resuelto, 4 Cerrado', example: 3 });
+
+const ticketStatusParamSchema = z.preprocess(numberFromText, ticketStatusSchema);
+
+/** Body of a ticket creation. Unknown keys (a `status` or `priority`, say) are dropped. */
+export const createTicketInputSchema = z
+  .object({
+    service_id: positiveIntegerSchema.meta({ description: "The customer's service" }),
+    subject: text(200).meta({
+      description: 'One of the catalogue subjects, matched exactly',
+      example: 'Falla Masiva',
+    }),
+    description: text(10_000).meta({
+      example: 'Cliente reporta intermitencia en el servicio de internet',
+    }),
+    technician_id: positiveIntegerSchema.meta({ description: 'The assigned technician' }),
+    zone_id: positiveIntegerSchema.meta({ description: "The service's zone", example: 2 }),
+  })
+  .meta({ id: 'CreateTicketInput' });
+export type CreateTicketInput = z.output<typeof createTicketInputSchema>;
+
+/** Body of a status change, optionally with the answer given to the customer. */
+export const updateTicketInputSchema = z
+  .object({
+    status: ticketStatusSchema,
+    answer_text: text(10_000).optional().meta({ example: 'Se reemplazó el conector RJ45' }),
+  })
+  .meta({ id: 'UpdateTicketInput' });
+export type UpdateTicketInput = z.output<typeof updateTicketInputSchema>;
+
+/** Cursor pages: `cursor` is the `next_cursor` of the page before. */
+const pageFields = {
+  limit: z
+    .preprocess(numberFromText, z.int({ error: 'must be an integer from 1 to 500' }).min(1).max(500))
+    .optional()
+    .meta({ description: 'Page size, 1 to 500 (default 50)' }),
+  cursor: z
+    .string({ error: 'must be a cursor returned by an earlier page' })
+    .regex(/^[1-9]\d{0,15}$/, { error: 'must be a cursor returned by an earlier page' })
+    .optional(),
+};
+
+export const listTicketsQuerySchema = z.object({
+  zone_id: positiveIntegerParamSchema.optional(),
+  status: ticketStatusParamSchema.optional(),
+  ...pageFields,
+});
+export type ListTicketsQuery = z.output<typeof listTicketsQuerySchema>;
+
+export const pageQuerySchema = z.object(pageFields);
+export type PageQuery = z.output<typeof pageQuerySchema>;
+
+export const saveZoneInputSchema = z
+  .object({
+    name: text(200).meta({ example: 'Barrio Centro' }),
+    max_active_tickets: positiveIntegerSchema
+      .nullable()
+      .optional()
+      .meta({ description: "This zone's limit; null or absent uses the default", example: 3 }),
+  })
+  .meta({ id: 'SaveZoneInput' });
+export type SaveZoneInput = z.output<typeof saveZoneInputSchema>;
+
+export const saveTechnicianInputSchema = z
+  .object({
+    name: text(200).meta({ example: 'Ana Gómez' }),
+    active: z.boolean({ error: 'must be true or false' }).optional().meta({ description: 'Default true' }),
+  })
+  .meta({ id: 'SaveTechnicianInput' });
+export type SaveTechnicianInput = z.output<typeof saveTechnicianInputSchema>;
+
+export const saveServiceInputSchema = z
+  .object({
+    zone_id: positiveIntegerSchema,
+    customer_name: text(200).nullable().optional().meta({ example: 'Luis Pérez' }),
+  })
+  .meta({ id: 'SaveServiceInput' });
+export type SaveServiceInput = z.output<typeof saveServiceInputSchema>;

@@ -1,0 +1,70 @@
+/** WispHub's status codes: 1 Abierto, 2 En Progreso, 3 Resuelto, 4 Cerrado. */
+export type TicketStatus = 1 | 2 | 3 | 4;
+
+export const ticketStatuses: readonly TicketStatus[] = [1, 2, 3, 4];
+
+export const statusLabels: Readonly<Record<TicketStatus, string>> = {
+  1: 'Abierto',
+  2: 'En Progreso',
+  3: 'Resuelto',
+  4: 'Cerrado',
+};
+
+/** Priority codes carried by subjects: 1 Baja, 2 Normal, 3 Alta, 4 Muy Alta. */
+export type Priority = 1 | 2 | 3 | 4;
+
+export const priorities: readonly Priority[] = [1, 2, 3, 4];
+
+export const priorityLabels: Readonly<Record<Priority, string>> = {
+  1: 'Baja',
+  2: 'Normal',
+  3: 'Alta',
+  4: 'Muy Alta',
+};
+
+/** A field-support ticket. Times are epoch milliseconds. */
+export interface Ticket {
+  readonly ticket_id: number;
+  readonly service_id: number;
+  readonly zone_id: number;
+  readonly technician_id: number;
+  readonly subject: string;
+  readonly priority: Priority;
+  readonly description: string;
+  readonly status: TicketStatus;
+  readonly created_at: number;
+  readonly end_date: number;
+  readonly answer_text: string | null;
+  readonly updated_at: number;
+}
+
+/** A ticket before the store has given it an id. */
+export type NewTicket = Omit<Ticket, 'ticket_id'>;
+
+/** What a status change writes. */
+export interface TicketChange {
+  readonly status: TicketStatus;
+  readonly answer_text: string | null;
+  readonly updated_at: number;
+}
+
+/** A neighbourhood or tower whose active tickets are throttled. */
+export interface Zone {
+  readonly zone_id: number;
+  readonly name: string;
+  /** This zone's own limit; null means the deployment's default. */
+  readonly max_active_tickets: number | null;
+}
+
+export interface Technician {
+  readonly technician_id: number;
+  readonly name: string;
+  readonly active: boolean;
+}
+
+/** A customer's subscription, which belongs to one zone. */
+export interface Service {
+  readonly service_id: number;
+  readonly zone_id: number;
+  readonly customer_name: string | null;
+}
