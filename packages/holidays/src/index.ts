@@ -1,0 +1,1 @@
+export { createDateHolidaysSource, type UnknownHolidayRegion } from './date-holidays-source.js';

@@ -1,0 +1,72 @@
+import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
+import type { SqlDialectName, TicketDatabase } from './schema.js';
+
+function migrations(dialect: SqlDialectName): Record<string, Migration> {
+  return {
+    '0001_tickets': {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('zones')
+          .addColumn('id', 'bigint', (c) => c.primaryKey())
+          .addColumn('name', 'text', (c) => c.notNull())
+          .addColumn('max_active_tickets', 'integer')
+          .execute();
+        await db.schema
+          .createTable('technicians')
+          .addColumn('id', 'bigint', (c) => c.primaryKey())
+          .addColumn('name', 'text', (c) => c.notNull())
+          .addColumn('active', 'integer', (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createTable('services')
+          .addColumn('id', 'bigint', (c) => c.primaryKey())
+          .addColumn('zone_id', 'bigint', (c) => c.notNull().references('zones.id'))
+          .addColumn('customer_name', 'text')
+          .execute();
+        await db.schema
+          .createTable('tickets')
+          // Ids come from the database, so they stay unique however many servers write.
+          .addColumn('id', dialect === 'sqlite' ? 'integer' : 'bigint', (c) =>
+            dialect === 'sqlite'
+              ? c.primaryKey().autoIncrement()
+              : c.primaryKey().generatedByDefaultAsIdentity(),
+          )
+          .addColumn('service_id', 'bigint', (c) => c.notNull().references('services.id'))
+          .addColumn('zone_id', 'bigint', (c) => c.notNull().references('zones.id'))
+          .addColumn('technician_id', 'bigint', (c) => c.notNull().references('technicians.id'))
+          .addColumn('subject', 'text', (c) => c.notNull())
+          .addColumn('priority', 'integer', (c) => c.notNull())
+          .addColumn('description', 'text', (c) => c.notNull())
+          .addColumn('status', 'integer', (c) => c.notNull())
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .addColumn('end_date', 'bigint', (c) => c.notNull())
+          .addColumn('answer_text', 'text')
+          .addColumn('updated_at', 'bigint', (c) => c.notNull())
+          .execute();
+        // Serves the capacity count (zone and status) and the zone listing, newest first.
+        await db.schema
+          .createIndex('tickets_zone_status')
+          .on('tickets')
+          .columns(['zone_id', 'status', 'id'])
+          .execute();
+        await db.schema.createIndex('tickets_zone_id').on('tickets').columns(['zone_id', 'id']).execute();
+        await db.schema.createIndex('tickets_status_id').on('tickets').columns(['status', 'id']).execute();
+      },
+    },
+  };
+}
+
+function providerFor(dialect: SqlDialectName): MigrationProvider {
+  return { getMigrations: async () => migrations(dialect) };
+}
+
+/** Brings the schema to the latest version; safe to call at every start-up. */
+export async function migrateToLatest(
+  db: Kysely<TicketDatabase>,
+  dialect: SqlDialectName,
+): Promise<readonly string[]> {
+  const migrator = new Migrator({ db, provider: providerFor(dialect) });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error !== undefined) throw error instanceof Error ? error : new Error(String(error));
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}

@@ -1,0 +1,45 @@
+import type { Generated } from 'kysely';
+
+/** Rows as stored. Times are epoch milliseconds; booleans are 0/1 in every dialect. */
+export interface TicketsTable {
+  id: Generated<number>;
+  service_id: number;
+  zone_id: number;
+  technician_id: number;
+  subject: string;
+  priority: number;
+  description: string;
+  status: number;
+  created_at: number;
+  end_date: number;
+  answer_text: string | null;
+  updated_at: number;
+}
+
+export interface ZonesTable {
+  id: number;
+  name: string;
+  max_active_tickets: number | null;
+}
+
+export interface TechniciansTable {
+  id: number;
+  name: string;
+  active: number;
+}
+
+export interface ServicesTable {
+  id: number;
+  zone_id: number;
+  customer_name: string | null;
+}
+
+export interface TicketDatabase {
+  tickets: TicketsTable;
+  zones: ZonesTable;
+  technicians: TechniciansTable;
+  services: ServicesTable;
+}
+
+/** The SQL dialects the store speaks; they differ only where SQL itself does. */
+export type SqlDialectName = 'sqlite' | 'postgres';

@@ -1,0 +1,50 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { Kysely, type SqliteDatabase, SqliteDialect, type SqliteStatement } from 'kysely';
+import type { TicketDatabase } from './schema.js';
+
+const STATEMENT_CACHE_SIZE = 256;
+
+/**
+ * Kysely's SQLite driver prepares every statement it runs; keeping the prepared statements
+ * (by SQL text) saves better-sqlite3's parse and plan on every query after the first.
+ */
+function withStatementCache(database: Database.Database): SqliteDatabase {
+  const statements = new Map<string, SqliteStatement>();
+  return {
+    close: () => database.close(),
+    prepare(sql) {
+      let statement = statements.get(sql);
+      if (statement === undefined) {
+        if (statements.size >= STATEMENT_CACHE_SIZE) statements.clear();
+        statement = database.prepare(sql) as unknown as SqliteStatement;
+        statements.set(sql, statement);
+      }
+      return statement;
+    },
+  };
+}
+
+export interface SqliteOptions {
+  /** A file path, or `:memory:`. */
+  readonly path: string;
+  /** How long a writer waits for another process's write lock before failing. */
+  readonly busyTimeoutMs?: number;
+}
+
+/**
+ * Opens (creating it and its folder when missing) an SQLite database in WAL mode, which lets
+ * readers run beside the one writer and keeps committed transactions through a process crash.
+ */
+export function openSqlite({ path, busyTimeoutMs = 5000 }: SqliteOptions): Kysely<TicketDatabase> {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const database = new Database(path);
+  database.pragma('journal_mode = WAL');
+  database.pragma('synchronous = NORMAL');
+  database.pragma('foreign_keys = ON');
+  database.pragma(`busy_timeout = ${Math.trunc(busyTimeoutMs)}`);
+  return new Kysely<TicketDatabase>({
+    dialect: new SqliteDialect({ database: withStatementCache(database) }),
+  });
+}
