@@ -3,7 +3,6 @@ import type {
   Service,
   Technician,
   Ticket,
-  TicketFilter,
   TicketStatus,
   TicketStore,
   Zone,
