@@ -1,11 +1,15 @@
 import { z } from 'zod';
 
-const POSITIVE_INTEGER = 'must be a positive integer';
+/** An error message that tells a missing value from a wrong one. */
+const expected =
+  (what: string) =>
+  (issue: { readonly input?: unknown }): string =>
+    issue.input === undefined ? 'is required' : `must be ${what}`;
 
 /** Ids and counts: positive safe integers. */
 export const positiveIntegerSchema = z
-  .int({ error: POSITIVE_INTEGER })
-  .positive({ error: POSITIVE_INTEGER })
+  .int({ error: expected('a positive integer') })
+  .positive({ error: 'must be a positive integer' })
   .meta({ example: 1 });
 
 // Query strings and paths carry numbers as text; JSON bodies must carry real numbers.
@@ -17,14 +21,14 @@ export const positiveIntegerParamSchema = z.preprocess(numberFromText, positiveI
 
 const text = (max: number) =>
   z
-    .string({ error: 'must be a string' })
+    .string({ error: expected('a string') })
     .trim()
     .min(1, { error: 'must not be blank' })
     .max(max, { error: `must be at most ${max} characters` });
 
 export const ticketStatusSchema = z
   .union([z.literal(1), z.literal(2), z.literal(3), z.literal(4)], {
-    error: 'must be a status code: 1 Abierto, 2 En Progreso, 3 Resuelto, 4 Cerrado',
+    error: expected('a status code: 1 Abierto, 2 En Progreso, 3 Resuelto, 4 Cerrado'),
   })
   .meta({ description: '1 Abierto, 2 En Progreso, 3 Resuelto, 4 Cerrado', example: 3 });
 
@@ -32,34 +36,45 @@ const ticketStatusParamSchema = z.preprocess(numberFromText, ticketStatusSchema)
 
 /** Body of a ticket creation. Unknown keys (a `status` or `priority`, say) are dropped. */
 export const createTicketInputSchema = z
-  .object({
-    service_id: positiveIntegerSchema.meta({ description: "The customer's service" }),
-    subject: text(200).meta({
-      description: 'One of the catalogue subjects, matched exactly',
-      example: 'Falla Masiva',
-    }),
-    description: text(10_000).meta({
-      example: 'Cliente reporta intermitencia en el servicio de internet',
-    }),
-    technician_id: positiveIntegerSchema.meta({ description: 'The assigned technician' }),
-    zone_id: positiveIntegerSchema.meta({ description: "The service's zone", example: 2 }),
-  })
+  .object(
+    {
+      service_id: positiveIntegerSchema.meta({ description: "The customer's service" }),
+      subject: text(200).meta({
+        description: 'One of the catalogue subjects, matched exactly',
+        example: 'Falla Masiva',
+      }),
+      description: text(10_000).meta({
+        example: 'Cliente reporta intermitencia en el servicio de internet',
+      }),
+      technician_id: positiveIntegerSchema.meta({ description: 'The assigned technician' }),
+      zone_id: positiveIntegerSchema.meta({ description: "The service's zone", example: 2 }),
+    },
+    { error: expected('a JSON object') },
+  )
   .meta({ id: 'CreateTicketInput' });
 export type CreateTicketInput = z.output<typeof createTicketInputSchema>;
 
 /** Body of a status change, optionally with the answer given to the customer. */
 export const updateTicketInputSchema = z
-  .object({
-    status: ticketStatusSchema,
-    answer_text: text(10_000).optional().meta({ example: 'Se reemplazó el conector RJ45' }),
-  })
+  .object(
+    {
+      status: ticketStatusSchema,
+      answer_text: text(10_000).optional().meta({ example: 'Se reemplazó el conector RJ45' }),
+    },
+    { error: expected('a JSON object') },
+  )
   .meta({ id: 'UpdateTicketInput' });
 export type UpdateTicketInput = z.output<typeof updateTicketInputSchema>;
+
+const PAGE_SIZE = 'must be an integer from 1 to 500';
 
 /** Cursor pages: `cursor` is the `next_cursor` of the page before. */
 const pageFields = {
   limit: z
-    .preprocess(numberFromText, z.int({ error: 'must be an integer from 1 to 500' }).min(1).max(500))
+    .preprocess(
+      numberFromText,
+      z.int({ error: PAGE_SIZE }).min(1, { error: PAGE_SIZE }).max(500, { error: PAGE_SIZE }),
+    )
     .optional()
     .meta({ description: 'Page size, 1 to 500 (default 50)' }),
   cursor: z
@@ -79,28 +94,40 @@ export const pageQuerySchema = z.object(pageFields);
 export type PageQuery = z.output<typeof pageQuerySchema>;
 
 export const saveZoneInputSchema = z
-  .object({
-    name: text(200).meta({ example: 'Barrio Centro' }),
-    max_active_tickets: positiveIntegerSchema
-      .nullable()
-      .optional()
-      .meta({ description: "This zone's limit; null or absent uses the default", example: 3 }),
-  })
+  .object(
+    {
+      name: text(200).meta({ example: 'Barrio Centro' }),
+      max_active_tickets: positiveIntegerSchema
+        .nullable()
+        .optional()
+        .meta({ description: "This zone's limit; null or absent uses the default", example: 3 }),
+    },
+    { error: expected('a JSON object') },
+  )
   .meta({ id: 'SaveZoneInput' });
 export type SaveZoneInput = z.output<typeof saveZoneInputSchema>;
 
 export const saveTechnicianInputSchema = z
-  .object({
-    name: text(200).meta({ example: 'Ana Gómez' }),
-    active: z.boolean({ error: 'must be true or false' }).optional().meta({ description: 'Default true' }),
-  })
+  .object(
+    {
+      name: text(200).meta({ example: 'Ana Gómez' }),
+      active: z
+        .boolean({ error: expected('true or false') })
+        .optional()
+        .meta({ description: 'Default true' }),
+    },
+    { error: expected('a JSON object') },
+  )
   .meta({ id: 'SaveTechnicianInput' });
 export type SaveTechnicianInput = z.output<typeof saveTechnicianInputSchema>;
 
 export const saveServiceInputSchema = z
-  .object({
-    zone_id: positiveIntegerSchema,
-    customer_name: text(200).nullable().optional().meta({ example: 'Luis Pérez' }),
-  })
+  .object(
+    {
+      zone_id: positiveIntegerSchema,
+      customer_name: text(200).nullable().optional().meta({ example: 'Luis Pérez' }),
+    },
+    { error: expected('a JSON object') },
+  )
   .meta({ id: 'SaveServiceInput' });
 export type SaveServiceInput = z.output<typeof saveServiceInputSchema>;

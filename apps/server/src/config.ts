@@ -1,0 +1,133 @@
+import { parseIsoDate, type TicketStatus } from '@tickets/domain';
+import { err, ok, type Result } from 'neverthrow';
+import { z } from 'zod';
+
+/** Where tickets are kept, from DATABASE_URL. */
+export type DatabaseSetting =
+  | { readonly kind: 'memory' }
+  | { readonly kind: 'sqlite'; readonly path: string };
+
+/** The server's settings, read from the environment once at start-up. */
+export interface Config {
+  readonly port: number;
+  readonly host: string;
+  readonly database: DatabaseSetting;
+  readonly databaseUrl: string;
+  readonly maxActiveTicketsPerZone: number;
+  readonly activeTicketStates: readonly TicketStatus[];
+  readonly resolutionDays: number;
+  readonly businessTimeZone: string;
+  readonly businessWeekdays: readonly number[];
+  readonly holidayCountry: string;
+  readonly extraHolidays: readonly string[];
+  readonly removedHolidays: readonly string[];
+  readonly subjectsFile: string | undefined;
+}
+
+const integer = (min: number, max: number) =>
+  z
+    .string()
+    .trim()
+    .regex(/^\d+$/, { error: `must be a whole number from ${min} to ${max}` })
+    .transform(Number)
+    .pipe(
+      z
+        .int()
+        .min(min, { error: `must be from ${min} to ${max}` })
+        .max(max, { error: `must be from ${min} to ${max}` }),
+    );
+
+const list = (value: string) =>
+  value
+    .split(',')
+    .map((part) => part.trim())
+    .filter((part) => part.length > 0);
+
+const integerList = (min: number, max: number) =>
+  z.string().transform((value, ctx) => {
+    const items = list(value);
+    const numbers = items.map(Number);
+    if (items.some((item) => !/^\d+$/.test(item)) || numbers.some((n) => n < min || n > max)) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `must be comma-separated whole numbers from ${min} to ${max}`,
+      });
+      return z.NEVER;
+    }
+    return [...new Set(numbers)];
+  });
+
+const dateList = z.string().transform((value, ctx) => {
+  const dates = list(value);
+  const bad = dates.find((date) => parseIsoDate(date) === undefined);
+  if (bad !== undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `must be comma-separated YYYY-MM-DD dates; "${bad}" is not one`,
+    });
+    return z.NEVER;
+  }
+  return dates;
+});
+
+const databaseUrl = z.string().transform((url, ctx): DatabaseSetting => {
+  if (url.trim() === 'memory:') return { kind: 'memory' };
+  if (url.startsWith('sqlite:') && url.length > 'sqlite:'.length) {
+    return { kind: 'sqlite', path: url.slice('sqlite:'.length) };
+  }
+  ctx.addIssue({
+    code: 'custom',
+    message: 'must be sqlite:<path> (e.g. sqlite:./data/tickets.db) or memory:',
+  });
+  return z.NEVER;
+});
+
+const environmentSchema = z.object({
+  PORT: integer(0, 65_535).default(3000),
+  HOST: z.string().trim().min(1, { error: 'must not be blank' }).default('0.0.0.0'),
+  DATABASE_URL: z.string().default('sqlite:./data/tickets.db'),
+  MAX_ACTIVE_TICKETS_PER_ZONE: integer(1, 1_000_000).default(3),
+  ACTIVE_TICKET_STATES: integerList(1, 4).default([1]),
+  MAX_TICKET_RESOLUTION_DAYS: integer(1, 1_000_000).default(3),
+  BUSINESS_TIME_ZONE: z.string().trim().min(1, { error: 'must not be blank' }).default('America/Bogota'),
+  BUSINESS_WEEKDAYS: integerList(1, 7).default([1, 2, 3, 4, 5]),
+  HOLIDAY_COUNTRY: z.string().trim().min(1, { error: 'must not be blank' }).default('CO'),
+  EXTRA_HOLIDAYS: dateList.default([]),
+  REMOVED_HOLIDAYS: dateList.default([]),
+  SUBJECTS_FILE: z.string().trim().min(1, { error: 'must not be blank' }).optional(),
+});
+
+/**
+ * Reads the configuration from environment variables (unset ones take their default). The error
+ * is one line naming the variable, meant to be printed as is.
+ */
+export function loadConfig(env: Readonly<Record<string, string | undefined>>): Result<Config, string> {
+  const given: Record<string, string | undefined> = { ...env };
+  const parsed = environmentSchema.safeParse(given);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const name = String(issue?.path[0] ?? 'environment');
+    const value = given[name];
+    return err(`${name} ${issue?.message ?? 'is invalid'}${value === undefined ? '' : ` (got "${value}")`}`);
+  }
+  const e = parsed.data;
+  const database = databaseUrl.safeParse(e.DATABASE_URL);
+  if (!database.success) {
+    return err(`DATABASE_URL ${database.error.issues[0]?.message} (got "${e.DATABASE_URL}")`);
+  }
+  return ok({
+    port: e.PORT,
+    host: e.HOST,
+    database: database.data,
+    databaseUrl: e.DATABASE_URL,
+    maxActiveTicketsPerZone: e.MAX_ACTIVE_TICKETS_PER_ZONE,
+    activeTicketStates: e.ACTIVE_TICKET_STATES as TicketStatus[],
+    resolutionDays: e.MAX_TICKET_RESOLUTION_DAYS,
+    businessTimeZone: e.BUSINESS_TIME_ZONE,
+    businessWeekdays: e.BUSINESS_WEEKDAYS,
+    holidayCountry: e.HOLIDAY_COUNTRY,
+    extraHolidays: e.EXTRA_HOLIDAYS,
+    removedHolidays: e.REMOVED_HOLIDAYS,
+    subjectsFile: e.SUBJECTS_FILE,
+  });
+}

@@ -1,0 +1,112 @@
+import { OpenAPIHono } from '@hono/zod-openapi';
+import type { TicketDesk } from '@tickets/domain';
+import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
+import type { Context, MiddlewareHandler } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { HTTPException } from 'hono/http-exception';
+import { failure, success } from './envelope.js';
+import type { Reply } from './replies.js';
+import { createRestApp, failureActionOf } from './rest/rest-app.js';
+import { appRouter, type TrpcContext } from './trpc/router.js';
+import { createViews } from './views.js';
+
+/** Largest request body accepted, refused with 413 before it is read whole. */
+export const MAX_BODY_BYTES = 64 * 1024;
+
+export interface HttpAppDeps {
+  readonly desk: TicketDesk;
+  /** Where defects (unexpected errors) are reported; they answer 500 with an envelope. */
+  readonly onDefect?: (error: unknown, c: Context) => void;
+}
+
+const reply = (c: Context, { status, body }: Reply) => c.json(body, status);
+
+const tooLarge = (c: Context) =>
+  reply(c, {
+    status: 413,
+    body: failure('payload_too_large', `body: larger than ${MAX_BODY_BYTES} bytes`),
+  });
+
+const streamedBodyLimit = bodyLimit({ maxSize: MAX_BODY_BYTES, onError: tooLarge });
+
+/**
+ * A declared Content-Length is checked without touching the body, which keeps the server's fast
+ * path for reading JSON; only a body of unknown length (chunked) is read through a counting limit.
+ */
+const limitBody: MiddlewareHandler = async (c, next) => {
+  const length = c.req.header('content-length');
+  if (length !== undefined) {
+    if (Number(length) > MAX_BODY_BYTES) return tooLarge(c);
+    return next();
+  }
+  if (c.req.method === 'GET' || c.req.method === 'HEAD') return next();
+  return streamedBodyLimit(c, next);
+};
+
+function httpExceptionReply(error: HTTPException, c: Context): Reply {
+  const action = failureActionOf(c);
+  switch (error.status) {
+    case 400:
+      return {
+        status: 400,
+        body: failure(action, 'body: malformed JSON', [
+          { field: 'body', code: 'malformed_json', message: 'malformed JSON' },
+        ]),
+      };
+    case 413:
+      return { status: 413, body: failure('payload_too_large', `body: larger than ${MAX_BODY_BYTES} bytes`) };
+    case 415:
+      return {
+        status: 415,
+        body: failure(action, 'body: send JSON with the header Content-Type: application/json', [
+          { field: 'body', code: 'unsupported_media_type', message: 'must be application/json' },
+        ]),
+      };
+    default:
+      return { status: 400, body: failure(action, error.message) };
+  }
+}
+
+/** The whole HTTP surface: REST under /api/v1, tRPC under /trpc, health, and envelopes for the rest. */
+export function createHttpApp({
+  desk,
+  onDefect = (error) => console.error(error),
+}: HttpAppDeps): OpenAPIHono {
+  const views = createViews(desk.calendar);
+  const app = new OpenAPIHono();
+  const trpcContext: TrpcContext = { desk, views };
+
+  app.use('/api/*', limitBody);
+  app.use('/trpc/*', limitBody);
+
+  app.get('/healthz', (c) => c.json(success('healthy', { status: 'ok' })));
+
+  app.route('/', createRestApp(desk, views));
+
+  app.all('/trpc/*', (c) =>
+    fetchRequestHandler({
+      endpoint: '/trpc',
+      req: c.req.raw,
+      router: appRouter,
+      createContext: () => trpcContext,
+      onError: ({ error }) => {
+        if (error.code === 'INTERNAL_SERVER_ERROR') onDefect(error.cause ?? error, c);
+      },
+    }),
+  );
+
+  app.notFound((c) =>
+    reply(c, { status: 404, body: failure('not_found', `No route for ${c.req.method} ${c.req.path}`) }),
+  );
+
+  app.onError((error, c) => {
+    if (error instanceof HTTPException) return reply(c, httpExceptionReply(error, c));
+    onDefect(error, c);
+    return reply(c, {
+      status: 500,
+      body: failure('internal_error', 'An unexpected error occurred; it has been logged'),
+    });
+  });
+
+  return app;
+}

@@ -1,0 +1,11 @@
+export type {
+  Envelope,
+  ErrorEnvelope,
+  FieldError,
+  InfoEnvelope,
+  SuccessEnvelope,
+} from './envelope.js';
+export { createHttpApp, type HttpAppDeps, MAX_BODY_BYTES } from './http-app.js';
+export { operations } from './replies.js';
+export { type AppRouter, appRouter, createCaller, type TrpcContext } from './trpc/router.js';
+export { createViews, type TicketView, type Views } from './views.js';

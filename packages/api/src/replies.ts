@@ -1,0 +1,136 @@
+import type { TicketError } from '@tickets/domain';
+import type { Result } from 'neverthrow';
+import {
+  type Envelope,
+  type ErrorEnvelope,
+  type FieldError,
+  failure,
+  type InfoEnvelope,
+  info,
+  type SuccessEnvelope,
+  success,
+} from './envelope.js';
+
+/** An HTTP status and the envelope to send with it. tRPC sends the envelope alone. */
+export interface Reply<Body extends Envelope = Envelope> {
+  readonly status: 200 | 201 | 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 500 | 503;
+  readonly body: Body;
+}
+
+/** Each use case's answer: success status and action, and the action of its refusals. */
+export const operations = {
+  createTicket: { status: 201, action: 'ticket_created', failureAction: 'ticket_creation_failed' },
+  getTicket: { status: 200, action: 'ticket_found', failureAction: 'invalid_request' },
+  listTickets: { status: 200, action: 'tickets_listed', failureAction: 'invalid_request' },
+  updateTicket: { status: 200, action: 'ticket_updated', failureAction: 'ticket_update_failed' },
+  listSubjects: { status: 200, action: 'ticket_subjects_listed', failureAction: 'invalid_request' },
+  zoneCapacity: { status: 200, action: 'zone_capacity', failureAction: 'invalid_request' },
+  zoneBlocked: { status: 200, action: 'zone_blocked_status', failureAction: 'invalid_request' },
+  saveZone: { status: 200, action: 'zone_saved', failureAction: 'zone_save_failed' },
+  listZones: { status: 200, action: 'zones_listed', failureAction: 'invalid_request' },
+  saveTechnician: { status: 200, action: 'technician_saved', failureAction: 'technician_save_failed' },
+  listTechnicians: { status: 200, action: 'technicians_listed', failureAction: 'invalid_request' },
+  saveService: { status: 200, action: 'service_saved', failureAction: 'service_save_failed' },
+  listServices: { status: 200, action: 'services_listed', failureAction: 'invalid_request' },
+} as const satisfies Record<string, { status: 200 | 201; action: string; failureAction: string }>;
+
+export type Operation = (typeof operations)[keyof typeof operations];
+
+type RefusalTable = {
+  readonly [K in TicketError['type']]: {
+    readonly status: Reply['status'];
+    readonly envelope: (
+      error: Extract<TicketError, { type: K }>,
+      failureAction: string,
+    ) => ErrorEnvelope | InfoEnvelope<string, unknown>;
+  };
+};
+
+/** How every domain refusal is answered. A new kind of error does not compile until it is here. */
+const refusals: RefusalTable = {
+  unknown_subject: {
+    status: 422,
+    envelope: (e, action) => {
+      const message = `subject: '${e.subject}' is not in the subject catalogue (GET /api/v1/tickets/subjects lists it)`;
+      return failure(action, message, [{ field: 'subject', code: 'unknown_subject', message }]);
+    },
+  },
+  invalid_references: {
+    status: 422,
+    envelope: (e, action) =>
+      failure(
+        action,
+        e.problems.map((p) => p.message).join('; '),
+        e.problems.map((p) => ({ field: p.field, code: p.code, message: p.message })),
+      ),
+  },
+  zone_full: {
+    status: 409,
+    envelope: (e) =>
+      info(
+        'zone_ticket_limit_reached',
+        { zone_id: e.zone_id, active_tickets: e.active_tickets, max_tickets: e.max_tickets },
+        `Zone ${e.zone_id} has reached its maximum of ${e.max_tickets} active tickets; wait for one to be resolved before opening another`,
+      ),
+  },
+  ticket_not_found: {
+    status: 404,
+    envelope: (e) => failure('ticket_not_found', `ticket_id: no ticket ${e.ticket_id}`),
+  },
+  zone_not_found: {
+    status: 404,
+    envelope: (e) => failure('zone_not_found', `zone_id: no zone ${e.zone_id}`),
+  },
+};
+
+export function refusal(error: TicketError, failureAction: string): Reply {
+  // The table is indexed by the error's own tag, so the entry always takes this error.
+  const entry = refusals[error.type] as RefusalTable[TicketError['type']] & {
+    envelope: (error: TicketError, failureAction: string) => Envelope;
+  };
+  return { status: entry.status, body: entry.envelope(error, failureAction) };
+}
+
+/** The reply to a use case's result: its success envelope, or its refusal. */
+export function respond<T, D, Op extends Operation>(
+  operation: Op,
+  result: Result<T, TicketError>,
+  view: (value: T) => D,
+): Reply<SuccessEnvelope<Op['action'], D> | ErrorEnvelope | InfoEnvelope<string, unknown>> {
+  return result.match(
+    (value) => ({ status: operation.status, body: success(operation.action, view(value)) }),
+    (error) =>
+      refusal(error, operation.failureAction) as Reply<ErrorEnvelope | InfoEnvelope<string, unknown>>,
+  );
+}
+
+/** Validation issues in the shape every schema library reports (zod, Standard Schema). */
+export interface Issue {
+  readonly path: readonly PropertyKey[] | readonly { readonly key: PropertyKey }[];
+  readonly message: string;
+  readonly code?: string;
+}
+
+function fieldOf(issue: Issue): string {
+  const keys = issue.path.map((segment) =>
+    typeof segment === 'object' && segment !== null ? String(segment.key) : String(segment),
+  );
+  return keys.length === 0 ? 'body' : keys.join('.');
+}
+
+export function fieldErrors(issues: readonly Issue[]): FieldError[] {
+  return issues.map((issue) => ({
+    field: fieldOf(issue),
+    code: issue.code ?? 'invalid',
+    message: issue.message,
+  }));
+}
+
+/** 400 for input that does not have the expected shape, naming each field. */
+export function invalidInput(issues: readonly Issue[], failureAction: string): Reply {
+  const errors = fieldErrors(issues);
+  return {
+    status: 400,
+    body: failure(failureAction, errors.map((e) => `${e.field}: ${e.message}`).join('; '), errors),
+  };
+}

@@ -1,0 +1,140 @@
+import type {
+  BusinessCalendar,
+  Page,
+  Priority,
+  Service,
+  SubjectCatalogue,
+  Technician,
+  Ticket,
+  Zone,
+  ZoneCapacity,
+} from '@tickets/domain';
+import { statusLabels } from '@tickets/domain';
+import { z } from 'zod';
+
+const id = z.int().positive();
+const localTime = z.string().meta({ description: 'YYYY-MM-DD HH:mm in the business time zone' });
+
+export const ticketViewSchema = z
+  .object({
+    ticket_id: id,
+    service_id: id,
+    zone_id: id,
+    technician_id: id,
+    subject: z.string().meta({ example: 'Falla Masiva' }),
+    description: z.string(),
+    priority: z.enum(['1', '2', '3', '4']).meta({ description: '1 Baja, 2 Normal, 3 Alta, 4 Muy Alta' }),
+    status: z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4)]),
+    status_ticket: z.enum(['Abierto', 'En Progreso', 'Resuelto', 'Cerrado']),
+    created_at: localTime.meta({ example: '2026-02-26 10:00' }),
+    end_date: localTime.meta({
+      description: 'Estimated resolution: created_at plus the resolution business days',
+      example: '2026-03-03 10:00',
+    }),
+    updated_at: localTime,
+    answer_text: z.string().nullable(),
+  })
+  .meta({ id: 'Ticket' });
+export type TicketView = z.output<typeof ticketViewSchema>;
+
+export const zoneViewSchema = z
+  .object({ zone_id: id, name: z.string(), max_active_tickets: id.nullable() })
+  .meta({ id: 'Zone' });
+export const technicianViewSchema = z
+  .object({ technician_id: id, name: z.string(), active: z.boolean() })
+  .meta({ id: 'Technician' });
+export const serviceViewSchema = z
+  .object({ service_id: id, zone_id: id, customer_name: z.string().nullable() })
+  .meta({ id: 'Service' });
+
+export const zoneCapacityViewSchema = z
+  .object({
+    zone_id: id,
+    active_tickets: z.int().nonnegative(),
+    max_tickets: id,
+    is_blocked: z.boolean(),
+  })
+  .meta({ id: 'ZoneCapacity' });
+
+export const zoneBlockedViewSchema = z
+  .object({ is_blocked: z.boolean(), max_tickets: id })
+  .meta({ id: 'ZoneBlocked' });
+
+export const zoneLimitViewSchema = z
+  .object({ zone_id: id, active_tickets: z.int().nonnegative(), max_tickets: id })
+  .meta({ id: 'ZoneLimit' });
+
+const subjectList = z.array(z.string());
+export const subjectsViewSchema = z
+  .object({
+    all: subjectList,
+    by_priority: z.object({
+      low: subjectList,
+      normal: subjectList,
+      high: subjectList,
+      very_high: subjectList,
+    }),
+  })
+  .meta({ id: 'Subjects' });
+
+const nextCursor = z
+  .string()
+  .nullable()
+  .meta({ description: 'Pass as `cursor` for the next page; null on the last' });
+export const ticketPageViewSchema = z.object({ tickets: z.array(ticketViewSchema), next_cursor: nextCursor });
+export const zonePageViewSchema = z.object({ zones: z.array(zoneViewSchema), next_cursor: nextCursor });
+export const technicianPageViewSchema = z.object({
+  technicians: z.array(technicianViewSchema),
+  next_cursor: nextCursor,
+});
+export const servicePageViewSchema = z.object({
+  services: z.array(serviceViewSchema),
+  next_cursor: nextCursor,
+});
+
+const priorityCodes = { 1: '1', 2: '2', 3: '3', 4: '4' } as const satisfies Record<Priority, string>;
+
+/** Turns domain values into what the API shows; times in the calendar's time zone. */
+export function createViews(calendar: BusinessCalendar) {
+  const ticket = (t: Ticket): TicketView => ({
+    ticket_id: t.ticket_id,
+    service_id: t.service_id,
+    zone_id: t.zone_id,
+    technician_id: t.technician_id,
+    subject: t.subject,
+    description: t.description,
+    priority: priorityCodes[t.priority],
+    status: t.status,
+    status_ticket: statusLabels[t.status] as TicketView['status_ticket'],
+    created_at: calendar.format(t.created_at),
+    end_date: calendar.format(t.end_date),
+    updated_at: calendar.format(t.updated_at),
+    answer_text: t.answer_text,
+  });
+  return {
+    ticket,
+    ticketPage: (page: Page<Ticket>) => ({ tickets: page.items.map(ticket), next_cursor: page.next_cursor }),
+    zone: (zone: Zone) => zone,
+    zonePage: (page: Page<Zone>) => ({ zones: page.items, next_cursor: page.next_cursor }),
+    technician: (technician: Technician) => technician,
+    technicianPage: (page: Page<Technician>) => ({ technicians: page.items, next_cursor: page.next_cursor }),
+    service: (service: Service) => service,
+    servicePage: (page: Page<Service>) => ({ services: page.items, next_cursor: page.next_cursor }),
+    zoneCapacity: (capacity: ZoneCapacity) => capacity,
+    zoneBlocked: (capacity: ZoneCapacity) => ({
+      is_blocked: capacity.is_blocked,
+      max_tickets: capacity.max_tickets,
+    }),
+    subjects: (catalogue: SubjectCatalogue) => ({
+      all: catalogue.all,
+      by_priority: {
+        low: catalogue.byPriority[1],
+        normal: catalogue.byPriority[2],
+        high: catalogue.byPriority[3],
+        very_high: catalogue.byPriority[4],
+      },
+    }),
+  };
+}
+
+export type Views = ReturnType<typeof createViews>;
