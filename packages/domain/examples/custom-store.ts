@@ -1,0 +1,107 @@
+import {
+  createBusinessCalendar,
+  createCapacityRule,
+  createSubjectCatalogue,
+  createTicketDesk,
+  defaultSubjects,
+  type Service,
+  type Technician,
+  type Ticket,
+  type TicketStore,
+  ticketNotFound,
+  type Zone,
+} from '@tickets/domain';
+import { err, ok } from 'neverthrow';
+
+// A store of your own: here plain arrays. A real one wraps your database; it must make the
+// read-decide-write of createTicket/updateTicket atomic per zone (this one never awaits inside).
+function createArrayStore(): TicketStore {
+  const zones: Zone[] = [];
+  const technicians: Technician[] = [];
+  const services: Service[] = [];
+  const tickets: Ticket[] = [];
+  const upsert = <T>(rows: T[], row: T, same: (r: T) => boolean): T => {
+    const i = rows.findIndex(same);
+    if (i >= 0) rows[i] = row;
+    else rows.push(row);
+    return row;
+  };
+  const active = (zoneId: number, statuses: readonly number[]) =>
+    tickets.filter((t) => t.zone_id === zoneId && statuses.includes(t.status)).length;
+  const after = <T>(rows: T[], id: (r: T) => number, page: { limit: number; after?: number | undefined }) =>
+    [...rows]
+      .sort((a, b) => id(a) - id(b))
+      .filter((r) => id(r) > (page.after ?? 0))
+      .slice(0, page.limit);
+
+  return {
+    async createTicket(refs, rule, decide) {
+      const zone = zones.find((z) => z.zone_id === refs.zone_id);
+      const decision = decide({
+        zone,
+        service: services.find((s) => s.service_id === refs.service_id),
+        technician: technicians.find((t) => t.technician_id === refs.technician_id),
+        activeTickets: zone ? Math.min(active(zone.zone_id, rule.activeStatuses), rule.limitFor(zone)) : 0,
+      });
+      if (decision.isErr()) return err(decision.error);
+      const ticket = { ...decision.value, ticket_id: tickets.length + 1 };
+      tickets.push(ticket);
+      return ok(ticket);
+    },
+    async updateTicket(ticketId, rule, decide) {
+      const ticket = tickets[ticketId - 1];
+      const zone = zones.find((z) => z.zone_id === ticket?.zone_id);
+      if (!ticket || !zone) return err(ticketNotFound(ticketId));
+      const decision = decide({ ticket, zone, activeTickets: active(zone.zone_id, rule.activeStatuses) });
+      if (decision.isErr()) return err(decision.error);
+      tickets[ticketId - 1] = { ...ticket, ...decision.value };
+      return ok(tickets[ticketId - 1] as Ticket);
+    },
+    getTicket: async (id) => tickets[id - 1],
+    listTickets: async (f) =>
+      tickets
+        .filter((t) => (f.zone_id ?? t.zone_id) === t.zone_id && (f.status ?? t.status) === t.status)
+        .filter((t) => t.ticket_id < (f.after ?? Number.POSITIVE_INFINITY))
+        .reverse()
+        .slice(0, f.limit),
+    countActiveTickets: async (zoneId, statuses) => active(zoneId, statuses),
+    saveZone: async (zone) => upsert(zones, zone, (z) => z.zone_id === zone.zone_id),
+    getZone: async (id) => zones.find((z) => z.zone_id === id),
+    listZones: async (page) => after(zones, (z) => z.zone_id, page),
+    saveTechnician: async (t) => upsert(technicians, t, (x) => x.technician_id === t.technician_id),
+    listTechnicians: async (page) => after(technicians, (t) => t.technician_id, page),
+    saveService: async (s) => upsert(services, s, (x) => x.service_id === s.service_id),
+    listServices: async (page) => after(services, (s) => s.service_id, page),
+  };
+}
+
+// Wire the use cases by hand: your store, your clock, a calendar, the catalogue, the zone rule.
+const desk = createTicketDesk({
+  store: createArrayStore(),
+  clock: { now: () => Date.parse('2026-02-26T10:00:00-05:00') },
+  calendar: createBusinessCalendar({
+    timeZone: 'America/Bogota',
+    weekdays: [1, 2, 3, 4, 5],
+    holidays: { holidaysIn: (year) => (year === 2026 ? ['2026-01-01', '2026-01-12', '2026-03-23'] : []) },
+  })._unsafeUnwrap(),
+  subjects: createSubjectCatalogue(defaultSubjects)._unsafeUnwrap(),
+  capacity: createCapacityRule({ maxActiveTicketsPerZone: 3, activeStatuses: [1] }),
+  resolutionDays: 3,
+});
+
+await desk.saveZone(2, { name: 'Centro' });
+await desk.saveTechnician(5, { name: 'Ana Gómez' });
+await desk.saveService(100, { zone_id: 2 });
+
+const opened = await desk.openTicket({
+  service_id: 100,
+  technician_id: 5,
+  zone_id: 2,
+  subject: 'Falla Masiva',
+  description: 'Cliente reporta intermitencia en el servicio de internet',
+});
+opened.match(
+  (ticket) => console.log(`ticket ${ticket.ticket_id} due ${desk.calendar.format(ticket.end_date)}`),
+  (error) => console.log(`refused: ${error.type}`),
+);
+// -> ticket 1 due 2026-03-03 10:00
