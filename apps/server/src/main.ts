@@ -118,6 +118,7 @@ async function main(): Promise<void> {
     console.log(`tickets: ${signal} received, stopping`);
     server.close(async () => {
       await close();
+      console.log('tickets: stopped');
       process.exit(0);
     });
   };

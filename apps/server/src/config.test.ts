@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from './config.js';
+
+describe('loadConfig', () => {
+  it('takes the documented defaults when nothing is set', () => {
+    expect(loadConfig({})._unsafeUnwrap()).toEqual({
+      port: 3000,
+      host: '0.0.0.0',
+      database: { kind: 'sqlite', path: './data/tickets.db' },
+      databaseUrl: 'sqlite:./data/tickets.db',
+      maxActiveTicketsPerZone: 3,
+      activeTicketStates: [1],
+      resolutionDays: 3,
+      businessTimeZone: 'America/Bogota',
+      businessWeekdays: [1, 2, 3, 4, 5],
+      holidayCountry: 'CO',
+      extraHolidays: [],
+      removedHolidays: [],
+      subjectsFile: undefined,
+    });
+  });
+
+  it('reads every variable', () => {
+    const config = loadConfig({
+      PORT: '8080',
+      HOST: '127.0.0.1',
+      DATABASE_URL: 'memory:',
+      MAX_ACTIVE_TICKETS_PER_ZONE: '5',
+      ACTIVE_TICKET_STATES: '1, 2',
+      MAX_TICKET_RESOLUTION_DAYS: '10',
+      BUSINESS_TIME_ZONE: 'America/Santiago',
+      BUSINESS_WEEKDAYS: '1,2,3,4,5,6',
+      HOLIDAY_COUNTRY: 'CL',
+      EXTRA_HOLIDAYS: '2026-04-04',
+      REMOVED_HOLIDAYS: '2026-01-01,2026-05-01',
+      SUBJECTS_FILE: './subjects.json',
+    })._unsafeUnwrap();
+    expect(config).toMatchObject({
+      port: 8080,
+      host: '127.0.0.1',
+      database: { kind: 'memory' },
+      maxActiveTicketsPerZone: 5,
+      activeTicketStates: [1, 2],
+      resolutionDays: 10,
+      businessTimeZone: 'America/Santiago',
+      businessWeekdays: [1, 2, 3, 4, 5, 6],
+      holidayCountry: 'CL',
+      extraHolidays: ['2026-04-04'],
+      removedHolidays: ['2026-01-01', '2026-05-01'],
+      subjectsFile: './subjects.json',
+    });
+  });
+
+  it('reads a SQLite path from DATABASE_URL', () => {
+    expect(loadConfig({ DATABASE_URL: 'sqlite:/var/lib/tickets/t.db' })._unsafeUnwrap().database).toEqual({
+      kind: 'sqlite',
+      path: '/var/lib/tickets/t.db',
+    });
+  });
+
+  it.each([
+    [{ PORT: '70000' }, 'PORT must be from 0 to 65535 (got "70000")'],
+    [{ PORT: 'http' }, 'PORT must be a whole number from 0 to 65535 (got "http")'],
+    [{ MAX_ACTIVE_TICKETS_PER_ZONE: '0' }, 'MAX_ACTIVE_TICKETS_PER_ZONE must be from 1 to 1000000 (got "0")'],
+    [{ ACTIVE_TICKET_STATES: '1,5' }, 'ACTIVE_TICKET_STATES must be comma-separated whole numbers from 1 to 4 (got "1,5")'],
+    [{ MAX_TICKET_RESOLUTION_DAYS: '2.5' }, 'MAX_TICKET_RESOLUTION_DAYS must be a whole number from 1 to 1000000 (got "2.5")'],
+    [{ BUSINESS_WEEKDAYS: 'lunes' }, 'BUSINESS_WEEKDAYS must be comma-separated whole numbers from 1 to 7 (got "lunes")'],
+    [{ EXTRA_HOLIDAYS: '2026-02-30' }, 'EXTRA_HOLIDAYS must be comma-separated YYYY-MM-DD dates; "2026-02-30" is not one (got "2026-02-30")'],
+    [{ DATABASE_URL: 'sqlite:' }, 'DATABASE_URL must be sqlite:<path> (e.g. sqlite:./data/tickets.db) or memory: (got "sqlite:")'],
+    [{ HOST: ' ' }, 'HOST must not be blank (got " ")'],
+  ])('refuses %o with one line naming the variable', (env, line) => {
+    expect(loadConfig(env)._unsafeUnwrapErr()).toBe(line);
+  });
+});

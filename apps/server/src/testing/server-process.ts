@@ -1,0 +1,121 @@
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+/** The repository's root, where the README's commands run. */
+export const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
+
+/** Whether the `faketime` command (Debian package faketime) is installed. */
+export const hasFaketime = spawnSync('faketime', ['--version']).error === undefined;
+
+export interface ServerProcess {
+  readonly baseUrl: string;
+  readonly child: ChildProcess;
+  /** Everything the process printed so far. */
+  output(): string;
+  /**
+   * Sends a signal to the whole process group (pnpm does not pass signals on to the server) and
+   * resolves once every process of it has closed its output.
+   */
+  stop(signal?: NodeJS.Signals): Promise<void>;
+}
+
+export interface StartOptions {
+  readonly env?: Readonly<Record<string, string>>;
+  /** Runs the server under libfaketime, starting at this time (`YYYY-MM-DD HH:mm:ss` in the env's TZ). */
+  readonly fakeTime?: string;
+  readonly timeoutMs?: number;
+}
+
+function exited(child: ChildProcess): Promise<number | null> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.exitCode);
+  return new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+}
+
+/** Resolves when the child has exited and its output pipes are closed by every process holding them. */
+function closed(child: ChildProcess): Promise<void> {
+  if (child.stdout?.closed === true && child.stderr?.closed === true && child.exitCode !== null) {
+    return Promise.resolve();
+  }
+  return new Promise((resolve) => child.once('close', () => resolve()));
+}
+
+/** Starts `pnpm start` in the repository, as the README says, and waits until it listens. */
+export async function startServer({ env = {}, fakeTime, timeoutMs = 30_000 }: StartOptions = {}): Promise<ServerProcess> {
+  const command = fakeTime === undefined ? ['pnpm', 'start'] : ['faketime', fakeTime, 'pnpm', 'start'];
+  const child = spawn(command[0] as string, command.slice(1), {
+    cwd: repoRoot,
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', ...env },
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let printed = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    printed += chunk.toString();
+  });
+  child.stderr?.on('data', (chunk: Buffer) => {
+    printed += chunk.toString();
+  });
+  const done = closed(child);
+  const stop = async (signal: NodeJS.Signals = 'SIGTERM') => {
+    if (child.pid !== undefined) {
+      try {
+        process.kill(-child.pid, signal);
+      } catch {
+        // Already gone.
+      }
+    }
+    await done;
+  };
+  const baseUrl = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start in ${timeoutMs} ms:\n${printed}`)), timeoutMs);
+    const check = () => {
+      const match = /listening on (http:\/\/[^\s]+)/.exec(printed);
+      if (match?.[1] !== undefined) {
+        clearTimeout(timer);
+        resolve(match[1].replace('0.0.0.0', '127.0.0.1'));
+      }
+    };
+    child.stdout?.on('data', check);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited with ${code} before listening:\n${printed}`));
+    });
+  });
+  return { baseUrl, child, output: () => printed, stop };
+}
+
+/** Runs `pnpm start` expecting it to refuse to start; resolves with its exit code and output. */
+export async function startRefused(env: Readonly<Record<string, string>>): Promise<{ code: number | null; output: string }> {
+  const child = spawn('pnpm', ['start'], {
+    cwd: repoRoot,
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let printed = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    printed += chunk.toString();
+  });
+  child.stderr?.on('data', (chunk: Buffer) => {
+    printed += chunk.toString();
+  });
+  const code = await exited(child);
+  return { code, output: printed };
+}
+
+/** A small JSON client for a running server. */
+export function client(baseUrl: string) {
+  const call = async (method: string, path: string, body?: unknown) => {
+    const response = await fetch(`${baseUrl}${path}`, {
+      method,
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return { status: response.status, body: (await response.json()) as Record<string, unknown> & { data: never } };
+  };
+  return {
+    get: (path: string) => call('GET', path),
+    post: (path: string, body: unknown) => call('POST', path, body),
+    put: (path: string, body: unknown) => call('PUT', path, body),
+    patch: (path: string, body: unknown) => call('PATCH', path, body),
+  };
+}
