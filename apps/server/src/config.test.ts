@@ -62,11 +62,26 @@ describe('loadConfig', () => {
     [{ PORT: '70000' }, 'PORT must be from 0 to 65535 (got "70000")'],
     [{ PORT: 'http' }, 'PORT must be a whole number from 0 to 65535 (got "http")'],
     [{ MAX_ACTIVE_TICKETS_PER_ZONE: '0' }, 'MAX_ACTIVE_TICKETS_PER_ZONE must be from 1 to 1000000 (got "0")'],
-    [{ ACTIVE_TICKET_STATES: '1,5' }, 'ACTIVE_TICKET_STATES must be comma-separated whole numbers from 1 to 4 (got "1,5")'],
-    [{ MAX_TICKET_RESOLUTION_DAYS: '2.5' }, 'MAX_TICKET_RESOLUTION_DAYS must be a whole number from 1 to 1000000 (got "2.5")'],
-    [{ BUSINESS_WEEKDAYS: 'lunes' }, 'BUSINESS_WEEKDAYS must be comma-separated whole numbers from 1 to 7 (got "lunes")'],
-    [{ EXTRA_HOLIDAYS: '2026-02-30' }, 'EXTRA_HOLIDAYS must be comma-separated YYYY-MM-DD dates; "2026-02-30" is not one (got "2026-02-30")'],
-    [{ DATABASE_URL: 'sqlite:' }, 'DATABASE_URL must be sqlite:<path> (e.g. sqlite:./data/tickets.db) or memory: (got "sqlite:")'],
+    [
+      { ACTIVE_TICKET_STATES: '1,5' },
+      'ACTIVE_TICKET_STATES must be comma-separated whole numbers from 1 to 4 (got "1,5")',
+    ],
+    [
+      { MAX_TICKET_RESOLUTION_DAYS: '2.5' },
+      'MAX_TICKET_RESOLUTION_DAYS must be a whole number from 1 to 1000000 (got "2.5")',
+    ],
+    [
+      { BUSINESS_WEEKDAYS: 'lunes' },
+      'BUSINESS_WEEKDAYS must be comma-separated whole numbers from 1 to 7 (got "lunes")',
+    ],
+    [
+      { EXTRA_HOLIDAYS: '2026-02-30' },
+      'EXTRA_HOLIDAYS must be comma-separated YYYY-MM-DD dates; "2026-02-30" is not one (got "2026-02-30")',
+    ],
+    [
+      { DATABASE_URL: 'sqlite:' },
+      'DATABASE_URL must be sqlite:<path> (e.g. sqlite:./data/tickets.db) or memory: (got "sqlite:")',
+    ],
     [{ HOST: ' ' }, 'HOST must not be blank (got " ")'],
   ])('refuses %o with one line naming the variable', (env, line) => {
     expect(loadConfig(env)._unsafeUnwrapErr()).toBe(line);

@@ -38,7 +38,8 @@ describe('the server process, started as the README says', () => {
       expect(response.status).toBe(201);
       created.push(response.body.data);
     }
-    for (let i = 0; i < 2; i += 1) expect((await api.post('/api/v1/tickets', ticketBody(3, 300))).status).toBe(201);
+    for (let i = 0; i < 2; i += 1)
+      expect((await api.post('/api/v1/tickets', ticketBody(3, 300))).status).toBe(201);
     expect((await api.post('/api/v1/tickets', ticketBody(2, 100))).status).toBe(409);
     const listed = (await api.get('/api/v1/tickets?limit=100')).body.data;
     await first.stop('SIGTERM');
@@ -79,7 +80,10 @@ describe('the server process, started as the README says', () => {
       const api = client(server.baseUrl);
       await seed(api);
       const statuses = await Promise.all(
-        Array.from({ length: 60 }, async () => (await api.post('/api/v1/tickets', ticketBody(2, 100))).status),
+        Array.from(
+          { length: 60 },
+          async () => (await api.post('/api/v1/tickets', ticketBody(2, 100))).status,
+        ),
       );
       expect(statuses.filter((s) => s === 201)).toHaveLength(3);
       expect(statuses.filter((s) => s === 409)).toHaveLength(57);

@@ -40,7 +40,11 @@ function closed(child: ChildProcess): Promise<void> {
 }
 
 /** Starts `pnpm start` in the repository, as the README says, and waits until it listens. */
-export async function startServer({ env = {}, fakeTime, timeoutMs = 30_000 }: StartOptions = {}): Promise<ServerProcess> {
+export async function startServer({
+  env = {},
+  fakeTime,
+  timeoutMs = 30_000,
+}: StartOptions = {}): Promise<ServerProcess> {
   const command = fakeTime === undefined ? ['pnpm', 'start'] : ['faketime', fakeTime, 'pnpm', 'start'];
   const child = spawn(command[0] as string, command.slice(1), {
     cwd: repoRoot,
@@ -67,7 +71,10 @@ export async function startServer({ env = {}, fakeTime, timeoutMs = 30_000 }: St
     await done;
   };
   const baseUrl = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start in ${timeoutMs} ms:\n${printed}`)), timeoutMs);
+    const timer = setTimeout(
+      () => reject(new Error(`server did not start in ${timeoutMs} ms:\n${printed}`)),
+      timeoutMs,
+    );
     const check = () => {
       const match = /listening on (http:\/\/[^\s]+)/.exec(printed);
       if (match?.[1] !== undefined) {
@@ -85,7 +92,9 @@ export async function startServer({ env = {}, fakeTime, timeoutMs = 30_000 }: St
 }
 
 /** Runs `pnpm start` expecting it to refuse to start; resolves with its exit code and output. */
-export async function startRefused(env: Readonly<Record<string, string>>): Promise<{ code: number | null; output: string }> {
+export async function startRefused(
+  env: Readonly<Record<string, string>>,
+): Promise<{ code: number | null; output: string }> {
   const child = spawn('pnpm', ['start'], {
     cwd: repoRoot,
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', ...env },
@@ -110,7 +119,10 @@ export function client(baseUrl: string) {
       headers: body === undefined ? {} : { 'content-type': 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
-    return { status: response.status, body: (await response.json()) as Record<string, unknown> & { data: never } };
+    return {
+      status: response.status,
+      body: (await response.json()) as Record<string, unknown> & { data: never },
+    };
   };
   return {
     get: (path: string) => call('GET', path),
