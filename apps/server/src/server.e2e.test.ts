@@ -32,7 +32,7 @@ describe('the server process, started as the README says', () => {
     const first = await startServer({ env });
     const api = client(first.baseUrl);
     await seed(api);
-    const created = [];
+    const created: unknown[] = [];
     for (let i = 0; i < 3; i += 1) {
       const response = await api.post('/api/v1/tickets', ticketBody(2, 100));
       expect(response.status).toBe(201);

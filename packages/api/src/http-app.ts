@@ -35,7 +35,7 @@ const streamedBodyLimit = bodyLimit({ maxSize: MAX_BODY_BYTES, onError: tooLarge
  */
 const limitBody: MiddlewareHandler = async (c, next) => {
   const length = c.req.header('content-length');
-  if (length !== undefined) {
+  if (length !== undefined && /^\d+$/.test(length)) {
     if (Number(length) > MAX_BODY_BYTES) return tooLarge(c);
     return next();
   }

@@ -46,6 +46,11 @@ const body = <S extends z.ZodType>(schema: S) => ({
 const invalid = <const A extends string>(action: A, what = 'Malformed JSON, or a field of the wrong shape') =>
   json(`${what}; \`meta.errors\` names each field`, failureSchema([action]));
 
+// Every route with a JSON body also answers these two before its handler runs (see http-app.ts).
+const tooLarge = json('A body larger than 64 KiB', failureSchema(['payload_too_large']));
+const notJson = <const A extends string>(action: A) =>
+  json('A body not sent as `Content-Type: application/json`', failureSchema([action]));
+
 const zoneFull = json(
   'The zone already holds its maximum of active tickets',
   infoSchema('zone_ticket_limit_reached', zoneLimitViewSchema),
@@ -73,6 +78,8 @@ export const createTicketRoute = createRoute({
     201: json('Ticket created', successSchema(operations.createTicket.action, ticketViewSchema)),
     400: invalid(operations.createTicket.failureAction),
     409: zoneFull,
+    413: tooLarge,
+    415: notJson(operations.createTicket.failureAction),
     422: invalid(
       operations.createTicket.failureAction,
       'Unknown subject, unknown service, technician or zone, inactive technician, or a service of another zone',
@@ -116,6 +123,8 @@ export const updateTicketRoute = createRoute({
     400: invalid(operations.updateTicket.failureAction),
     404: ticketNotFound,
     409: zoneFull,
+    413: tooLarge,
+    415: notJson(operations.updateTicket.failureAction),
   },
 });
 
@@ -157,6 +166,8 @@ export const saveZoneRoute = createRoute({
   responses: {
     200: json('The zone as saved', successSchema(operations.saveZone.action, zoneViewSchema)),
     400: invalid(operations.saveZone.failureAction),
+    413: tooLarge,
+    415: notJson(operations.saveZone.failureAction),
   },
 });
 
@@ -184,6 +195,8 @@ export const saveTechnicianRoute = createRoute({
       successSchema(operations.saveTechnician.action, technicianViewSchema),
     ),
     400: invalid(operations.saveTechnician.failureAction),
+    413: tooLarge,
+    415: notJson(operations.saveTechnician.failureAction),
   },
 });
 
@@ -211,6 +224,8 @@ export const saveServiceRoute = createRoute({
   responses: {
     200: json('The service as saved', successSchema(operations.saveService.action, serviceViewSchema)),
     400: invalid(operations.saveService.failureAction),
+    413: tooLarge,
+    415: notJson(operations.saveService.failureAction),
     422: invalid(operations.saveService.failureAction, 'The zone does not exist'),
   },
 });

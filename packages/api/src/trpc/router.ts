@@ -27,6 +27,8 @@ function issuesOf(cause: unknown): readonly Issue[] | null {
 }
 
 const t = initTRPC.context<TrpcContext>().create({
+  // Error bodies never carry stack traces, whatever NODE_ENV says.
+  isDev: false,
   // Input that fails its schema is BAD_REQUEST (HTTP 400); the data carries the zod issues, and
   // the same per-field errors the REST API puts in `meta.errors`.
   errorFormatter({ shape, error }) {
@@ -56,9 +58,9 @@ export const appRouter = t.router({
           respond(operations.getTicket, await ctx.desk.getTicket(input.ticket_id), ctx.views.ticket).body,
       ),
     list: t.procedure
-      .input(listTicketsQuerySchema)
+      .input(listTicketsQuerySchema.optional())
       .query(
-        async ({ ctx, input }) =>
+        async ({ ctx, input = {} }) =>
           respond(operations.listTickets, await ctx.desk.listTickets(input), ctx.views.ticketPage).body,
       ),
     updateStatus: t.procedure
@@ -87,9 +89,9 @@ export const appRouter = t.router({
           respond(operations.saveZone, await ctx.desk.saveZone(zone_id, zone), ctx.views.zone).body,
       ),
     list: t.procedure
-      .input(pageQuerySchema)
+      .input(pageQuerySchema.optional())
       .query(
-        async ({ ctx, input }) =>
+        async ({ ctx, input = {} }) =>
           respond(operations.listZones, await ctx.desk.listZones(input), ctx.views.zonePage).body,
       ),
   }),
@@ -105,9 +107,9 @@ export const appRouter = t.router({
           ).body,
       ),
     list: t.procedure
-      .input(pageQuerySchema)
+      .input(pageQuerySchema.optional())
       .query(
-        async ({ ctx, input }) =>
+        async ({ ctx, input = {} }) =>
           respond(operations.listTechnicians, await ctx.desk.listTechnicians(input), ctx.views.technicianPage)
             .body,
       ),
@@ -121,9 +123,9 @@ export const appRouter = t.router({
             .body,
       ),
     list: t.procedure
-      .input(pageQuerySchema)
+      .input(pageQuerySchema.optional())
       .query(
-        async ({ ctx, input }) =>
+        async ({ ctx, input = {} }) =>
           respond(operations.listServices, await ctx.desk.listServices(input), ctx.views.servicePage).body,
       ),
   }),
