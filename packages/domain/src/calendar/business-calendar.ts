@@ -213,7 +213,7 @@ class WeekdayHolidayCalendar implements BusinessCalendar {
     this.#toYear = last;
   }
 
-  /** A year's holidays that fall on working weekdays, as day counts. */
+  /** The holidays the source gives for a year that fall on working weekdays, as day counts. */
   #yearHolidays(year: number): number[] {
     const days: number[] = [];
     for (const date of this.#source.holidaysIn(year)) {
@@ -221,12 +221,9 @@ class WeekdayHolidayCalendar implements BusinessCalendar {
       if (day !== undefined) days.push(day);
     }
     for (const day of this.#extraByYear.get(year) ?? []) days.push(day);
-    return days.filter(
-      (day) =>
-        !this.#removed.has(day) &&
-        this.#working[isoWeekday(day) - 1] === true &&
-        civilFromDays(day).year === year,
-    );
+    // A date of another year (an observed day across New Year) is kept: it is a holiday all the same,
+    // and counting only ever takes differences, so an early entry changes no answer.
+    return days.filter((day) => !this.#removed.has(day) && this.#working[isoWeekday(day) - 1] === true);
   }
 }
 
