@@ -28,14 +28,15 @@ export {
   zoneFull,
   zoneNotFound,
 } from './errors.js';
-export type {
-  Clock,
-  CreateContext,
-  PageRequest,
-  TicketFilter,
-  TicketRefs,
-  TicketStore,
-  UpdateContext,
+export {
+  type Clock,
+  type CreateContext,
+  type PageRequest,
+  StoreUnavailableError,
+  type TicketFilter,
+  type TicketRefs,
+  type TicketStore,
+  type UpdateContext,
 } from './ports.js';
 export {
   type CreateTicketInput,

@@ -85,3 +85,11 @@ export interface TicketStore {
   /** Services by ascending id; `after` is a service id. */
   listServices(page: PageRequest): Promise<readonly Service[]>;
 }
+
+/**
+ * Thrown by a store that cannot reach its storage for now (down, unreachable, overloaded, a lock
+ * not granted in time). Not a refusal of the request: it may be retried, and HTTP answers 503.
+ */
+export class StoreUnavailableError extends Error {
+  override readonly name = 'StoreUnavailableError';
+}

@@ -1,4 +1,4 @@
-import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
+import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from 'kysely';
 import type { SqlDialectName, TicketDatabase } from './schema.js';
 
 function migrations(dialect: SqlDialectName): Record<string, Migration> {
@@ -60,13 +60,46 @@ function providerFor(dialect: SqlDialectName): MigrationProvider {
   return { getMigrations: async () => migrations(dialect) };
 }
 
-/** Brings the schema to the latest version; safe to call at every start-up. */
+// Any fixed number; every instance of the service takes the same advisory lock to migrate.
+const MIGRATION_LOCK_KEY = 7_340_211;
+
+/**
+ * Brings the schema to the latest version; safe to call at every start-up, from several processes
+ * at once: SQLite migrates inside `BEGIN IMMEDIATE` (the database's write lock), PostgreSQL under a
+ * session advisory lock, so one process migrates and the others then find nothing to do.
+ */
 export async function migrateToLatest(
   db: Kysely<TicketDatabase>,
   dialect: SqlDialectName,
 ): Promise<readonly string[]> {
-  const migrator = new Migrator({ db, provider: providerFor(dialect) });
-  const { error, results } = await migrator.migrateToLatest();
-  if (error !== undefined) throw error instanceof Error ? error : new Error(String(error));
-  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+  return db.connection().execute(async (conn) => {
+    const run = async () => {
+      const migrator = new Migrator({ db: conn, provider: providerFor(dialect) });
+      const { error, results } = await migrator.migrateToLatest();
+      if (error !== undefined) throw error instanceof Error ? error : new Error(String(error));
+      return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+    };
+    if (dialect === 'sqlite') {
+      await sql`begin immediate`.execute(conn);
+      try {
+        const applied = await run();
+        await sql`commit`.execute(conn);
+        return applied;
+      } catch (error) {
+        await sql`rollback`.execute(conn).catch(() => undefined);
+        throw error;
+      }
+    }
+    await sql`select pg_advisory_lock(${MIGRATION_LOCK_KEY})`.execute(conn);
+    try {
+      return await run();
+    } finally {
+      await sql`select pg_advisory_unlock(${MIGRATION_LOCK_KEY})`.execute(conn).catch(() => undefined);
+    }
+  });
+}
+
+/** Answers when the database answers a trivial query; throws otherwise. */
+export async function pingDatabase(db: Kysely<TicketDatabase>): Promise<void> {
+  await sql`select 1`.execute(db);
 }

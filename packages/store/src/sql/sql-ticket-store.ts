@@ -20,6 +20,7 @@ import type {
   TicketsTable,
   ZonesTable,
 } from './schema.js';
+import { reportUnavailable } from './unavailable.js';
 
 type Db = Kysely<TicketDatabase>;
 
@@ -323,5 +324,5 @@ export function createSqlTicketStore(db: Db, dialect: SqlDialectName): TicketSto
       return (await query.execute()).map(toService);
     },
   };
-  return store;
+  return reportUnavailable(store);
 }

@@ -1,0 +1,39 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+
+/** The PostgreSQL server tests use: TEST_DATABASE_URL, else this machine's (trust auth). */
+export const testDatabaseUrl = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+const uniqueName = (prefix: string) => `${prefix}_${process.pid}_${randomBytes(4).toString('hex')}`;
+
+async function admin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: testDatabaseUrl });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/** A schema of its own, with a unique name, in the test database; `drop` removes it with its tables. */
+export async function createTestSchema(): Promise<{ readonly schema: string; drop(): Promise<void> }> {
+  const schema = uniqueName('tickets_test');
+  await admin((c) => c.query(`create schema ${schema}`));
+  return {
+    schema,
+    drop: () => admin((c) => c.query(`drop schema if exists ${schema} cascade`)).then(() => undefined),
+  };
+}
+
+/** A database of its own, with a unique name, on the test server; `drop` removes it even if in use. */
+export async function createTestDatabase(): Promise<{ readonly url: string; drop(): Promise<void> }> {
+  const name = uniqueName('tickets_test');
+  await admin((c) => c.query(`create database ${name}`));
+  const url = new URL(testDatabaseUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    drop: () => admin((c) => c.query(`drop database if exists ${name} with (force)`)).then(() => undefined),
+  };
+}
