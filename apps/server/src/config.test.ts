@@ -8,6 +8,8 @@ describe('loadConfig', () => {
       host: '0.0.0.0',
       database: { kind: 'sqlite', path: './data/tickets.db' },
       databaseUrl: 'sqlite:./data/tickets.db',
+      databasePoolSize: 10,
+      webConcurrency: 1,
       maxActiveTicketsPerZone: 3,
       activeTicketStates: [1],
       resolutionDays: 3,
@@ -51,6 +53,26 @@ describe('loadConfig', () => {
     });
   });
 
+  it('reads a PostgreSQL URL, and masks its password for logs', () => {
+    const config = loadConfig({
+      DATABASE_URL: 'postgresql://tickets:s3cret@db.example:5432/tickets',
+      DATABASE_POOL_SIZE: '20',
+      WEB_CONCURRENCY: '4',
+    })._unsafeUnwrap();
+    expect(config.database).toEqual({
+      kind: 'postgres',
+      url: 'postgresql://tickets:s3cret@db.example:5432/tickets',
+    });
+    expect(config.databaseUrl).toBe('postgresql://tickets:***@db.example:5432/tickets');
+    expect([config.databasePoolSize, config.webConcurrency]).toEqual([20, 4]);
+  });
+
+  it('refuses several workers on the memory store, which they could not share', () => {
+    expect(loadConfig({ DATABASE_URL: 'memory:', WEB_CONCURRENCY: '2' })._unsafeUnwrapErr()).toMatch(
+      /^WEB_CONCURRENCY must be 1 with DATABASE_URL=memory:/,
+    );
+  });
+
   it('reads a SQLite path from DATABASE_URL', () => {
     expect(loadConfig({ DATABASE_URL: 'sqlite:/var/lib/tickets/t.db' })._unsafeUnwrap().database).toEqual({
       kind: 'sqlite',
@@ -80,8 +102,9 @@ describe('loadConfig', () => {
     ],
     [
       { DATABASE_URL: 'sqlite:' },
-      'DATABASE_URL must be sqlite:<path> (e.g. sqlite:./data/tickets.db) or memory: (got "sqlite:")',
+      'DATABASE_URL must be sqlite:<path> (e.g. sqlite:./data/tickets.db), postgres://user@host:5432/database, or memory: (got "sqlite:")',
     ],
+    [{ WEB_CONCURRENCY: '0' }, 'WEB_CONCURRENCY must be from 1 to 256 (got "0")'],
     [{ HOST: ' ' }, 'HOST must not be blank (got " ")'],
   ])('refuses %o with one line naming the variable', (env, line) => {
     expect(loadConfig(env)._unsafeUnwrapErr()).toBe(line);

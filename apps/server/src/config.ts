@@ -5,14 +5,19 @@ import { z } from 'zod';
 /** Where tickets are kept, from DATABASE_URL. */
 export type DatabaseSetting =
   | { readonly kind: 'memory' }
-  | { readonly kind: 'sqlite'; readonly path: string };
+  | { readonly kind: 'sqlite'; readonly path: string }
+  | { readonly kind: 'postgres'; readonly url: string };
 
 /** The server's settings, read from the environment once at start-up. */
 export interface Config {
   readonly port: number;
   readonly host: string;
   readonly database: DatabaseSetting;
+  /** DATABASE_URL with any password masked, for logs. */
   readonly databaseUrl: string;
+  readonly databasePoolSize: number;
+  /** Worker processes sharing the port (WEB_CONCURRENCY). */
+  readonly webConcurrency: number;
   readonly maxActiveTicketsPerZone: number;
   readonly activeTicketStates: readonly TicketStatus[];
   readonly resolutionDays: number;
@@ -75,9 +80,11 @@ const databaseUrl = z.string().transform((url, ctx): DatabaseSetting => {
   if (url.startsWith('sqlite:') && url.length > 'sqlite:'.length) {
     return { kind: 'sqlite', path: url.slice('sqlite:'.length) };
   }
+  if (/^postgres(ql)?:\/\/./.test(url) && URL.canParse(url)) return { kind: 'postgres', url };
   ctx.addIssue({
     code: 'custom',
-    message: 'must be sqlite:<path> (e.g. sqlite:./data/tickets.db) or memory:',
+    message:
+      'must be sqlite:<path> (e.g. sqlite:./data/tickets.db), postgres://user@host:5432/database, or memory:',
   });
   return z.NEVER;
 });
@@ -86,6 +93,8 @@ const environmentSchema = z.object({
   PORT: integer(0, 65_535).default(3000),
   HOST: z.string().trim().min(1, { error: 'must not be blank' }).default('0.0.0.0'),
   DATABASE_URL: z.string().default('sqlite:./data/tickets.db'),
+  DATABASE_POOL_SIZE: integer(1, 1000).default(10),
+  WEB_CONCURRENCY: integer(1, 256).default(1),
   MAX_ACTIVE_TICKETS_PER_ZONE: integer(1, 1_000_000).default(3),
   ACTIVE_TICKET_STATES: integerList(1, 4).default([1]),
   MAX_TICKET_RESOLUTION_DAYS: integer(1, 1_000_000).default(3),
@@ -96,6 +105,15 @@ const environmentSchema = z.object({
   REMOVED_HOLIDAYS: dateList.default([]),
   SUBJECTS_FILE: z.string().trim().min(1, { error: 'must not be blank' }).optional(),
 });
+
+/** A database URL fit for logs: the password, if any, replaced by ***. */
+function masked(url: string): string {
+  if (!URL.canParse(url)) return url;
+  const parsed = new URL(url);
+  if (parsed.password === '') return url;
+  parsed.password = '***';
+  return parsed.toString();
+}
 
 /**
  * Reads the configuration from environment variables (unset ones take their default). The error
@@ -113,13 +131,20 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): R
   const e = parsed.data;
   const database = databaseUrl.safeParse(e.DATABASE_URL);
   if (!database.success) {
-    return err(`DATABASE_URL ${database.error.issues[0]?.message} (got "${e.DATABASE_URL}")`);
+    return err(`DATABASE_URL ${database.error.issues[0]?.message} (got "${masked(e.DATABASE_URL)}")`);
+  }
+  if (database.data.kind === 'memory' && e.WEB_CONCURRENCY > 1) {
+    return err(
+      `WEB_CONCURRENCY must be 1 with DATABASE_URL=memory: (each worker would hold its own tickets and zone counts); use sqlite: or postgres:`,
+    );
   }
   return ok({
     port: e.PORT,
     host: e.HOST,
     database: database.data,
-    databaseUrl: e.DATABASE_URL,
+    databaseUrl: masked(e.DATABASE_URL),
+    databasePoolSize: e.DATABASE_POOL_SIZE,
+    webConcurrency: e.WEB_CONCURRENCY,
     maxActiveTicketsPerZone: e.MAX_ACTIVE_TICKETS_PER_ZONE,
     activeTicketStates: e.ACTIVE_TICKET_STATES as TicketStatus[],
     resolutionDays: e.MAX_TICKET_RESOLUTION_DAYS,

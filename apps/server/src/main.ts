@@ -1,3 +1,4 @@
+import cluster from 'node:cluster';
 import { readFileSync } from 'node:fs';
 import { serve } from '@hono/node-server';
 import { createHttpApp } from '@tickets/api';
@@ -11,12 +12,11 @@ import {
   defaultSubjects,
   type SubjectCatalogue,
   subjectGroupsSchema,
-  type TicketStore,
 } from '@tickets/domain';
 import { createDateHolidaysSource } from '@tickets/holidays';
-import { createMemoryTicketStore, createSqlTicketStore, migrateToLatest, openSqlite } from '@tickets/store';
 import { err, type Result } from 'neverthrow';
 import { type Config, loadConfig } from './config.js';
+import { openDatabase } from './database.js';
 
 const systemClock: Clock = { now: () => Date.now() };
 
@@ -69,33 +69,23 @@ function loadSubjects(config: Config): Result<SubjectCatalogue, string> {
   );
 }
 
-interface OpenStore {
-  readonly store: TicketStore;
-  close(): Promise<void>;
-}
-
-async function openStore(config: Config): Promise<OpenStore> {
-  if (config.database.kind === 'memory') {
-    return { store: createMemoryTicketStore(), close: async () => undefined };
-  }
-  const db = openSqlite({ path: config.database.path });
-  await migrateToLatest(db, 'sqlite');
-  return { store: createSqlTicketStore(db, 'sqlite'), close: () => db.destroy() };
-}
-
 function fail(line: string): never {
   console.error(`tickets: configuration error: ${line}`);
   process.exit(1);
 }
 
-async function main(): Promise<void> {
-  const config = loadConfig(process.env).match((c) => c, fail);
-  const calendar = buildCalendar(config).match((c) => c, fail);
-  const subjects = loadSubjects(config).match((s) => s, fail);
-  const { store, close } = await openStore(config);
+/** Runs one server process: opens the store, serves HTTP, stops cleanly on SIGTERM or SIGINT. */
+async function serveTickets(
+  config: Config,
+  calendar: BusinessCalendar,
+  subjects: SubjectCatalogue,
+  migrate: boolean,
+): Promise<void> {
+  const database = openDatabase(config);
+  if (migrate) await database.migrate();
 
   const desk = createTicketDesk({
-    store,
+    store: database.store,
     clock: systemClock,
     calendar,
     subjects,
@@ -105,7 +95,7 @@ async function main(): Promise<void> {
     }),
     resolutionDays: config.resolutionDays,
   });
-  const app = createHttpApp({ desk });
+  const app = createHttpApp({ desk, checkReady: database.ping });
 
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
     console.log(`tickets: listening on http://${info.address}:${info.port} (store ${config.databaseUrl})`);
@@ -117,7 +107,7 @@ async function main(): Promise<void> {
     stopping = true;
     console.log(`tickets: ${signal} received, stopping`);
     server.close(async () => {
-      await close();
+      await database.close();
       console.log('tickets: stopped');
       process.exit(0);
     });
@@ -126,7 +116,50 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => stop('SIGINT'));
 }
 
+/**
+ * WEB_CONCURRENCY > 1: this process migrates once, then runs that many workers that share the
+ * port (node:cluster hands connections out in turn). A worker that dies is replaced; on SIGTERM or
+ * SIGINT every worker stops cleanly and this process exits 0 once they all have.
+ */
+async function superviseWorkers(config: Config): Promise<void> {
+  const database = openDatabase(config);
+  await database.migrate();
+  await database.close();
+
+  let stopping = false;
+  for (let i = 0; i < config.webConcurrency; i += 1) cluster.fork();
+  console.log(`tickets: started ${config.webConcurrency} workers`);
+  cluster.on('exit', (worker, code, signal) => {
+    if (stopping) {
+      if (Object.keys(cluster.workers ?? {}).length === 0) {
+        console.log('tickets: stopped');
+        process.exit(0);
+      }
+      return;
+    }
+    console.error(`tickets: worker ${worker.process.pid} exited (${signal ?? code}); starting another`);
+    setTimeout(() => cluster.fork(), 1_000);
+  });
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`tickets: ${signal} received, stopping ${config.webConcurrency} workers`);
+    for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill('SIGTERM');
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+async function main(): Promise<void> {
+  const config = loadConfig(process.env).match((c) => c, fail);
+  const calendar = buildCalendar(config).match((c) => c, fail);
+  const subjects = loadSubjects(config).match((s) => s, fail);
+  if (config.webConcurrency > 1 && cluster.isPrimary) return superviseWorkers(config);
+  // A worker's supervisor has migrated already.
+  return serveTickets(config, calendar, subjects, cluster.isPrimary);
+}
+
 main().catch((error: unknown) => {
-  console.error('tickets: could not start:', error);
+  console.error(`tickets: could not start: ${error instanceof Error ? error.message : String(error)}`);
   process.exit(1);
 });

@@ -1,8 +1,9 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { client, hasFaketime, startRefused, startServer } from './testing/server-process.js';
+import { client, hasFaketime, repoRoot, startRefused, startServer } from './testing/server-process.js';
 
 const ticketBody = (zone_id: number, service_id: number) => ({
   service_id,
@@ -123,6 +124,14 @@ describe('the server process, started as the README says', () => {
     },
     60_000,
   );
+
+  it('migrates alone with pnpm migrate, once', () => {
+    const env = { ...process.env, DATABASE_URL: `sqlite:${join(dir, 'migrate.db')}` };
+    const migrate = () =>
+      execFileSync('pnpm', ['--silent', 'migrate'], { cwd: repoRoot, env, encoding: 'utf8' });
+    expect(migrate()).toContain('applied 0001_tickets');
+    expect(migrate()).toContain('is up to date');
+  }, 60_000);
 
   it('refuses a bad configuration with one line naming the variable', async () => {
     const cases = [

@@ -1,5 +1,5 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
-import type { TicketDesk } from '@tickets/domain';
+import { StoreUnavailableError, type TicketDesk } from '@tickets/domain';
 import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
 import type { Context, MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
@@ -15,11 +15,36 @@ export const MAX_BODY_BYTES = 64 * 1024;
 
 export interface HttpAppDeps {
   readonly desk: TicketDesk;
+  /** Resolves when the store answers; `/readyz` is ready while it does. */
+  readonly checkReady?: () => Promise<void>;
   /** Where defects (unexpected errors) are reported; they answer 500 with an envelope. */
   readonly onDefect?: (error: unknown, c: Context) => void;
 }
 
 const reply = (c: Context, { status, body }: Reply) => c.json(body, status);
+
+/** How long `/readyz` waits for the store before saying it is not ready. */
+const READY_TIMEOUT_MS = 2_000;
+const RETRY_AFTER_SECONDS = '5';
+
+const unavailable = (c: Context, reason: string) => {
+  c.header('Retry-After', RETRY_AFTER_SECONDS);
+  return reply(c, {
+    status: 503,
+    body: failure(
+      'service_unavailable',
+      `The ticket store cannot be reached right now; retry shortly (${reason})`,
+    ),
+  });
+};
+
+function withTimeout(check: () => Promise<void>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer in ${ms} ms`)), ms);
+  });
+  return Promise.race([check(), timeout]).finally(() => clearTimeout(timer));
+}
 
 const tooLarge = (c: Context) =>
   reply(c, {
@@ -70,6 +95,7 @@ function httpExceptionReply(error: HTTPException, c: Context): Reply {
 /** The whole HTTP surface: REST under /api/v1, tRPC under /trpc, health, and envelopes for the rest. */
 export function createHttpApp({
   desk,
+  checkReady = async () => undefined,
   onDefect = (error) => console.error(error),
 }: HttpAppDeps): OpenAPIHono {
   const views = createViews(desk.calendar);
@@ -80,6 +106,15 @@ export function createHttpApp({
   app.use('/trpc/*', limitBody);
 
   app.get('/healthz', (c) => c.json(success('healthy', { status: 'ok' })));
+
+  app.get('/readyz', async (c) => {
+    try {
+      await withTimeout(checkReady, READY_TIMEOUT_MS);
+      return c.json(success('ready', { status: 'ready' }));
+    } catch (error) {
+      return unavailable(c, (error as Error).message);
+    }
+  });
 
   app.route('/', createRestApp(desk, views));
 
@@ -92,6 +127,10 @@ export function createHttpApp({
       onError: ({ error }) => {
         if (error.code === 'INTERNAL_SERVER_ERROR') onDefect(error.cause ?? error, c);
       },
+      responseMeta: ({ errors }) =>
+        errors.some((e) => e.code === 'SERVICE_UNAVAILABLE')
+          ? { headers: new Headers({ 'Retry-After': RETRY_AFTER_SECONDS }) }
+          : {},
     }),
   );
 
@@ -101,6 +140,7 @@ export function createHttpApp({
 
   app.onError((error, c) => {
     if (error instanceof HTTPException) return reply(c, httpExceptionReply(error, c));
+    if (error instanceof StoreUnavailableError) return unavailable(c, error.message);
     onDefect(error, c);
     return reply(c, {
       status: 500,

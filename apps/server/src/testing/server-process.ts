@@ -111,23 +111,29 @@ export async function startRefused(
   return { code, output: printed };
 }
 
+/** What the API answers: the status and the envelope, with `data` typed by the caller. */
+export interface Answer<D> {
+  readonly status: number;
+  readonly body: { readonly ok: boolean; readonly action: string; readonly data: D } & Record<
+    string,
+    unknown
+  >;
+}
+
 /** A small JSON client for a running server. */
 export function client(baseUrl: string) {
-  const call = async (method: string, path: string, body?: unknown) => {
+  const call = async <D>(method: string, path: string, body?: unknown): Promise<Answer<D>> => {
     const response = await fetch(`${baseUrl}${path}`, {
       method,
       headers: body === undefined ? {} : { 'content-type': 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
-    return {
-      status: response.status,
-      body: (await response.json()) as Record<string, unknown> & { data: never },
-    };
+    return { status: response.status, body: (await response.json()) as Answer<D>['body'] };
   };
   return {
-    get: (path: string) => call('GET', path),
-    post: (path: string, body: unknown) => call('POST', path, body),
-    put: (path: string, body: unknown) => call('PUT', path, body),
-    patch: (path: string, body: unknown) => call('PATCH', path, body),
+    get: <D = unknown>(path: string) => call<D>('GET', path),
+    post: <D = unknown>(path: string, body: unknown) => call<D>('POST', path, body),
+    put: <D = unknown>(path: string, body: unknown) => call<D>('PUT', path, body),
+    patch: <D = unknown>(path: string, body: unknown) => call<D>('PATCH', path, body),
   };
 }

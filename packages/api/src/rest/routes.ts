@@ -55,6 +55,11 @@ const zoneFull = json(
   'The zone already holds its maximum of active tickets',
   infoSchema('zone_ticket_limit_reached', zoneLimitViewSchema),
 );
+// Any route that reads or writes the store answers this while the store cannot be reached.
+const storeUnavailable = json(
+  'The ticket store cannot be reached right now; retry after the `Retry-After` seconds',
+  failureSchema(['service_unavailable']),
+);
 const ticketNotFound = json('No ticket with this id', failureSchema(['ticket_not_found']));
 const zoneNotFound = json('No zone with this id', failureSchema(['zone_not_found']));
 
@@ -84,6 +89,7 @@ export const createTicketRoute = createRoute({
       operations.createTicket.failureAction,
       'Unknown subject, unknown service, technician or zone, inactive technician, or a service of another zone',
     ),
+    503: storeUnavailable,
   },
 });
 
@@ -97,6 +103,7 @@ export const getTicketRoute = createRoute({
     200: json('The ticket', successSchema(operations.getTicket.action, ticketViewSchema)),
     400: invalid(operations.getTicket.failureAction, 'The id is not a positive integer'),
     404: ticketNotFound,
+    503: storeUnavailable,
   },
 });
 
@@ -109,6 +116,7 @@ export const listTicketsRoute = createRoute({
   responses: {
     200: json('A page of tickets', successSchema(operations.listTickets.action, ticketPageViewSchema)),
     400: invalid(operations.listTickets.failureAction, 'A filter of the wrong shape'),
+    503: storeUnavailable,
   },
 });
 
@@ -125,6 +133,7 @@ export const updateTicketRoute = createRoute({
     409: zoneFull,
     413: tooLarge,
     415: notJson(operations.updateTicket.failureAction),
+    503: storeUnavailable,
   },
 });
 
@@ -138,6 +147,7 @@ export const zoneCapacityRoute = createRoute({
     200: json('The zone capacity', successSchema(operations.zoneCapacity.action, zoneCapacityViewSchema)),
     400: invalid(operations.zoneCapacity.failureAction, 'The id is not a positive integer'),
     404: zoneNotFound,
+    503: storeUnavailable,
   },
 });
 
@@ -154,6 +164,7 @@ export const zoneBlockedRoute = createRoute({
     ),
     400: invalid(operations.zoneBlocked.failureAction, 'The id is not a positive integer'),
     404: zoneNotFound,
+    503: storeUnavailable,
   },
 });
 
@@ -168,6 +179,7 @@ export const saveZoneRoute = createRoute({
     400: invalid(operations.saveZone.failureAction),
     413: tooLarge,
     415: notJson(operations.saveZone.failureAction),
+    503: storeUnavailable,
   },
 });
 
@@ -180,6 +192,7 @@ export const listZonesRoute = createRoute({
   responses: {
     200: json('A page of zones', successSchema(operations.listZones.action, zonePageViewSchema)),
     400: invalid(operations.listZones.failureAction, 'A page request of the wrong shape'),
+    503: storeUnavailable,
   },
 });
 
@@ -197,6 +210,7 @@ export const saveTechnicianRoute = createRoute({
     400: invalid(operations.saveTechnician.failureAction),
     413: tooLarge,
     415: notJson(operations.saveTechnician.failureAction),
+    503: storeUnavailable,
   },
 });
 
@@ -212,6 +226,7 @@ export const listTechniciansRoute = createRoute({
       successSchema(operations.listTechnicians.action, technicianPageViewSchema),
     ),
     400: invalid(operations.listTechnicians.failureAction, 'A page request of the wrong shape'),
+    503: storeUnavailable,
   },
 });
 
@@ -227,6 +242,7 @@ export const saveServiceRoute = createRoute({
     413: tooLarge,
     415: notJson(operations.saveService.failureAction),
     422: invalid(operations.saveService.failureAction, 'The zone does not exist'),
+    503: storeUnavailable,
   },
 });
 
@@ -239,6 +255,7 @@ export const listServicesRoute = createRoute({
   responses: {
     200: json('A page of services', successSchema(operations.listServices.action, servicePageViewSchema)),
     400: invalid(operations.listServices.failureAction, 'A page request of the wrong shape'),
+    503: storeUnavailable,
   },
 });
 

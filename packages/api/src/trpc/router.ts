@@ -2,13 +2,14 @@ import {
   createTicketInputSchema,
   listTicketsQuerySchema,
   pageQuerySchema,
+  StoreUnavailableError,
   saveServiceInputSchema,
   saveTechnicianInputSchema,
   saveZoneInputSchema,
   type TicketDesk,
   updateTicketInputSchema,
 } from '@tickets/domain';
-import { initTRPC } from '@trpc/server';
+import { initTRPC, TRPCError } from '@trpc/server';
 import { ok } from 'neverthrow';
 import { fieldErrors, type Issue, operations, respond } from '../replies.js';
 import { serviceIdParams, technicianIdParams, ticketIdParams, zoneIdParams } from '../rest/routes.js';
@@ -42,53 +43,66 @@ const t = initTRPC.context<TrpcContext>().create({
   },
 });
 
+// A store that cannot be reached is SERVICE_UNAVAILABLE (HTTP 503), as on REST.
+const procedure = t.procedure.use(async ({ next }) => {
+  const result = await next();
+  if (!result.ok && result.error.cause instanceof StoreUnavailableError) {
+    throw new TRPCError({
+      code: 'SERVICE_UNAVAILABLE',
+      message: result.error.cause.message,
+      cause: result.error.cause,
+    });
+  }
+  return result;
+});
+
 // Envelopes come back as values: a full zone is an `info` envelope, not an exception.
 export const appRouter = t.router({
   tickets: t.router({
-    create: t.procedure
+    create: procedure
       .input(createTicketInputSchema)
       .mutation(
         async ({ ctx, input }) =>
           respond(operations.createTicket, await ctx.desk.openTicket(input), ctx.views.ticket).body,
       ),
-    get: t.procedure
+    get: procedure
       .input(ticketIdParams)
       .query(
         async ({ ctx, input }) =>
           respond(operations.getTicket, await ctx.desk.getTicket(input.ticket_id), ctx.views.ticket).body,
       ),
-    list: t.procedure
+    list: procedure
       .input(listTicketsQuerySchema.optional())
       .query(
         async ({ ctx, input = {} }) =>
           respond(operations.listTickets, await ctx.desk.listTickets(input), ctx.views.ticketPage).body,
       ),
-    updateStatus: t.procedure
+    updateStatus: procedure
       .input(ticketIdParams.extend(updateTicketInputSchema.shape))
       .mutation(
         async ({ ctx, input: { ticket_id, ...change } }) =>
           respond(operations.updateTicket, await ctx.desk.changeStatus(ticket_id, change), ctx.views.ticket)
             .body,
       ),
-    subjects: t.procedure.query(
+    subjects: procedure.query(
       ({ ctx }) => respond(operations.listSubjects, ok(ctx.desk.subjects), ctx.views.subjects).body,
     ),
   }),
   zones: t.router({
-    capacity: t.procedure
+    capacity: procedure
       .input(zoneIdParams)
       .query(
         async ({ ctx, input }) =>
           respond(operations.zoneCapacity, await ctx.desk.zoneCapacity(input.zone_id), ctx.views.zoneCapacity)
             .body,
       ),
-    save: t.procedure
+    save: procedure
       .input(zoneIdParams.extend(saveZoneInputSchema.shape))
       .mutation(
         async ({ ctx, input: { zone_id, ...zone } }) =>
           respond(operations.saveZone, await ctx.desk.saveZone(zone_id, zone), ctx.views.zone).body,
       ),
-    list: t.procedure
+    list: procedure
       .input(pageQuerySchema.optional())
       .query(
         async ({ ctx, input = {} }) =>
@@ -96,7 +110,7 @@ export const appRouter = t.router({
       ),
   }),
   technicians: t.router({
-    save: t.procedure
+    save: procedure
       .input(technicianIdParams.extend(saveTechnicianInputSchema.shape))
       .mutation(
         async ({ ctx, input: { technician_id, ...technician } }) =>
@@ -106,7 +120,7 @@ export const appRouter = t.router({
             ctx.views.technician,
           ).body,
       ),
-    list: t.procedure
+    list: procedure
       .input(pageQuerySchema.optional())
       .query(
         async ({ ctx, input = {} }) =>
@@ -115,14 +129,14 @@ export const appRouter = t.router({
       ),
   }),
   services: t.router({
-    save: t.procedure
+    save: procedure
       .input(serviceIdParams.extend(saveServiceInputSchema.shape))
       .mutation(
         async ({ ctx, input: { service_id, ...service } }) =>
           respond(operations.saveService, await ctx.desk.saveService(service_id, service), ctx.views.service)
             .body,
       ),
-    list: t.procedure
+    list: procedure
       .input(pageQuerySchema.optional())
       .query(
         async ({ ctx, input = {} }) =>

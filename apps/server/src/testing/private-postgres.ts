@@ -1,0 +1,71 @@
+import { execFileSync } from 'node:child_process';
+import { chownSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/** This machine's PostgreSQL programs (initdb, pg_ctl). */
+const binDir = execFileSync('pg_config', ['--bindir'], { encoding: 'utf8' }).trim();
+
+/** A TCP port nobody listens on right now. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() => (typeof address === 'object' && address !== null ? resolve(address.port) : reject()));
+    });
+  });
+}
+
+export interface PrivatePostgres {
+  readonly url: string;
+  start(): void;
+  /** Stops the server; `immediate` is a crash-like stop without a shutdown checkpoint. */
+  stop(mode?: 'fast' | 'immediate'): void;
+  destroy(): void;
+}
+
+/**
+ * A PostgreSQL cluster of the test's own, in a temporary directory, on a free port, made with this
+ * machine's initdb and run with its pg_ctl (as the postgres user when the tests run as root, since
+ * PostgreSQL refuses to run as root).
+ */
+export async function createPrivatePostgres(): Promise<PrivatePostgres> {
+  const dir = mkdtempSync(join(tmpdir(), 'tickets-pg-'));
+  const data = join(dir, 'data');
+  const port = await freePort();
+  const asRoot = process.getuid?.() === 0;
+  if (asRoot) {
+    const uid = Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' }));
+    const gid = Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' }));
+    chownSync(dir, uid, gid);
+  }
+  const run = (program: string, args: string[]) =>
+    asRoot
+      ? execFileSync('runuser', ['-u', 'postgres', '--', join(binDir, program), ...args], { stdio: 'pipe' })
+      : execFileSync(join(binDir, program), args, { stdio: 'pipe' });
+  run('initdb', ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync', '-E', 'UTF8']);
+  const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`;
+  const start = () => {
+    run('pg_ctl', ['-D', data, '-o', options, '-l', join(dir, 'log'), '-w', 'start']);
+  };
+  const stop = (mode: 'fast' | 'immediate' = 'fast') => {
+    run('pg_ctl', ['-D', data, '-m', mode, '-w', 'stop']);
+  };
+  start();
+  return {
+    url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    start,
+    stop,
+    destroy: () => {
+      try {
+        stop('immediate');
+      } catch {
+        // Not running.
+      }
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

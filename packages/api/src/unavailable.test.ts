@@ -1,0 +1,145 @@
+import {
+  createBusinessCalendar,
+  createCapacityRule,
+  createSubjectCatalogue,
+  createTicketDesk,
+  defaultSubjects,
+  noHolidays,
+  StoreUnavailableError,
+  type TicketStore,
+} from '@tickets/domain';
+import { createMemoryTicketStore } from '@tickets/store';
+import { describe, expect, it } from 'vitest';
+import { createHttpApp } from './http-app.js';
+import { createTicketRoute, getTicketRoute } from './rest/routes.js';
+
+/** A memory store that can be switched off: while off, every call throws as an unreachable database does. */
+function switchableStore() {
+  const store = createMemoryTicketStore();
+  let up = true;
+  const guarded = Object.fromEntries(
+    Object.entries(store).map(([name, method]) => [
+      name,
+      (...args: unknown[]) =>
+        up
+          ? (method as (...a: unknown[]) => Promise<unknown>)(...args)
+          : Promise.reject(new StoreUnavailableError('connect ECONNREFUSED 127.0.0.1:5432')),
+    ]),
+  ) as unknown as TicketStore;
+  return {
+    store: guarded,
+    setUp: (value: boolean) => {
+      up = value;
+    },
+    isUp: () => up,
+  };
+}
+
+function setup(checkReady?: () => Promise<void>) {
+  const switchable = switchableStore();
+  const desk = createTicketDesk({
+    store: switchable.store,
+    clock: { now: () => Date.UTC(2026, 1, 26, 15) },
+    calendar: createBusinessCalendar({
+      timeZone: 'America/Bogota',
+      weekdays: [1, 2, 3, 4, 5],
+      holidays: noHolidays,
+    })._unsafeUnwrap(),
+    subjects: createSubjectCatalogue(defaultSubjects)._unsafeUnwrap(),
+    capacity: createCapacityRule({ maxActiveTicketsPerZone: 3, activeStatuses: [1] }),
+    resolutionDays: 3,
+  });
+  const defects: unknown[] = [];
+  const app = createHttpApp({
+    desk,
+    checkReady:
+      checkReady ?? (async () => (switchable.isUp() ? undefined : Promise.reject(new Error('store down')))),
+    onDefect: (error) => defects.push(error),
+  });
+  return { app, defects, setUp: switchable.setUp };
+}
+
+const json = { 'content-type': 'application/json' };
+const ticket = { service_id: 1, subject: 'Falla Masiva', description: 'Caído', technician_id: 1, zone_id: 1 };
+
+async function seed(app: ReturnType<typeof createHttpApp>) {
+  await app.request('/api/v1/zones/1', { method: 'PUT', headers: json, body: JSON.stringify({ name: 'Z' }) });
+  await app.request('/api/v1/technicians/1', {
+    method: 'PUT',
+    headers: json,
+    body: JSON.stringify({ name: 'T' }),
+  });
+  await app.request('/api/v1/services/1', {
+    method: 'PUT',
+    headers: json,
+    body: JSON.stringify({ zone_id: 1 }),
+  });
+}
+
+describe('when the store cannot be reached', () => {
+  it('answers REST calls with a 503 service_unavailable envelope and Retry-After, then recovers', async () => {
+    const { app, defects, setUp } = setup();
+    await seed(app);
+    setUp(false);
+    const refused = await app.request('/api/v1/tickets', {
+      method: 'POST',
+      headers: json,
+      body: JSON.stringify(ticket),
+    });
+    expect(refused.status).toBe(503);
+    expect(refused.headers.get('retry-after')).toBe('5');
+    const body = await refused.json();
+    expect(createTicketRoute.responses[503].content['application/json'].schema.parse(body)).toEqual(body);
+    expect(body).toMatchObject({ ok: false, type: 'error', action: 'service_unavailable', data: null });
+    const read = await app.request('/api/v1/tickets/1');
+    expect(read.status).toBe(503);
+    expect(
+      getTicketRoute.responses[503].content['application/json'].schema.parse(await read.json()),
+    ).toBeTruthy();
+    expect(defects).toEqual([]);
+
+    setUp(true);
+    const created = await app.request('/api/v1/tickets', {
+      method: 'POST',
+      headers: json,
+      body: JSON.stringify(ticket),
+    });
+    expect(created.status).toBe(201);
+  });
+
+  it('answers tRPC calls with SERVICE_UNAVAILABLE, HTTP 503', async () => {
+    const { app, defects, setUp } = setup();
+    await seed(app);
+    setUp(false);
+    const response = await app.request('/trpc/tickets.create', {
+      method: 'POST',
+      headers: json,
+      body: JSON.stringify(ticket),
+    });
+    expect(response.status).toBe(503);
+    expect(response.headers.get('retry-after')).toBe('5');
+    const body = (await response.json()) as { error: { data: { code: string; httpStatus: number } } };
+    expect(body.error.data).toMatchObject({ code: 'SERVICE_UNAVAILABLE', httpStatus: 503 });
+    expect(defects).toEqual([]);
+  });
+
+  it('says not ready on /readyz while the store is down, and ready again after', async () => {
+    const { app, setUp } = setup();
+    expect((await app.request('/readyz')).status).toBe(200);
+    setUp(false);
+    const down = await app.request('/readyz');
+    expect(down.status).toBe(503);
+    expect(await down.json()).toMatchObject({ ok: false, action: 'service_unavailable' });
+    expect((await app.request('/healthz')).status).toBe(200);
+    setUp(true);
+    expect(await (await app.request('/readyz')).json()).toMatchObject({ ok: true, action: 'ready' });
+  });
+
+  it('says not ready within about two seconds when the store does not answer at all', async () => {
+    const { app } = setup(() => new Promise(() => undefined));
+    const started = performance.now();
+    const response = await app.request('/readyz');
+    expect(response.status).toBe(503);
+    expect(performance.now() - started).toBeLessThan(4_000);
+  });
+});
