@@ -1,3 +1,7 @@
+import { createCapacityRule } from '@tickets/domain';
+import { sql } from 'kysely';
+import { ok } from 'neverthrow';
+import { describe, expect, it } from 'vitest';
 import { describeTicketStoreContract } from '../store-contract.js';
 import { createTestSchema, testDatabaseUrl } from '../testing/postgres.js';
 import { migrateToLatest } from './migrations.js';
@@ -15,4 +19,56 @@ describeTicketStoreContract('PostgreSQL', async () => {
       await drop();
     },
   };
+});
+
+describe('the PostgreSQL store under conflicts', () => {
+  it('runs a zone step again when the database aborts it as a serialization failure', async () => {
+    const { schema, drop } = await createTestSchema();
+    const db = openPostgres({ url: testDatabaseUrl, schema });
+    try {
+      await migrateToLatest(db, 'postgres');
+      // The first insert attempt fails as a conflicting engine would fail it; a sequence counts
+      // attempts, since a rolled-back transaction would undo any row it wrote.
+      await sql`create sequence attempts`.execute(db);
+      await sql
+        .raw(`create function fail_once() returns trigger language plpgsql as $$
+          begin
+            if nextval('attempts') = 1 then
+              raise exception 'could not serialize access' using errcode = '40001';
+            end if;
+            return new;
+          end $$`)
+        .execute(db);
+      await sql`create trigger fail_once before insert on tickets for each row execute function fail_once()`.execute(
+        db,
+      );
+      const store = createSqlTicketStore(db, 'postgres');
+      await store.saveZone({ zone_id: 1, name: 'Z', max_active_tickets: null });
+      await store.saveTechnician({ technician_id: 1, name: 'T', active: true });
+      await store.saveService({ service_id: 1, zone_id: 1, customer_name: null });
+      const rule = createCapacityRule({ maxActiveTicketsPerZone: 3, activeStatuses: [1] });
+      const created = await store.createTicket({ zone_id: 1, service_id: 1, technician_id: 1 }, rule, () =>
+        ok({
+          service_id: 1,
+          zone_id: 1,
+          technician_id: 1,
+          subject: 'Falla Masiva',
+          priority: 3,
+          description: 'x',
+          status: 1,
+          created_at: 0,
+          end_date: 1,
+          answer_text: null,
+          updated_at: 0,
+        }),
+      );
+      expect(created.isOk()).toBe(true);
+      const attempts = await sql<{ last_value: number }>`select last_value from attempts`.execute(db);
+      expect(Number(attempts.rows[0]?.last_value)).toBe(2);
+      expect(await store.countActiveTickets(1, [1])).toBe(1);
+    } finally {
+      await db.destroy();
+      await drop();
+    }
+  });
 });

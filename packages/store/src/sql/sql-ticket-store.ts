@@ -75,6 +75,13 @@ const BEGIN: Record<SqlDialectName, CompiledQuery> = {
   postgres: CompiledQuery.raw('begin isolation level read committed'),
 };
 const COMMIT = CompiledQuery.raw('commit');
+const MAX_ATTEMPTS = 4;
+
+/** serialization_failure and deadlock_detected: the transaction was rolled back and may be run again. */
+const isConflict = (error: unknown): boolean => {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === '40001' || code === '40P01';
+};
 const ROLLBACK = CompiledQuery.raw('rollback');
 
 function prepareStatements(db: Db, dialect: SqlDialectName) {
@@ -196,7 +203,7 @@ export function createSqlTicketStore(db: Db, dialect: SqlDialectName): TicketSto
   ): Promise<R | undefined> => (await query(runner, values))[0];
 
   /** Runs `work` in one transaction, committed when it returns ok and rolled back otherwise. */
-  const zoneStep = <T, E>(work: (conn: Db) => Promise<Result<T, E>>): Promise<Result<T, E>> =>
+  const transaction = <T, E>(work: (conn: Db) => Promise<Result<T, E>>): Promise<Result<T, E>> =>
     db.connection().execute(async (conn) => {
       await conn.executeQuery(BEGIN[dialect]);
       let result: Result<T, E>;
@@ -209,6 +216,23 @@ export function createSqlTicketStore(db: Db, dialect: SqlDialectName): TicketSto
       await conn.executeQuery(result.isOk() ? COMMIT : ROLLBACK);
       return result;
     });
+
+  /**
+   * A zone step, tried again (a few times, after a short random pause) when the database aborted it
+   * for a conflict with another transaction. PostgreSQL's row locks make that rare (a deadlock);
+   * PostgreSQL-compatible engines that check conflicts at commit (CockroachDB's or YugabyteDB's
+   * defaults) do it under contention. Nothing was written by an aborted try.
+   */
+  const zoneStep = async <T, E>(work: (conn: Db) => Promise<Result<T, E>>): Promise<Result<T, E>> => {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await transaction(work);
+      } catch (error) {
+        if (attempt >= MAX_ATTEMPTS || !isConflict(error)) throw error;
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * attempt));
+      }
+    }
+  };
 
   const activeIn = async (conn: Db, zone: Zone, rule: CapacityRule): Promise<number> => {
     const row = await first(countUpTo(rule), conn, { zone_id: zone.zone_id, limit: rule.limitFor(zone) });
