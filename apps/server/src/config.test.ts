@@ -19,7 +19,33 @@ describe('loadConfig', () => {
       extraHolidays: [],
       removedHolidays: [],
       subjectsFile: undefined,
+      apiKeys: [],
+      corsOrigins: [],
+      logLevel: 'info',
     });
+  });
+
+  it('reads API keys, CORS origins and the log level', () => {
+    const config = loadConfig({
+      API_KEYS: 'crm:0123456789abcdef0123:tickets, ops:fedcba9876543210fedc:admin',
+      CORS_ORIGINS: 'https://console.example.com,http://localhost:5173',
+      LOG_LEVEL: 'warn',
+    })._unsafeUnwrap();
+    expect(config.apiKeys).toEqual([
+      { name: 'crm', key: '0123456789abcdef0123', scope: 'tickets' },
+      { name: 'ops', key: 'fedcba9876543210fedc', scope: 'admin' },
+    ]);
+    expect(config.corsOrigins).toEqual(['https://console.example.com', 'http://localhost:5173']);
+    expect(config.logLevel).toBe('warn');
+  });
+
+  it.each([
+    ['crm:short:tickets', 'API_KEYS has a key for "crm" shorter than 16 characters or with spaces'],
+    ['crm:0123456789abcdef0123:root', 'API_KEYS has scope "root" for "crm"; scopes are tickets and admin'],
+    ['crm:0123456789abcdef0123', 'API_KEYS must be comma-separated name:key:scope entries'],
+    ['a:0123456789abcdef0123:admin,a:0123456789abcdef9999:admin', 'API_KEYS names "a" twice'],
+  ])('refuses API_KEYS=%s without repeating the keys', (value, line) => {
+    expect(loadConfig({ API_KEYS: value })._unsafeUnwrapErr()).toBe(line);
   });
 
   it('reads every variable', () => {

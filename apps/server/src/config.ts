@@ -1,3 +1,4 @@
+import type { ApiKey } from '@tickets/api';
 import { parseIsoDate, type TicketStatus } from '@tickets/domain';
 import { err, ok, type Result } from 'neverthrow';
 import { z } from 'zod';
@@ -27,6 +28,10 @@ export interface Config {
   readonly extraHolidays: readonly string[];
   readonly removedHolidays: readonly string[];
   readonly subjectsFile: string | undefined;
+  /** API_KEYS; empty means the API is open. */
+  readonly apiKeys: readonly ApiKey[];
+  readonly corsOrigins: readonly string[];
+  readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'silent';
 }
 
 const integer = (min: number, max: number) =>
@@ -89,6 +94,46 @@ const databaseUrl = z.string().transform((url, ctx): DatabaseSetting => {
   return z.NEVER;
 });
 
+const apiKeys = z.string().transform((value, ctx): ApiKey[] => {
+  const keys: ApiKey[] = [];
+  for (const entry of list(value)) {
+    const [name = '', key = '', scope = '', ...rest] = entry.split(':');
+    const problem =
+      rest.length > 0 || scope === ''
+        ? 'must be comma-separated name:key:scope entries'
+        : !/^[\w.-]{1,64}$/.test(name)
+          ? `has a name "${name}" that is not 1 to 64 letters, digits, '.', '_' or '-'`
+          : key.length < 16 || /\s/.test(key)
+            ? `has a key for "${name}" shorter than 16 characters or with spaces`
+            : scope !== 'tickets' && scope !== 'admin'
+              ? `has scope "${scope}" for "${name}"; scopes are tickets and admin`
+              : keys.some((k) => k.name === name)
+                ? `names "${name}" twice`
+                : keys.some((k) => k.key === key)
+                  ? 'gives the same key twice'
+                  : undefined;
+    if (problem !== undefined) {
+      ctx.addIssue({ code: 'custom', message: problem });
+      return z.NEVER;
+    }
+    keys.push({ name, key, scope: scope as ApiKey['scope'] });
+  }
+  return keys;
+});
+
+const origins = z.string().transform((value, ctx) => {
+  const items = list(value);
+  const bad = items.find((origin) => !URL.canParse(origin) || new URL(origin).origin !== origin);
+  if (bad !== undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `must be comma-separated origins like https://console.example.com; "${bad}" is not one`,
+    });
+    return z.NEVER;
+  }
+  return items;
+});
+
 const environmentSchema = z.object({
   PORT: integer(0, 65_535).default(3000),
   HOST: z.string().trim().min(1, { error: 'must not be blank' }).default('0.0.0.0'),
@@ -104,6 +149,13 @@ const environmentSchema = z.object({
   EXTRA_HOLIDAYS: dateList.default([]),
   REMOVED_HOLIDAYS: dateList.default([]),
   SUBJECTS_FILE: z.string().trim().min(1, { error: 'must not be blank' }).optional(),
+  API_KEYS: apiKeys.default([]),
+  CORS_ORIGINS: origins.default([]),
+  LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'silent'], {
+      error: 'must be fatal, error, warn, info, debug or silent',
+    })
+    .default('info'),
 });
 
 /** A database URL fit for logs: the password, if any, replaced by ***. */
@@ -125,7 +177,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): R
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const name = String(issue?.path[0] ?? 'environment');
-    const value = given[name];
+    // API_KEYS holds secrets: its value is never repeated back.
+    const value = name === 'API_KEYS' ? undefined : given[name];
     return err(`${name} ${issue?.message ?? 'is invalid'}${value === undefined ? '' : ` (got "${value}")`}`);
   }
   const e = parsed.data;
@@ -154,5 +207,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): R
     extraHolidays: e.EXTRA_HOLIDAYS,
     removedHolidays: e.REMOVED_HOLIDAYS,
     subjectsFile: e.SUBJECTS_FILE,
+    apiKeys: e.API_KEYS,
+    corsOrigins: e.CORS_ORIGINS,
+    logLevel: e.LOG_LEVEL,
   });
 }

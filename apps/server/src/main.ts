@@ -1,7 +1,7 @@
 import cluster from 'node:cluster';
 import { readFileSync } from 'node:fs';
 import { serve } from '@hono/node-server';
-import { createHttpApp } from '@tickets/api';
+import { createAuthenticator, createHttpApp } from '@tickets/api';
 import {
   type BusinessCalendar,
   type Clock,
@@ -15,6 +15,7 @@ import {
 } from '@tickets/domain';
 import { createDateHolidaysSource } from '@tickets/holidays';
 import { err, type Result } from 'neverthrow';
+import { type Logger, pino } from 'pino';
 import { type Config, loadConfig } from './config.js';
 import { openDatabase } from './database.js';
 
@@ -74,13 +75,25 @@ function fail(line: string): never {
   process.exit(1);
 }
 
-/** Runs one server process: opens the store, serves HTTP, stops cleanly on SIGTERM or SIGINT. */
+const SHUTDOWN_DEADLINE_MS = 10_000;
+const IDEMPOTENCY_KEYS_KEPT_MS = 48 * 3_600_000;
+const PURGE_EVERY_MS = 3_600_000;
+
+/**
+ * Runs one server process: opens the store, serves HTTP, and on SIGTERM or SIGINT stops accepting
+ * connections, lets the requests in flight finish, closes the store and exits 0 (1 if that takes
+ * longer than 10 s).
+ */
 async function serveTickets(
   config: Config,
+  logger: Logger,
   calendar: BusinessCalendar,
   subjects: SubjectCatalogue,
   migrate: boolean,
 ): Promise<void> {
+  if (config.apiKeys.length === 0 && cluster.isPrimary) {
+    logger.warn('API_KEYS is not set: the API is open to anyone who can reach this port');
+  }
   const database = openDatabase(config);
   if (migrate) await database.migrate();
 
@@ -95,22 +108,46 @@ async function serveTickets(
     }),
     resolutionDays: config.resolutionDays,
   });
-  const app = createHttpApp({ desk, checkReady: database.ping });
+  const app = createHttpApp({
+    desk,
+    checkReady: database.ping,
+    authenticator: createAuthenticator(config.apiKeys),
+    logger,
+    corsOrigins: config.corsOrigins,
+  });
+
+  // Idempotency keys are kept 48 hours (the promise is at least 24), then forgotten.
+  const purge = setInterval(() => {
+    database.store
+      .purgeIdempotencyKeys(systemClock.now() - IDEMPOTENCY_KEYS_KEPT_MS)
+      .catch((error: unknown) => logger.warn({ err: error }, 'could not purge idempotency keys'));
+  }, PURGE_EVERY_MS);
+  purge.unref();
 
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
-    console.log(`tickets: listening on http://${info.address}:${info.port} (store ${config.databaseUrl})`);
+    logger.info(`tickets: listening on http://${info.address}:${info.port} (store ${config.databaseUrl})`);
   });
 
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
-    console.log(`tickets: ${signal} received, stopping`);
+    logger.info(`tickets: ${signal} received, stopping`);
+    clearInterval(purge);
+    setTimeout(() => {
+      logger.error(`tickets: requests still running after ${SHUTDOWN_DEADLINE_MS} ms; exiting anyway`);
+      process.exit(1);
+    }, SHUTDOWN_DEADLINE_MS).unref();
+    // No new connections; keep-alive connections close as soon as their request is answered.
     server.close(async () => {
       await database.close();
-      console.log('tickets: stopped');
+      logger.info('tickets: stopped');
       process.exit(0);
     });
+    const idle = setInterval(() => {
+      if ('closeIdleConnections' in server) server.closeIdleConnections();
+    }, 50);
+    idle.unref();
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
@@ -121,29 +158,29 @@ async function serveTickets(
  * port (node:cluster hands connections out in turn). A worker that dies is replaced; on SIGTERM or
  * SIGINT every worker stops cleanly and this process exits 0 once they all have.
  */
-async function superviseWorkers(config: Config): Promise<void> {
+async function superviseWorkers(config: Config, logger: Logger): Promise<void> {
   const database = openDatabase(config);
   await database.migrate();
   await database.close();
 
   let stopping = false;
   for (let i = 0; i < config.webConcurrency; i += 1) cluster.fork();
-  console.log(`tickets: started ${config.webConcurrency} workers`);
+  logger.info(`tickets: started ${config.webConcurrency} workers`);
   cluster.on('exit', (worker, code, signal) => {
     if (stopping) {
       if (Object.keys(cluster.workers ?? {}).length === 0) {
-        console.log('tickets: stopped');
+        logger.info('tickets: stopped');
         process.exit(0);
       }
       return;
     }
-    console.error(`tickets: worker ${worker.process.pid} exited (${signal ?? code}); starting another`);
+    logger.error(`tickets: worker ${worker.process.pid} exited (${signal ?? code}); starting another`);
     setTimeout(() => cluster.fork(), 1_000);
   });
   const stop = (signal: NodeJS.Signals) => {
     if (stopping) return;
     stopping = true;
-    console.log(`tickets: ${signal} received, stopping ${config.webConcurrency} workers`);
+    logger.info(`tickets: ${signal} received, stopping ${config.webConcurrency} workers`);
     for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill('SIGTERM');
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
@@ -154,9 +191,10 @@ async function main(): Promise<void> {
   const config = loadConfig(process.env).match((c) => c, fail);
   const calendar = buildCalendar(config).match((c) => c, fail);
   const subjects = loadSubjects(config).match((s) => s, fail);
-  if (config.webConcurrency > 1 && cluster.isPrimary) return superviseWorkers(config);
+  const logger = pino({ level: config.logLevel, base: { pid: process.pid } });
+  if (config.webConcurrency > 1 && cluster.isPrimary) return superviseWorkers(config, logger);
   // A worker's supervisor has migrated already.
-  return serveTickets(config, calendar, subjects, cluster.isPrimary);
+  return serveTickets(config, logger, calendar, subjects, cluster.isPrimary);
 }
 
 main().catch((error: unknown) => {

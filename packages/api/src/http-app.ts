@@ -1,27 +1,48 @@
+import { randomUUID } from 'node:crypto';
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { StoreUnavailableError, type TicketDesk } from '@tickets/domain';
 import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
 import type { Context, MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { cors } from 'hono/cors';
 import { HTTPException } from 'hono/http-exception';
+import { type Authenticator, createAuthenticator } from './auth.js';
 import { failure, success } from './envelope.js';
 import type { Reply } from './replies.js';
-import { createRestApp, failureActionOf } from './rest/rest-app.js';
+import { type AppEnv, authorizeRest, createRestApp, failureActionOf } from './rest/rest-app.js';
 import { appRouter, type TrpcContext } from './trpc/router.js';
 import { createViews } from './views.js';
 
 /** Largest request body accepted, refused with 413 before it is read whole. */
 export const MAX_BODY_BYTES = 64 * 1024;
 
+/** The part of a pino logger the HTTP layer uses. */
+export interface RequestLogger {
+  debug(fields: object, message?: string): void;
+  info(fields: object, message?: string): void;
+  error(fields: object, message?: string): void;
+}
+
+const silent: RequestLogger = { debug: () => undefined, info: () => undefined, error: () => undefined };
+
 export interface HttpAppDeps {
   readonly desk: TicketDesk;
+  /** API keys; without any, the API is open. */
+  readonly authenticator?: Authenticator;
+  /** One line per request (method, path, status, duration, request id), and every defect. */
+  readonly logger?: RequestLogger;
+  /** Browser origins allowed to call the API (CORS), e.g. `https://console.example.com`. */
+  readonly corsOrigins?: readonly string[];
   /** Resolves when the store answers; `/readyz` is ready while it does. */
   readonly checkReady?: () => Promise<void>;
-  /** Where defects (unexpected errors) are reported; they answer 500 with an envelope. */
+  /** Also told of every defect (unexpected error), which answers 500 with an envelope. */
   readonly onDefect?: (error: unknown, c: Context) => void;
 }
 
 const reply = (c: Context, { status, body }: Reply) => c.json(body, status);
+
+// A client's X-Request-Id is echoed and logged when it is a sane token; otherwise one is made.
+const REQUEST_ID = /^[\w.:-]{1,128}$/;
 
 /** How long `/readyz` waits for the store before saying it is not ready. */
 const READY_TIMEOUT_MS = 2_000;
@@ -96,14 +117,52 @@ function httpExceptionReply(error: HTTPException, c: Context): Reply {
 export function createHttpApp({
   desk,
   checkReady = async () => undefined,
-  onDefect = (error) => console.error(error),
-}: HttpAppDeps): OpenAPIHono {
+  authenticator = createAuthenticator([]),
+  logger = silent,
+  corsOrigins = [],
+  onDefect = () => undefined,
+}: HttpAppDeps): OpenAPIHono<AppEnv> {
   const views = createViews(desk.calendar);
-  const app = new OpenAPIHono();
-  const trpcContext: TrpcContext = { desk, views };
+  const app = new OpenAPIHono<AppEnv>();
+  const requestIds = new WeakMap<Request, string>();
+  const defect = (error: unknown, c: Context) => {
+    logger.error({ req_id: requestIds.get(c.req.raw), err: error }, 'defect');
+    onDefect(error, c);
+  };
+
+  app.use('*', async (c, next) => {
+    const started = performance.now();
+    const given = c.req.header('x-request-id');
+    const requestId = given !== undefined && REQUEST_ID.test(given) ? given : randomUUID();
+    requestIds.set(c.req.raw, requestId);
+    logger.debug({ req_id: requestId, method: c.req.method, path: c.req.path }, 'request started');
+    await next();
+    c.res.headers.set('X-Request-Id', requestId);
+    logger.info({
+      req_id: requestId,
+      method: c.req.method,
+      path: c.req.path,
+      status: c.res.status,
+      duration_ms: Math.round((performance.now() - started) * 100) / 100,
+      caller: c.get('caller')?.name,
+    });
+  });
+
+  if (corsOrigins.length > 0) {
+    const allowCors = cors({
+      origin: [...corsOrigins],
+      allowMethods: ['GET', 'POST', 'PUT', 'PATCH', 'OPTIONS'],
+      allowHeaders: ['Content-Type', 'Authorization', 'Idempotency-Key', 'X-Request-Id', 'trpc-accept'],
+      exposeHeaders: ['X-Request-Id', 'Idempotent-Replayed', 'Retry-After'],
+      maxAge: 600,
+    });
+    app.use('/api/*', allowCors);
+    app.use('/trpc/*', allowCors);
+  }
 
   app.use('/api/*', limitBody);
   app.use('/trpc/*', limitBody);
+  app.use('/api/*', authorizeRest(authenticator));
 
   app.get('/healthz', (c) => c.json(success('healthy', { status: 'ok' })));
 
@@ -123,9 +182,15 @@ export function createHttpApp({
       endpoint: '/trpc',
       req: c.req.raw,
       router: appRouter,
-      createContext: () => trpcContext,
+      createContext: (): TrpcContext => ({
+        desk,
+        views,
+        keysRequired: authenticator.enabled,
+        caller: authenticator.identify(c.req.header('authorization')),
+        idempotencyKey: c.req.header('idempotency-key'),
+      }),
       onError: ({ error }) => {
-        if (error.code === 'INTERNAL_SERVER_ERROR') onDefect(error.cause ?? error, c);
+        if (error.code === 'INTERNAL_SERVER_ERROR') defect(error.cause ?? error, c);
       },
       responseMeta: ({ errors }) =>
         errors.some((e) => e.code === 'SERVICE_UNAVAILABLE')
@@ -141,7 +206,7 @@ export function createHttpApp({
   app.onError((error, c) => {
     if (error instanceof HTTPException) return reply(c, httpExceptionReply(error, c));
     if (error instanceof StoreUnavailableError) return unavailable(c, error.message);
-    onDefect(error, c);
+    defect(error, c);
     return reply(c, {
       status: 500,
       body: failure('internal_error', 'An unexpected error occurred; it has been logged'),

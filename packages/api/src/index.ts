@@ -1,3 +1,4 @@
+export { type ApiKey, type Authenticator, type Caller, createAuthenticator, type Scope } from './auth.js';
 export type {
   Envelope,
   ErrorEnvelope,
@@ -5,7 +6,7 @@ export type {
   InfoEnvelope,
   SuccessEnvelope,
 } from './envelope.js';
-export { createHttpApp, type HttpAppDeps, MAX_BODY_BYTES } from './http-app.js';
+export { createHttpApp, type HttpAppDeps, MAX_BODY_BYTES, type RequestLogger } from './http-app.js';
 export { operations } from './replies.js';
 export { type AppRouter, appRouter, createCaller, type TrpcContext } from './trpc/router.js';
 export { createViews, type TicketView, type Views } from './views.js';

@@ -17,22 +17,64 @@ export interface Reply<Body extends Envelope = Envelope> {
   readonly body: Body;
 }
 
-/** Each use case's answer: success status and action, and the action of its refusals. */
+/**
+ * Each use case's answer (success status and action, the action of its refusals) and the API key
+ * scope it needs, on REST and tRPC alike.
+ */
 export const operations = {
-  createTicket: { status: 201, action: 'ticket_created', failureAction: 'ticket_creation_failed' },
-  getTicket: { status: 200, action: 'ticket_found', failureAction: 'invalid_request' },
-  listTickets: { status: 200, action: 'tickets_listed', failureAction: 'invalid_request' },
-  updateTicket: { status: 200, action: 'ticket_updated', failureAction: 'ticket_update_failed' },
-  listSubjects: { status: 200, action: 'ticket_subjects_listed', failureAction: 'invalid_request' },
-  zoneCapacity: { status: 200, action: 'zone_capacity', failureAction: 'invalid_request' },
-  zoneBlocked: { status: 200, action: 'zone_blocked_status', failureAction: 'invalid_request' },
-  saveZone: { status: 200, action: 'zone_saved', failureAction: 'zone_save_failed' },
-  listZones: { status: 200, action: 'zones_listed', failureAction: 'invalid_request' },
-  saveTechnician: { status: 200, action: 'technician_saved', failureAction: 'technician_save_failed' },
-  listTechnicians: { status: 200, action: 'technicians_listed', failureAction: 'invalid_request' },
-  saveService: { status: 200, action: 'service_saved', failureAction: 'service_save_failed' },
-  listServices: { status: 200, action: 'services_listed', failureAction: 'invalid_request' },
-} as const satisfies Record<string, { status: 200 | 201; action: string; failureAction: string }>;
+  createTicket: {
+    status: 201,
+    action: 'ticket_created',
+    failureAction: 'ticket_creation_failed',
+    scope: 'tickets',
+  },
+  getTicket: { status: 200, action: 'ticket_found', failureAction: 'invalid_request', scope: 'tickets' },
+  ticketHistory: {
+    status: 200,
+    action: 'ticket_history',
+    failureAction: 'invalid_request',
+    scope: 'tickets',
+  },
+  listTickets: { status: 200, action: 'tickets_listed', failureAction: 'invalid_request', scope: 'tickets' },
+  updateTicket: {
+    status: 200,
+    action: 'ticket_updated',
+    failureAction: 'ticket_update_failed',
+    scope: 'tickets',
+  },
+  listSubjects: {
+    status: 200,
+    action: 'ticket_subjects_listed',
+    failureAction: 'invalid_request',
+    scope: 'tickets',
+  },
+  zoneCapacity: { status: 200, action: 'zone_capacity', failureAction: 'invalid_request', scope: 'tickets' },
+  zoneBlocked: {
+    status: 200,
+    action: 'zone_blocked_status',
+    failureAction: 'invalid_request',
+    scope: 'tickets',
+  },
+  saveZone: { status: 200, action: 'zone_saved', failureAction: 'zone_save_failed', scope: 'admin' },
+  listZones: { status: 200, action: 'zones_listed', failureAction: 'invalid_request', scope: 'admin' },
+  saveTechnician: {
+    status: 200,
+    action: 'technician_saved',
+    failureAction: 'technician_save_failed',
+    scope: 'admin',
+  },
+  listTechnicians: {
+    status: 200,
+    action: 'technicians_listed',
+    failureAction: 'invalid_request',
+    scope: 'admin',
+  },
+  saveService: { status: 200, action: 'service_saved', failureAction: 'service_save_failed', scope: 'admin' },
+  listServices: { status: 200, action: 'services_listed', failureAction: 'invalid_request', scope: 'admin' },
+} as const satisfies Record<
+  string,
+  { status: 200 | 201; action: string; failureAction: string; scope: 'tickets' | 'admin' }
+>;
 
 export type Operation = (typeof operations)[keyof typeof operations];
 
@@ -80,6 +122,15 @@ const refusals: RefusalTable = {
   zone_not_found: {
     status: 404,
     envelope: (e) => failure('zone_not_found', `zone_id: no zone ${e.zone_id}`),
+  },
+  idempotency_key_reused: {
+    status: 422,
+    envelope: (e) => {
+      const message = `Idempotency-Key: '${e.key}' was used for a create with another body; use a new key for a new ticket`;
+      return failure('idempotency_key_reused', message, [
+        { field: 'Idempotency-Key', code: 'idempotency_key_reused', message },
+      ]);
+    },
   },
 };
 

@@ -6,6 +6,8 @@ import type {
   SubjectCatalogue,
   Technician,
   Ticket,
+  TicketEvent,
+  TicketSnapshot,
   Zone,
   ZoneCapacity,
 } from '@tickets/domain';
@@ -14,6 +16,8 @@ import { z } from 'zod';
 
 const id = z.int().positive();
 const localTime = z.string().meta({ description: 'YYYY-MM-DD HH:mm in the business time zone' });
+
+const statusLabelSchema = z.enum(['Abierto', 'En Progreso', 'Resuelto', 'Cerrado']);
 
 export const ticketViewSchema = z
   .object({
@@ -25,7 +29,7 @@ export const ticketViewSchema = z
     description: z.string(),
     priority: z.enum(['1', '2', '3', '4']).meta({ description: '1 Baja, 2 Normal, 3 Alta, 4 Muy Alta' }),
     status: z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4)]),
-    status_ticket: z.enum(['Abierto', 'En Progreso', 'Resuelto', 'Cerrado']),
+    status_ticket: statusLabelSchema,
     created_at: localTime.meta({ example: '2026-02-26 10:00' }),
     end_date: localTime.meta({
       description: 'Estimated resolution: created_at plus the resolution business days',
@@ -36,6 +40,41 @@ export const ticketViewSchema = z
   })
   .meta({ id: 'Ticket' });
 export type TicketView = z.output<typeof ticketViewSchema>;
+
+/** A ticket's fields as an audit event shows them, before or after a change (only those it touched). */
+const snapshotViewSchema = z
+  .object({
+    service_id: id,
+    zone_id: id,
+    technician_id: id,
+    subject: z.string(),
+    description: z.string(),
+    priority: z.enum(['1', '2', '3', '4']),
+    status: z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4)]),
+    status_ticket: statusLabelSchema,
+    end_date: localTime,
+    answer_text: z.string().nullable(),
+  })
+  .partial()
+  .meta({ id: 'TicketSnapshot' });
+
+export const ticketEventViewSchema = z
+  .object({
+    event_id: id,
+    kind: z.enum(['created', 'status_changed', 'answered']),
+    at: localTime.meta({ example: '2026-02-26 10:00' }),
+    at_utc: z
+      .string()
+      .meta({ description: 'The same instant, ISO 8601 in UTC', example: '2026-02-26T15:00:00.000Z' }),
+    actor: z.string().nullable().meta({ description: "The API key's name, when keys are in use" }),
+    before: snapshotViewSchema.nullable(),
+    after: snapshotViewSchema,
+  })
+  .meta({ id: 'TicketEvent' });
+
+export const ticketHistoryViewSchema = z
+  .object({ ticket_id: id, events: z.array(ticketEventViewSchema) })
+  .meta({ id: 'TicketHistory' });
 
 export const zoneViewSchema = z
   .object({ zone_id: id, name: z.string(), max_active_tickets: id.nullable() })
@@ -111,8 +150,32 @@ export function createViews(calendar: BusinessCalendar) {
     updated_at: calendar.format(t.updated_at),
     answer_text: t.answer_text,
   });
+  const snapshot = (fields: TicketSnapshot) => {
+    const { priority, end_date, status, ...rest } = fields;
+    return {
+      ...rest,
+      ...(priority === undefined ? {} : { priority: priorityCodes[priority] }),
+      ...(status === undefined
+        ? {}
+        : { status, status_ticket: statusLabels[status] as TicketView['status_ticket'] }),
+      ...(end_date === undefined ? {} : { end_date: calendar.format(end_date) }),
+    };
+  };
+  const event = (e: TicketEvent) => ({
+    event_id: e.event_id,
+    kind: e.kind,
+    at: calendar.format(e.at),
+    at_utc: new Date(e.at).toISOString(),
+    actor: e.actor,
+    before: e.before === null ? null : snapshot(e.before),
+    after: snapshot(e.after),
+  });
   return {
     ticket,
+    history: (ticketId: number) => (events: readonly TicketEvent[]) => ({
+      ticket_id: ticketId,
+      events: events.map(event),
+    }),
     ticketPage: (page: Page<Ticket>) => ({ tickets: page.items.map(ticket), next_cursor: page.next_cursor }),
     zone: (zone: Zone) => zone,
     zonePage: (page: Page<Zone>) => ({ zones: page.items, next_cursor: page.next_cursor }),

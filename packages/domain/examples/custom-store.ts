@@ -7,6 +7,7 @@ import {
   type Service,
   type Technician,
   type Ticket,
+  type TicketEvent,
   type TicketStore,
   ticketNotFound,
   type Zone,
@@ -20,6 +21,8 @@ function createArrayStore(): TicketStore {
   const technicians: Technician[] = [];
   const services: Service[] = [];
   const tickets: Ticket[] = [];
+  const events: TicketEvent[] = [];
+  const keys = new Map<string, { fingerprint: string; ticketId: number; at: number }>();
   const upsert = <T>(rows: T[], row: T, same: (r: T) => boolean): T => {
     const i = rows.findIndex(same);
     if (i >= 0) rows[i] = row;
@@ -35,18 +38,34 @@ function createArrayStore(): TicketStore {
       .slice(0, page.limit);
 
   return {
-    async createTicket(refs, rule, decide) {
-      const zone = zones.find((z) => z.zone_id === refs.zone_id);
+    async createTicket(request, rule, decide) {
+      const zone = zones.find((z) => z.zone_id === request.zone_id);
+      const claim = request.idempotency && `${request.idempotency.client} ${request.idempotency.key}`;
+      const earlier = claim === undefined ? undefined : keys.get(claim);
       const decision = decide({
         zone,
-        service: services.find((s) => s.service_id === refs.service_id),
-        technician: technicians.find((t) => t.technician_id === refs.technician_id),
+        service: services.find((s) => s.service_id === request.service_id),
+        technician: technicians.find((t) => t.technician_id === request.technician_id),
         activeTickets: zone ? Math.min(active(zone.zone_id, rule.activeStatuses), rule.limitFor(zone)) : 0,
+        previous: earlier && {
+          fingerprint: earlier.fingerprint,
+          ticket: tickets[earlier.ticketId - 1] as Ticket,
+        },
       });
       if (decision.isErr()) return err(decision.error);
-      const ticket = { ...decision.value, ticket_id: tickets.length + 1 };
+      if (decision.value.kind === 'replay') return ok({ ticket: decision.value.ticket, replayed: true });
+      const ticket = { ...decision.value.ticket, ticket_id: tickets.length + 1 };
       tickets.push(ticket);
-      return ok(ticket);
+      for (const e of decision.value.events)
+        events.push({ ...e, event_id: events.length + 1, ticket_id: ticket.ticket_id });
+      if (claim && request.idempotency) {
+        keys.set(claim, {
+          fingerprint: request.idempotency.fingerprint,
+          ticketId: ticket.ticket_id,
+          at: ticket.created_at,
+        });
+      }
+      return ok({ ticket, replayed: false });
     },
     async updateTicket(ticketId, rule, decide) {
       const ticket = tickets[ticketId - 1];
@@ -54,7 +73,9 @@ function createArrayStore(): TicketStore {
       if (!ticket || !zone) return err(ticketNotFound(ticketId));
       const decision = decide({ ticket, zone, activeTickets: active(zone.zone_id, rule.activeStatuses) });
       if (decision.isErr()) return err(decision.error);
-      tickets[ticketId - 1] = { ...ticket, ...decision.value };
+      tickets[ticketId - 1] = { ...ticket, ...decision.value.change };
+      for (const e of decision.value.events)
+        events.push({ ...e, event_id: events.length + 1, ticket_id: ticketId });
       return ok(tickets[ticketId - 1] as Ticket);
     },
     getTicket: async (id) => tickets[id - 1],
@@ -64,13 +85,28 @@ function createArrayStore(): TicketStore {
         .filter((t) => t.ticket_id < (f.after ?? Number.POSITIVE_INFINITY))
         .reverse()
         .slice(0, f.limit),
+    listTicketEvents: async (id) => events.filter((e) => e.ticket_id === id),
     countActiveTickets: async (zoneId, statuses) => active(zoneId, statuses),
+    purgeIdempotencyKeys: async (before) => {
+      const old = [...keys].filter(([, k]) => k.at < before);
+      for (const [key] of old) keys.delete(key);
+      return old.length;
+    },
     saveZone: async (zone) => upsert(zones, zone, (z) => z.zone_id === zone.zone_id),
+    saveZones: async (rows) => {
+      for (const zone of rows) upsert(zones, zone, (z) => z.zone_id === zone.zone_id);
+    },
     getZone: async (id) => zones.find((z) => z.zone_id === id),
     listZones: async (page) => after(zones, (z) => z.zone_id, page),
     saveTechnician: async (t) => upsert(technicians, t, (x) => x.technician_id === t.technician_id),
+    saveTechnicians: async (rows) => {
+      for (const t of rows) upsert(technicians, t, (x) => x.technician_id === t.technician_id);
+    },
     listTechnicians: async (page) => after(technicians, (t) => t.technician_id, page),
     saveService: async (s) => upsert(services, s, (x) => x.service_id === s.service_id),
+    saveServices: async (rows) => {
+      for (const s of rows) upsert(services, s, (x) => x.service_id === s.service_id);
+    },
     listServices: async (page) => after(services, (s) => s.service_id, page),
   };
 }
@@ -101,7 +137,7 @@ const opened = await desk.openTicket({
   description: 'Cliente reporta intermitencia en el servicio de internet',
 });
 opened.match(
-  (ticket) => console.log(`ticket ${ticket.ticket_id} due ${desk.calendar.format(ticket.end_date)}`),
+  ({ ticket }) => console.log(`ticket ${ticket.ticket_id} due ${desk.calendar.format(ticket.end_date)}`),
   (error) => console.log(`refused: ${error.type}`),
 );
 // -> ticket 1 due 2026-03-03 10:00

@@ -39,8 +39,20 @@ export interface ZoneNotFound {
   readonly zone_id: number;
 }
 
+/** An idempotency key already used for a create with a different body. */
+export interface IdempotencyKeyReused {
+  readonly type: 'idempotency_key_reused';
+  readonly key: string;
+}
+
 /** Every expected refusal of the ticket use cases. */
-export type TicketError = UnknownSubject | InvalidReferences | ZoneFull | TicketNotFound | ZoneNotFound;
+export type TicketError =
+  | UnknownSubject
+  | InvalidReferences
+  | ZoneFull
+  | TicketNotFound
+  | ZoneNotFound
+  | IdempotencyKeyReused;
 
 export const unknownSubject = (subject: string): UnknownSubject => ({
   type: 'unknown_subject',
@@ -65,3 +77,8 @@ export const ticketNotFound = (ticket_id: number): TicketNotFound => ({
 });
 
 export const zoneNotFound = (zone_id: number): ZoneNotFound => ({ type: 'zone_not_found', zone_id });
+
+export const idempotencyKeyReused = (key: string): IdempotencyKeyReused => ({
+  type: 'idempotency_key_reused',
+  key,
+});

@@ -15,7 +15,9 @@ export {
   createCapacityRule,
 } from './capacity.js';
 export {
+  type IdempotencyKeyReused,
   type InvalidReferences,
+  idempotencyKeyReused,
   invalidReferences,
   type ReferenceProblem,
   type TicketError,
@@ -31,12 +33,17 @@ export {
 export {
   type Clock,
   type CreateContext,
+  type CreateDecision,
+  type CreateOutcome,
+  type CreateRequest,
+  type IdempotencyClaim,
   type PageRequest,
   StoreUnavailableError,
   type TicketFilter,
   type TicketRefs,
   type TicketStore,
   type UpdateContext,
+  type UpdateDecision,
 } from './ports.js';
 export {
   type CreateTicketInput,
@@ -67,6 +74,7 @@ export {
 } from './subjects.js';
 export {
   type NewTicket,
+  type NewTicketEvent,
   type Priority,
   priorities,
   priorityLabels,
@@ -75,15 +83,22 @@ export {
   type Technician,
   type Ticket,
   type TicketChange,
+  type TicketEvent,
+  type TicketEventKind,
+  type TicketSnapshot,
   type TicketStatus,
   ticketStatuses,
   type Zone,
 } from './ticket.js';
 export {
+  type ChangeOptions,
   type ChangeStatusError,
   checkReferences,
+  createFingerprint,
   createTicketDesk,
+  type ImportReport,
   type OpenTicketError,
+  type OpenTicketOptions,
   type Page,
   type TicketDesk,
   type TicketDeskDeps,

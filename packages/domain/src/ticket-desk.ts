@@ -2,7 +2,9 @@ import { err, ok, type Result } from 'neverthrow';
 import type { BusinessCalendar } from './calendar/business-calendar.js';
 import { admitActiveTicket, type CapacityRule } from './capacity.js';
 import {
+  type IdempotencyKeyReused,
   type InvalidReferences,
+  idempotencyKeyReused,
   invalidReferences,
   type ReferenceProblem,
   type TicketNotFound,
@@ -13,7 +15,16 @@ import {
   type ZoneNotFound,
   zoneNotFound,
 } from './errors.js';
-import type { Clock, CreateContext, PageRequest, TicketRefs, TicketStore } from './ports.js';
+import type {
+  Clock,
+  CreateContext,
+  CreateDecision,
+  CreateOutcome,
+  PageRequest,
+  TicketRefs,
+  TicketStore,
+  UpdateDecision,
+} from './ports.js';
 import type {
   CreateTicketInput,
   ListTicketsQuery,
@@ -24,7 +35,16 @@ import type {
   UpdateTicketInput,
 } from './schemas.js';
 import type { SubjectCatalogue } from './subjects.js';
-import type { NewTicket, Service, Technician, Ticket, Zone } from './ticket.js';
+import type {
+  NewTicket,
+  NewTicketEvent,
+  Service,
+  Technician,
+  Ticket,
+  TicketEvent,
+  TicketSnapshot,
+  Zone,
+} from './ticket.js';
 
 export interface TicketDeskDeps {
   readonly store: TicketStore;
@@ -49,18 +69,46 @@ export interface ZoneCapacity {
   readonly is_blocked: boolean;
 }
 
-export type OpenTicketError = UnknownSubject | InvalidReferences | ZoneFull;
+export type OpenTicketError = UnknownSubject | InvalidReferences | ZoneFull | IdempotencyKeyReused;
 export type ChangeStatusError = TicketNotFound | ZoneFull;
+
+/** Who makes a change (an API key's name, or null without keys), recorded in the audit trail. */
+export interface ChangeOptions {
+  readonly actor?: string | null | undefined;
+}
+
+export interface OpenTicketOptions extends ChangeOptions {
+  /**
+   * A retry of a create with the same key (per `client`) and the same input answers with the
+   * ticket the first one created, and creates nothing; with another input it is refused.
+   */
+  readonly idempotency?: { readonly client: string; readonly key: string } | undefined;
+}
+
+/** What a bulk import did: how many records it saved, and which rows (by index) it refused. */
+export interface ImportReport {
+  readonly saved: number;
+  readonly rejected: readonly { readonly index: number; readonly problems: readonly ReferenceProblem[] }[];
+}
 
 /** The ticket use cases, over the ports they are given. */
 export interface TicketDesk {
   readonly subjects: SubjectCatalogue;
   readonly calendar: BusinessCalendar;
   /** Opens a ticket (status 1) when its subject, references and zone capacity allow it. */
-  openTicket(input: CreateTicketInput): Promise<Result<Ticket, OpenTicketError>>;
+  openTicket(
+    input: CreateTicketInput,
+    options?: OpenTicketOptions,
+  ): Promise<Result<CreateOutcome, OpenTicketError>>;
   /** Moves a ticket to a status; moving into an active status is refused in a full zone. */
-  changeStatus(ticketId: number, input: UpdateTicketInput): Promise<Result<Ticket, ChangeStatusError>>;
+  changeStatus(
+    ticketId: number,
+    input: UpdateTicketInput,
+    options?: ChangeOptions,
+  ): Promise<Result<Ticket, ChangeStatusError>>;
   getTicket(ticketId: number): Promise<Result<Ticket, TicketNotFound>>;
+  /** A ticket's changes, oldest first. */
+  ticketHistory(ticketId: number): Promise<Result<readonly TicketEvent[], TicketNotFound>>;
   listTickets(query: ListTicketsQuery): Promise<Result<Page<Ticket>, never>>;
   zoneCapacity(zoneId: number): Promise<Result<ZoneCapacity, ZoneNotFound>>;
   saveZone(zoneId: number, input: SaveZoneInput): Promise<Result<Zone, never>>;
@@ -69,15 +117,27 @@ export interface TicketDesk {
   listTechnicians(query: PageQuery): Promise<Result<Page<Technician>, never>>;
   saveService(serviceId: number, input: SaveServiceInput): Promise<Result<Service, InvalidReferences>>;
   listServices(query: PageQuery): Promise<Result<Page<Service>, never>>;
+  /** Saves many zones at once (rows already valid). */
+  importZones(
+    zones: readonly { readonly zone_id: number; readonly input: SaveZoneInput }[],
+  ): Promise<Result<ImportReport, never>>;
+  /** Saves many technicians at once (rows already valid). */
+  importTechnicians(
+    technicians: readonly { readonly technician_id: number; readonly input: SaveTechnicianInput }[],
+  ): Promise<Result<ImportReport, never>>;
+  /** Saves many services at once, refusing those whose zone does not exist. */
+  importServices(
+    services: readonly { readonly service_id: number; readonly input: SaveServiceInput }[],
+  ): Promise<Result<ImportReport, never>>;
 }
 
 const DEFAULT_PAGE_SIZE = 50;
 
 /** Checks what a create refers to: a known service in the named zone, an active technician. */
-export function checkReferences(
+export function checkReferences<C extends Pick<CreateContext, 'zone' | 'service' | 'technician'>>(
   refs: TicketRefs,
-  context: CreateContext,
-): Result<CreateContext & { readonly zone: Zone }, InvalidReferences> {
+  context: C,
+): Result<C & { readonly zone: Zone }, InvalidReferences> {
   const problems: ReferenceProblem[] = [];
   const { service, technician, zone } = context;
   if (service === undefined) {
@@ -123,6 +183,30 @@ export function checkReferences(
     : ok({ ...context, zone });
 }
 
+/** The input of a create as one exact string, for comparing a retry with the first request. */
+export function createFingerprint(input: CreateTicketInput): string {
+  return JSON.stringify([
+    input.service_id,
+    input.technician_id,
+    input.zone_id,
+    input.subject,
+    input.description,
+  ]);
+}
+
+const unknownZone = (zoneId: number): ReferenceProblem => ({
+  field: 'zone_id',
+  code: 'unknown_zone',
+  id: zoneId,
+  message: `zone_id: no zone ${zoneId}`,
+});
+
+/** The fields a new ticket starts with, for its `created` event. */
+function snapshotOf(ticket: NewTicket): TicketSnapshot {
+  const { created_at: _created, updated_at: _updated, ...fields } = ticket;
+  return fields;
+}
+
 function page<T>(rows: readonly T[], limit: number, idOf: (row: T) => number): Page<T> {
   if (rows.length <= limit) return { items: rows, next_cursor: null };
   const items = rows.slice(0, limit);
@@ -145,10 +229,11 @@ export function createTicketDesk(deps: TicketDeskDeps): TicketDesk {
     subjects,
     calendar,
 
-    async openTicket(input) {
+    async openTicket(input, options = {}) {
       const priority = subjects.priorityOf(input.subject);
       if (priority === undefined) return err(unknownSubject(input.subject));
       const now = clock.now();
+      const actor = options.actor ?? null;
       const ticket: NewTicket = {
         service_id: input.service_id,
         zone_id: input.zone_id,
@@ -162,30 +247,77 @@ export function createTicketDesk(deps: TicketDeskDeps): TicketDesk {
         answer_text: null,
         updated_at: now,
       };
-      return store.createTicket<OpenTicketError>(input, capacity, (context) =>
-        checkReferences(input, context)
+      const insert: CreateDecision = {
+        kind: 'insert',
+        ticket,
+        events: [{ kind: 'created', at: now, actor, before: null, after: snapshotOf(ticket) }],
+      };
+      const fingerprint = createFingerprint(input);
+      const idempotency = options.idempotency && { ...options.idempotency, fingerprint };
+      return store.createTicket<OpenTicketError>({ ...input, idempotency }, capacity, (context) => {
+        if (context.previous !== undefined && idempotency !== undefined) {
+          return context.previous.fingerprint === fingerprint
+            ? ok({ kind: 'replay', ticket: context.previous.ticket })
+            : err(idempotencyKeyReused(idempotency.key));
+        }
+        return checkReferences(input, context)
           .andThen(({ zone, activeTickets }) =>
             newTicketsAreActive ? admitActiveTicket(capacity, zone, activeTickets) : ok(undefined),
           )
-          .map(() => ticket),
-      );
+          .map(() => insert);
+      });
     },
 
-    changeStatus(ticketId, input) {
+    changeStatus(ticketId, input, options = {}) {
       const now = clock.now();
+      const actor = options.actor ?? null;
       return store.updateTicket<ChangeStatusError>(ticketId, capacity, ({ ticket, zone, activeTickets }) => {
         const entersActive = capacity.isActive(input.status) && !capacity.isActive(ticket.status);
-        return (entersActive ? admitActiveTicket(capacity, zone, activeTickets) : ok(undefined)).map(() => ({
-          status: input.status,
-          answer_text: input.answer_text ?? ticket.answer_text,
-          updated_at: now,
-        }));
+        return (entersActive ? admitActiveTicket(capacity, zone, activeTickets) : ok(undefined)).map(
+          (): UpdateDecision => {
+            const answer = input.answer_text ?? ticket.answer_text;
+            const events: NewTicketEvent[] = [];
+            if (input.status !== ticket.status) {
+              events.push({
+                kind: 'status_changed',
+                at: now,
+                actor,
+                before: { status: ticket.status },
+                after: { status: input.status },
+              });
+            }
+            if (answer !== ticket.answer_text) {
+              events.push({
+                kind: 'answered',
+                at: now,
+                actor,
+                before: { answer_text: ticket.answer_text },
+                after: { answer_text: answer },
+              });
+            }
+            // A request that changes nothing leaves the ticket, and its history, as they were.
+            return {
+              change: {
+                status: input.status,
+                answer_text: answer,
+                updated_at: events.length > 0 ? now : ticket.updated_at,
+              },
+              events,
+            };
+          },
+        );
       });
     },
 
     async getTicket(ticketId) {
       const ticket = await store.getTicket(ticketId);
       return ticket === undefined ? err(ticketNotFound(ticketId)) : ok(ticket);
+    },
+
+    async ticketHistory(ticketId) {
+      const ticket = await store.getTicket(ticketId);
+      if (ticket === undefined) return err(ticketNotFound(ticketId));
+      return ok(await store.listTicketEvents(ticketId));
     },
 
     async listTickets(query) {
@@ -234,16 +366,7 @@ export function createTicketDesk(deps: TicketDeskDeps): TicketDesk {
 
     async saveService(serviceId, input) {
       if ((await store.getZone(input.zone_id)) === undefined) {
-        return err(
-          invalidReferences([
-            {
-              field: 'zone_id',
-              code: 'unknown_zone',
-              id: input.zone_id,
-              message: `zone_id: no zone ${input.zone_id}`,
-            },
-          ]),
-        );
+        return err(invalidReferences([unknownZone(input.zone_id)]));
       }
       return ok(
         await store.saveService({
@@ -257,6 +380,46 @@ export function createTicketDesk(deps: TicketDeskDeps): TicketDesk {
     async listServices(query) {
       const request = pageRequest(query);
       return ok(page(await store.listServices(request), request.limit - 1, (s) => s.service_id));
+    },
+
+    async importZones(rows) {
+      await store.saveZones(
+        rows.map(({ zone_id, input }) => ({
+          zone_id,
+          name: input.name,
+          max_active_tickets: input.max_active_tickets ?? null,
+        })),
+      );
+      return ok({ saved: rows.length, rejected: [] });
+    },
+
+    async importTechnicians(rows) {
+      await store.saveTechnicians(
+        rows.map(({ technician_id, input }) => ({
+          technician_id,
+          name: input.name,
+          active: input.active ?? true,
+        })),
+      );
+      return ok({ saved: rows.length, rejected: [] });
+    },
+
+    async importServices(rows) {
+      const known = new Map<number, boolean>();
+      for (const zoneId of new Set(rows.map((row) => row.input.zone_id))) {
+        known.set(zoneId, (await store.getZone(zoneId)) !== undefined);
+      }
+      const accepted: Service[] = [];
+      const rejected: { index: number; problems: ReferenceProblem[] }[] = [];
+      rows.forEach(({ service_id, input }, index) => {
+        if (known.get(input.zone_id) === true) {
+          accepted.push({ service_id, zone_id: input.zone_id, customer_name: input.customer_name ?? null });
+        } else {
+          rejected.push({ index, problems: [unknownZone(input.zone_id)] });
+        }
+      });
+      await store.saveServices(accepted);
+      return ok({ saved: accepted.length, rejected });
     },
   };
 }

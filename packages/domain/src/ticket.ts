@@ -68,3 +68,24 @@ export interface Service {
   readonly zone_id: number;
   readonly customer_name: string | null;
 }
+
+/** What an audit event records of a ticket: the fields a change touched, before or after it. */
+export type TicketSnapshot = Partial<Omit<Ticket, 'ticket_id' | 'created_at' | 'updated_at'>>;
+
+export type TicketEventKind = 'created' | 'status_changed' | 'answered';
+
+/** One change to a ticket, as the audit trail keeps it. */
+export interface TicketEvent {
+  readonly event_id: number;
+  readonly ticket_id: number;
+  /** Epoch milliseconds. */
+  readonly at: number;
+  /** The API key's name that made the change, when keys are in use. */
+  readonly actor: string | null;
+  readonly kind: TicketEventKind;
+  readonly before: TicketSnapshot | null;
+  readonly after: TicketSnapshot;
+}
+
+/** An event before the store has given it an id and a ticket. */
+export type NewTicketEvent = Omit<TicketEvent, 'event_id' | 'ticket_id'>;

@@ -3,6 +3,7 @@ import type {
   Service,
   Technician,
   Ticket,
+  TicketEvent,
   TicketStatus,
   TicketStore,
   Zone,
@@ -43,10 +44,16 @@ class SortedTable<T> {
   }
 }
 
+interface IdempotencyRow {
+  readonly fingerprint: string;
+  readonly ticketId: number;
+  readonly recordedAt: number;
+}
+
 /**
  * A store in the process's memory, for tests, demos and embedding. Every operation runs
  * synchronously to completion, so a create's read, decision and write cannot interleave with
- * another's. Tickets are lost when the process ends.
+ * another's. Everything is lost when the process ends.
  */
 export function createMemoryTicketStore(): TicketStore {
   const zones = new SortedTable<Zone>();
@@ -54,7 +61,10 @@ export function createMemoryTicketStore(): TicketStore {
   const services = new SortedTable<Service>();
   // Ticket ids are 1, 2, 3…, so ticket n sits at index n - 1.
   const tickets: Ticket[] = [];
+  const events: TicketEvent[] = [];
+  const eventsByTicket = new Map<number, TicketEvent[]>();
   const ticketIdsByZone = new Map<number, number[]>();
+  const idempotency = new Map<string, IdempotencyRow>();
   // Per zone and status, how many tickets: counting active ones costs the same at any volume.
   const statusCounts = new Map<number, number[]>();
 
@@ -70,28 +80,53 @@ export function createMemoryTicketStore(): TicketStore {
     const counts = countsOf(zoneId);
     return statuses.reduce((sum, status) => sum + (counts[status] as number), 0);
   };
+  const record = (ticketId: number, newEvents: readonly Omit<TicketEvent, 'event_id' | 'ticket_id'>[]) => {
+    const list = eventsByTicket.get(ticketId) ?? [];
+    for (const event of newEvents) {
+      const stored: TicketEvent = { ...event, event_id: events.length + 1, ticket_id: ticketId };
+      events.push(stored);
+      list.push(stored);
+    }
+    eventsByTicket.set(ticketId, list);
+  };
+  const idempotencyKey = (client: string, key: string) => `${client}\u0000${key}`;
 
   const store: TicketStore = {
-    async createTicket(refs, rule, decide) {
-      const zone = zones.get(refs.zone_id);
-      const activeTickets =
-        zone === undefined
-          ? 0
-          : Math.min(countActive(zone.zone_id, rule.activeStatuses), rule.limitFor(zone));
+    async createTicket(request, rule, decide) {
+      const zone = zones.get(request.zone_id);
+      const claim = request.idempotency;
+      const earlier =
+        claim === undefined ? undefined : idempotency.get(idempotencyKey(claim.client, claim.key));
       const decision = decide({
         zone,
-        service: services.get(refs.service_id),
-        technician: technicians.get(refs.technician_id),
-        activeTickets,
+        service: services.get(request.service_id),
+        technician: technicians.get(request.technician_id),
+        activeTickets:
+          zone === undefined
+            ? 0
+            : Math.min(countActive(zone.zone_id, rule.activeStatuses), rule.limitFor(zone)),
+        previous:
+          earlier === undefined
+            ? undefined
+            : { fingerprint: earlier.fingerprint, ticket: tickets[earlier.ticketId - 1] as Ticket },
       });
       if (decision.isErr()) return err(decision.error);
-      const ticket: Ticket = { ...decision.value, ticket_id: tickets.length + 1 };
+      if (decision.value.kind === 'replay') return ok({ ticket: decision.value.ticket, replayed: true });
+      const ticket: Ticket = { ...decision.value.ticket, ticket_id: tickets.length + 1 };
       tickets.push(ticket);
       const zoneTickets = ticketIdsByZone.get(ticket.zone_id) ?? [];
       zoneTickets.push(ticket.ticket_id);
       ticketIdsByZone.set(ticket.zone_id, zoneTickets);
       (countsOf(ticket.zone_id)[ticket.status] as number) += 1;
-      return ok(ticket);
+      record(ticket.ticket_id, decision.value.events);
+      if (claim !== undefined) {
+        idempotency.set(idempotencyKey(claim.client, claim.key), {
+          fingerprint: claim.fingerprint,
+          ticketId: ticket.ticket_id,
+          recordedAt: ticket.created_at,
+        });
+      }
+      return ok({ ticket, replayed: false });
     },
 
     async updateTicket(ticketId, rule, decide) {
@@ -104,11 +139,12 @@ export function createMemoryTicketStore(): TicketStore {
         activeTickets: Math.min(countActive(zone.zone_id, rule.activeStatuses), rule.limitFor(zone)),
       });
       if (decision.isErr()) return err(decision.error);
-      const changed: Ticket = { ...ticket, ...decision.value };
+      const changed: Ticket = { ...ticket, ...decision.value.change };
       tickets[ticketId - 1] = changed;
       const counts = countsOf(zone.zone_id);
       (counts[ticket.status] as number) -= 1;
       (counts[changed.status] as number) += 1;
+      record(ticketId, decision.value.events);
       return ok(changed);
     },
 
@@ -136,12 +172,30 @@ export function createMemoryTicketStore(): TicketStore {
       return found;
     },
 
+    async listTicketEvents(ticketId) {
+      return [...(eventsByTicket.get(ticketId) ?? [])];
+    },
+
     async countActiveTickets(zoneId, activeStatuses) {
       return countActive(zoneId, activeStatuses);
     },
 
+    async purgeIdempotencyKeys(recordedBefore) {
+      let purged = 0;
+      for (const [key, row] of idempotency) {
+        if (row.recordedAt < recordedBefore) {
+          idempotency.delete(key);
+          purged += 1;
+        }
+      }
+      return purged;
+    },
+
     async saveZone(zone) {
       return zones.set(zone.zone_id, zone);
+    },
+    async saveZones(rows) {
+      for (const zone of rows) zones.set(zone.zone_id, zone);
     },
     async getZone(zoneId) {
       return zones.get(zoneId);
@@ -152,11 +206,17 @@ export function createMemoryTicketStore(): TicketStore {
     async saveTechnician(technician) {
       return technicians.set(technician.technician_id, technician);
     },
+    async saveTechnicians(rows) {
+      for (const technician of rows) technicians.set(technician.technician_id, technician);
+    },
     async listTechnicians(page) {
       return technicians.page(page);
     },
     async saveService(service) {
       return services.set(service.service_id, service);
+    },
+    async saveServices(rows) {
+      for (const service of rows) services.set(service.service_id, service);
     },
     async listServices(page) {
       return services.page(page);

@@ -1,11 +1,13 @@
 import {
   type CapacityRule,
+  type CreateDecision,
   createBusinessCalendar,
   createCapacityRule,
   createSubjectCatalogue,
   createTicketDesk,
   defaultSubjects,
   type NewTicket,
+  type NewTicketEvent,
   noHolidays,
   type TicketDesk,
   type TicketStore,
@@ -39,6 +41,20 @@ const draft = (overrides: Partial<NewTicket> = {}): NewTicket => ({
 });
 
 const refs = { service_id: 100, technician_id: 5, zone_id: 2 };
+
+const insert = (ticket: NewTicket, events: readonly NewTicketEvent[] = []): CreateDecision => ({
+  kind: 'insert',
+  ticket,
+  events,
+});
+const change = (
+  status: 1 | 2 | 3 | 4,
+  answer_text: string | null = null,
+  events: readonly NewTicketEvent[] = [],
+) => ({
+  change: { status, answer_text, updated_at: NOW + 60_000 },
+  events,
+});
 
 function deskOver(store: TicketStore, capacity: CapacityRule): TicketDesk {
   return createTicketDesk({
@@ -116,10 +132,11 @@ export function describeTicketStoreContract(name: string, open: () => Promise<St
 
     describe('createTicket', () => {
       it('inserts what decide returns, with increasing ids, and reads it back', async () => {
-        const first = await store.createTicket(refs, rule, () => ok(draft()));
-        const second = await store.createTicket(refs, rule, () => ok(draft({ description: 'otra' })));
-        const a = first._unsafeUnwrap();
-        const b = second._unsafeUnwrap();
+        const first = await store.createTicket(refs, rule, () => ok(insert(draft())));
+        const second = await store.createTicket(refs, rule, () => ok(insert(draft({ description: 'otra' }))));
+        const a = first._unsafeUnwrap().ticket;
+        const b = second._unsafeUnwrap().ticket;
+        expect(first._unsafeUnwrap().replayed).toBe(false);
         expect(a).toEqual({ ...draft(), ticket_id: a.ticket_id });
         expect(b.ticket_id).toBeGreaterThan(a.ticket_id);
         expect(await store.getTicket(a.ticket_id)).toEqual(a);
@@ -131,7 +148,7 @@ export function describeTicketStoreContract(name: string, open: () => Promise<St
         const seen: unknown[] = [];
         await store.createTicket(refs, rule, (context) => {
           seen.push(context);
-          return ok(draft());
+          return ok(insert(draft()));
         });
         await store.createTicket({ service_id: 1, technician_id: 2, zone_id: 99 }, rule, (context) => {
           seen.push(context);
@@ -143,8 +160,15 @@ export function describeTicketStoreContract(name: string, open: () => Promise<St
             service: { service_id: 100, zone_id: 2, customer_name: 'Luis Pérez' },
             technician: { technician_id: 5, name: 'Ana Gómez', active: true },
             activeTickets: 0,
+            previous: undefined,
           },
-          { zone: undefined, service: undefined, technician: undefined, activeTickets: 0 },
+          {
+            zone: undefined,
+            service: undefined,
+            technician: undefined,
+            activeTickets: 0,
+            previous: undefined,
+          },
         ]);
       });
 
@@ -152,7 +176,7 @@ export function describeTicketStoreContract(name: string, open: () => Promise<St
         const counts: number[] = [];
         const wide = createCapacityRule({ maxActiveTicketsPerZone: 100, activeStatuses: [1] });
         for (const status of [1, 1, 1, 1, 3, 4] as const) {
-          await store.createTicket(refs, wide, () => ok(draft({ status })));
+          await store.createTicket(refs, wide, () => ok(insert(draft({ status }))));
         }
         await store.createTicket(refs, wide, (context) => {
           counts.push(context.activeTickets);
@@ -178,31 +202,154 @@ export function describeTicketStoreContract(name: string, open: () => Promise<St
 
     describe('updateTicket', () => {
       it('applies the change decide returns and reads it back', async () => {
-        const ticket = (await store.createTicket(refs, rule, () => ok(draft())))._unsafeUnwrap();
-        const change = { status: 3 as const, answer_text: 'Listo', updated_at: NOW + 60_000 };
+        const ticket = (await store.createTicket(refs, rule, () => ok(insert(draft()))))._unsafeUnwrap()
+          .ticket;
+        const changed = { status: 3 as const, answer_text: 'Listo', updated_at: NOW + 60_000 };
         const updated = await store.updateTicket(ticket.ticket_id, rule, (context) => {
           expect(context).toEqual({
             ticket,
             zone: { zone_id: 2, name: 'Centro', max_active_tickets: null },
             activeTickets: 1,
           });
-          return ok(change);
+          return ok({ change: changed, events: [] });
         });
-        expect(updated).toEqual(ok({ ...ticket, ...change }));
-        expect(await store.getTicket(ticket.ticket_id)).toEqual({ ...ticket, ...change });
+        expect(updated).toEqual(ok({ ...ticket, ...changed }));
+        expect(await store.getTicket(ticket.ticket_id)).toEqual({ ...ticket, ...changed });
         expect(await store.countActiveTickets(2, [1])).toBe(0);
       });
 
       it('answers ticket_not_found for an unknown id', async () => {
-        expect(
-          await store.updateTicket(4242, rule, () => ok({ status: 3, answer_text: null, updated_at: NOW })),
-        ).toEqual(err(ticketNotFound(4242)));
+        expect(await store.updateTicket(4242, rule, () => ok(change(3)))).toEqual(err(ticketNotFound(4242)));
       });
 
       it('leaves the ticket unchanged when decide refuses', async () => {
-        const ticket = (await store.createTicket(refs, rule, () => ok(draft())))._unsafeUnwrap();
+        const ticket = (await store.createTicket(refs, rule, () => ok(insert(draft()))))._unsafeUnwrap()
+          .ticket;
         expect(await store.updateTicket(ticket.ticket_id, rule, () => err('no'))).toEqual(err('no'));
         expect(await store.getTicket(ticket.ticket_id)).toEqual(ticket);
+      });
+    });
+
+    describe('audit events', () => {
+      it('keeps the events decide returns with the ticket they belong to, oldest first', async () => {
+        const created: NewTicketEvent = {
+          kind: 'created',
+          at: NOW,
+          actor: 'crm',
+          before: null,
+          after: { status: 1 },
+        };
+        const ticket = (
+          await store.createTicket(refs, rule, () => ok(insert(draft(), [created])))
+        )._unsafeUnwrap().ticket;
+        const resolved: NewTicketEvent = {
+          kind: 'status_changed',
+          at: NOW + 60_000,
+          actor: null,
+          before: { status: 1 },
+          after: { status: 3 },
+        };
+        const answered: NewTicketEvent = {
+          kind: 'answered',
+          at: NOW + 60_000,
+          actor: null,
+          before: { answer_text: null },
+          after: { answer_text: 'Listo' },
+        };
+        await store.updateTicket(ticket.ticket_id, rule, () => ok(change(3, 'Listo', [resolved, answered])));
+        const history = await store.listTicketEvents(ticket.ticket_id);
+        expect(history.map(({ event_id: _, ...event }) => event)).toEqual(
+          [created, resolved, answered].map((event) => ({ ...event, ticket_id: ticket.ticket_id })),
+        );
+        expect(history[1]?.event_id).toBeGreaterThan(history[0]?.event_id ?? Number.POSITIVE_INFINITY);
+        expect(await store.listTicketEvents(ticket.ticket_id + 1)).toEqual([]);
+      });
+
+      it('keeps no event of a refused create or change', async () => {
+        const event: NewTicketEvent = { kind: 'created', at: NOW, actor: null, before: null, after: {} };
+        await store.createTicket(refs, rule, () => err('no'));
+        const ticket = (
+          await store.createTicket(refs, rule, () => ok(insert(draft(), [event])))
+        )._unsafeUnwrap().ticket;
+        await store.updateTicket(ticket.ticket_id, rule, () => err('no'));
+        expect(await store.listTicketEvents(ticket.ticket_id)).toHaveLength(1);
+      });
+    });
+
+    describe('idempotency keys', () => {
+      const claim = { client: 'crm', key: 'abc-1', fingerprint: 'body-1' };
+
+      it('shows a create the ticket recorded under its key, per client', async () => {
+        const first = await store.createTicket({ ...refs, idempotency: claim }, rule, (context) => {
+          expect(context.previous).toBeUndefined();
+          return ok(insert(draft()));
+        });
+        const ticket = first._unsafeUnwrap().ticket;
+        const seen: unknown[] = [];
+        const replay = await store.createTicket({ ...refs, idempotency: claim }, rule, (context) => {
+          seen.push(context.previous);
+          return ok({ kind: 'replay', ticket: context.previous?.ticket ?? ticket });
+        });
+        expect(seen).toEqual([{ fingerprint: 'body-1', ticket }]);
+        expect(replay).toEqual(ok({ ticket, replayed: true }));
+        await store.createTicket(
+          { ...refs, idempotency: { ...claim, client: 'chatbot' } },
+          rule,
+          (context) => {
+            seen.push(context.previous);
+            return err('stop');
+          },
+        );
+        expect(seen[1]).toBeUndefined();
+        expect(await store.listTickets({ limit: 10 })).toHaveLength(1);
+      });
+
+      it('records no key for a refused create', async () => {
+        await store.createTicket({ ...refs, idempotency: claim }, rule, () => err('full'));
+        await store.createTicket({ ...refs, idempotency: claim }, rule, (context) => {
+          expect(context.previous).toBeUndefined();
+          return err('stop');
+        });
+      });
+
+      it('forgets keys recorded before a time', async () => {
+        await store.createTicket({ ...refs, idempotency: claim }, rule, () => ok(insert(draft())));
+        expect(await store.purgeIdempotencyKeys(NOW)).toBe(0);
+        expect(await store.purgeIdempotencyKeys(NOW + 1)).toBe(1);
+        await store.createTicket({ ...refs, idempotency: claim }, rule, (context) => {
+          expect(context.previous).toBeUndefined();
+          return err('stop');
+        });
+      });
+    });
+
+    describe('bulk saves', () => {
+      it('saves and replaces many records at once', async () => {
+        const zones = Array.from({ length: 2500 }, (_, i) => ({
+          zone_id: 1000 + i,
+          name: `Zona ${i}`,
+          max_active_tickets: i % 2 === 0 ? null : i,
+        }));
+        await store.saveZones(zones);
+        await store.saveServices(
+          zones.map((z) => ({ service_id: z.zone_id, zone_id: z.zone_id, customer_name: null })),
+        );
+        await store.saveTechnicians([
+          { technician_id: 5, name: 'Ana Gómez', active: false },
+          { technician_id: 6, name: 'Beto', active: true },
+        ]);
+        expect(await store.getZone(3499)).toEqual({
+          zone_id: 3499,
+          name: 'Zona 2499',
+          max_active_tickets: 2499,
+        });
+        expect((await store.listZones({ limit: 5000 })).length).toBe(2502);
+        expect((await store.listServices({ limit: 5000 })).length).toBe(2502);
+        expect(await store.listTechnicians({ limit: 10 })).toEqual([
+          { technician_id: 5, name: 'Ana Gómez', active: false },
+          { technician_id: 6, name: 'Beto', active: true },
+        ]);
+        await store.saveZones([]);
       });
     });
 
@@ -219,9 +366,9 @@ export function describeTicketStoreContract(name: string, open: () => Promise<St
           made.push(
             (
               await store.createTicket({ ...refs, zone_id, service_id }, rule, () =>
-                ok(draft({ zone_id, service_id, status })),
+                ok(insert(draft({ zone_id, service_id, status }))),
               )
-            )._unsafeUnwrap().ticket_id,
+            )._unsafeUnwrap().ticket.ticket_id,
           );
         }
         const ids = async (filter: Parameters<TicketStore['listTickets']>[0]) =>
@@ -255,7 +402,7 @@ export function describeTicketStoreContract(name: string, open: () => Promise<St
         const created = results.filter((r) => r.isOk());
         const refused = results.filter((r) => r.isErr());
         expect(created).toHaveLength(3);
-        expect(new Set(created.map((r) => r._unsafeUnwrap().ticket_id)).size).toBe(3);
+        expect(new Set(created.map((r) => r._unsafeUnwrap().ticket.ticket_id)).size).toBe(3);
         expect(refused).toHaveLength(97);
         for (const r of refused) expect(r).toEqual(err(zoneFull(2, 3, 3)));
         expect(await store.countActiveTickets(2, [1])).toBe(3);
@@ -263,7 +410,7 @@ export function describeTicketStoreContract(name: string, open: () => Promise<St
 
       it('refuses a fourth active ticket, then takes one once a ticket is resolved', async () => {
         const opened = [];
-        for (let i = 0; i < 3; i += 1) opened.push((await desk.openTicket(input))._unsafeUnwrap());
+        for (let i = 0; i < 3; i += 1) opened.push((await desk.openTicket(input))._unsafeUnwrap().ticket);
         expect(await desk.openTicket(input)).toEqual(err(zoneFull(2, 3, 3)));
         const first = opened[0];
         if (first === undefined) throw new Error('no ticket');
@@ -274,7 +421,7 @@ export function describeTicketStoreContract(name: string, open: () => Promise<St
 
       it('refuses to reopen a resolved ticket into a full zone, and reopens it when there is room', async () => {
         const opened = [];
-        for (let i = 0; i < 3; i += 1) opened.push((await desk.openTicket(input))._unsafeUnwrap());
+        for (let i = 0; i < 3; i += 1) opened.push((await desk.openTicket(input))._unsafeUnwrap().ticket);
         const [first, second] = opened;
         if (first === undefined || second === undefined) throw new Error('no ticket');
         await desk.changeStatus(first.ticket_id, { status: 3 });
@@ -298,11 +445,103 @@ export function describeTicketStoreContract(name: string, open: () => Promise<St
           createCapacityRule({ maxActiveTicketsPerZone: 30, activeStatuses: [1] }),
         );
         const ids = [];
-        for (let i = 0; i < 20; i += 1) ids.push((await wide.openTicket(input))._unsafeUnwrap().ticket_id);
+        for (let i = 0; i < 20; i += 1)
+          ids.push((await wide.openTicket(input))._unsafeUnwrap().ticket.ticket_id);
         for (const id of ids) await wide.changeStatus(id, { status: 3 });
         const results = await Promise.all(ids.map((id) => desk.changeStatus(id, { status: 1 })));
         expect(results.filter((r) => r.isOk())).toHaveLength(3);
         expect(await store.countActiveTickets(2, [1])).toBe(3);
+      });
+    });
+
+    describe('idempotent creates and history through the use cases', () => {
+      const input = {
+        service_id: 100,
+        technician_id: 5,
+        zone_id: 2,
+        subject: 'Falla Masiva',
+        description: 'Sin servicio',
+      };
+      const keyed = (key: string) => ({ actor: 'crm', idempotency: { client: 'crm', key } });
+
+      it('answers 20 concurrent retries of one key with one ticket, created once', async () => {
+        const desk = deskOver(store, rule);
+        const results = await Promise.all(
+          Array.from({ length: 20 }, () => desk.openTicket(input, keyed('k-1'))),
+        );
+        const outcomes = results.map((r) => r._unsafeUnwrap());
+        expect(new Set(outcomes.map((o) => o.ticket.ticket_id)).size).toBe(1);
+        expect(outcomes.filter((o) => !o.replayed)).toHaveLength(1);
+        expect(await store.listTickets({ limit: 100 })).toHaveLength(1);
+      });
+
+      it('refuses a key reused with another body, even for another zone at the same moment', async () => {
+        const desk = deskOver(store, rule);
+        const other = { ...input, service_id: 300, zone_id: 3 };
+        const results = await Promise.all([
+          desk.openTicket(input, keyed('k-2')),
+          desk.openTicket(other, keyed('k-2')),
+          desk.openTicket(input, keyed('k-2')),
+          desk.openTicket(other, keyed('k-2')),
+        ]);
+        const created = await store.listTickets({ limit: 100 });
+        expect(created).toHaveLength(1);
+        const winner = created[0];
+        for (const result of results) {
+          if (result.isOk()) expect(result.value.ticket).toEqual(winner);
+          else expect(result.error).toEqual({ type: 'idempotency_key_reused', key: 'k-2' });
+        }
+        expect(results.filter((r) => r.isErr())).toHaveLength(2);
+      });
+
+      it('keeps each ticket change in its history, with its time and who made it', async () => {
+        const desk = deskOver(store, rule);
+        const { ticket } = (await desk.openTicket(input, { actor: 'crm' }))._unsafeUnwrap();
+        await desk.changeStatus(ticket.ticket_id, { status: 2 }, { actor: 'dispatcher' });
+        await desk.changeStatus(
+          ticket.ticket_id,
+          { status: 3, answer_text: 'Conector cambiado' },
+          { actor: null },
+        );
+        await desk.changeStatus(ticket.ticket_id, { status: 3 }, { actor: 'dispatcher' });
+        const history = (await desk.ticketHistory(ticket.ticket_id))._unsafeUnwrap();
+        expect(
+          history.map(({ kind, actor, before, after, at }) => ({ kind, actor, before, after, at })),
+        ).toEqual([
+          {
+            kind: 'created',
+            actor: 'crm',
+            before: null,
+            after: {
+              service_id: 100,
+              zone_id: 2,
+              technician_id: 5,
+              subject: 'Falla Masiva',
+              priority: 3,
+              description: 'Sin servicio',
+              status: 1,
+              end_date: ticket.end_date,
+              answer_text: null,
+            },
+            at: NOW,
+          },
+          {
+            kind: 'status_changed',
+            actor: 'dispatcher',
+            before: { status: 1 },
+            after: { status: 2 },
+            at: NOW,
+          },
+          { kind: 'status_changed', actor: null, before: { status: 2 }, after: { status: 3 }, at: NOW },
+          {
+            kind: 'answered',
+            actor: null,
+            before: { answer_text: null },
+            after: { answer_text: 'Conector cambiado' },
+            at: NOW,
+          },
+        ]);
+        expect((await desk.ticketHistory(9999))._unsafeUnwrapErr()).toEqual(ticketNotFound(9999));
       });
     });
   });

@@ -23,6 +23,11 @@ export interface StartOptions {
   readonly env?: Readonly<Record<string, string>>;
   /** Runs the server under libfaketime, starting at this time (`YYYY-MM-DD HH:mm:ss` in the env's TZ). */
   readonly fakeTime?: string;
+  /**
+   * `pnpm` runs `pnpm start` as the README says; `node` runs the command it runs, without pnpm in
+   * between, so that signals reach the server and its exit code is the child's.
+   */
+  readonly via?: 'pnpm' | 'node';
   readonly timeoutMs?: number;
 }
 
@@ -43,9 +48,12 @@ function closed(child: ChildProcess): Promise<void> {
 export async function startServer({
   env = {},
   fakeTime,
+  via = 'pnpm',
   timeoutMs = 30_000,
 }: StartOptions = {}): Promise<ServerProcess> {
-  const command = fakeTime === undefined ? ['pnpm', 'start'] : ['faketime', fakeTime, 'pnpm', 'start'];
+  const start =
+    via === 'pnpm' ? ['pnpm', 'start'] : [process.execPath, '--import', 'tsx', 'apps/server/src/main.ts'];
+  const command = fakeTime === undefined ? start : ['faketime', fakeTime, ...start];
   const child = spawn(command[0] as string, command.slice(1), {
     cwd: repoRoot,
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', ...env },
@@ -76,7 +84,7 @@ export async function startServer({
       timeoutMs,
     );
     const check = () => {
-      const match = /listening on (http:\/\/[^\s]+)/.exec(printed);
+      const match = /listening on (http:\/\/[^\s"]+)/.exec(printed);
       if (match?.[1] !== undefined) {
         clearTimeout(timer);
         resolve(match[1].replace('0.0.0.0', '127.0.0.1'));

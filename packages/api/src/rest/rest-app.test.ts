@@ -12,7 +12,7 @@ import { z } from 'zod';
 import { type Envelope, errorMetaSchema } from '../envelope.js';
 import { createHttpApp, MAX_BODY_BYTES } from '../http-app.js';
 import type { TicketView } from '../views.js';
-import { routeFailureActions } from './routes.js';
+import { restRoutes } from './routes.js';
 
 // ---------------------------------------------------------------------------------------------
 // Fixture: a desk over the memory store, a controllable clock, Colombian business days.
@@ -57,7 +57,7 @@ function setup() {
 
 const ENVELOPE_KEYS = ['action', 'data', 'message', 'meta', 'ok', 'type'];
 
-const declaredRoutes = routeFailureActions.map(([route]) => ({
+const declaredRoutes = restRoutes.map(([route]) => ({
   route: route as RouteConfig,
   method: route.method.toUpperCase(),
   pattern: new RegExp(`^${route.path.replace(/\{\w+\}/g, '[^/]+')}$`),

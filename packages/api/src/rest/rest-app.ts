@@ -1,8 +1,10 @@
-import { OpenAPIHono, type RouteConfig } from '@hono/zod-openapi';
+import { OpenAPIHono } from '@hono/zod-openapi';
 import type { TicketDesk } from '@tickets/domain';
-import type { Context } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import { ok } from 'neverthrow';
-import { invalidInput, operations, type Reply, respond } from '../replies.js';
+import { type Authenticator, allows, type Caller } from '../auth.js';
+import { failure } from '../envelope.js';
+import { invalidInput, type Operation, operations, type Reply, respond } from '../replies.js';
 import type { Views } from '../views.js';
 import {
   createTicketRoute,
@@ -12,25 +14,77 @@ import {
   listTechniciansRoute,
   listTicketsRoute,
   listZonesRoute,
-  routeFailureActions,
+  restRoutes,
   saveServiceRoute,
   saveTechnicianRoute,
   saveZoneRoute,
+  ticketHistoryRoute,
   updateTicketRoute,
   zoneBlockedRoute,
   zoneCapacityRoute,
 } from './routes.js';
 
-const routeKey = (method: string, honoPath: string) => `${method.toUpperCase()} ${honoPath}`;
-const toHonoPath = (route: RouteConfig) => route.path.replace(/\{(\w+)\}/g, ':$1');
+/** What the HTTP layer keeps per request. */
+export interface AppEnv {
+  Variables: {
+    /** The caller whose API key was accepted; undefined while the API is open (no keys configured). */
+    caller: Caller | undefined;
+  };
+}
 
-const failureActions = new Map<string, string>(
-  routeFailureActions.map(([route, action]) => [routeKey(route.method, toHonoPath(route)), action]),
-);
+// Compiled once: which operation a method and path belong to, for authorization and for the
+// action of refusals raised before a handler runs (malformed JSON, a body too large).
+const routeTable = restRoutes.map(([route, operation]) => ({
+  method: route.method.toUpperCase(),
+  pattern: new RegExp(`^${route.path.replace(/\{\w+\}/g, '[^/]+')}$`),
+  operation: operation as Operation,
+}));
 
-/** The action a refusal on the matched route carries (`invalid_request` off the known routes). */
+function operationOf(method: string, path: string): Operation | undefined {
+  for (const entry of routeTable)
+    if (entry.method === method && entry.pattern.test(path)) return entry.operation;
+  return undefined;
+}
+
+/** The action a refusal on this request's route carries (`invalid_request` off the known routes). */
 export function failureActionOf(c: Context): string {
-  return failureActions.get(routeKey(c.req.method, c.req.routePath)) ?? 'invalid_request';
+  return operationOf(c.req.method, c.req.path)?.failureAction ?? 'invalid_request';
+}
+
+/** The caller's API key name, recorded with each change; null while the API is open. */
+const actorOf = (c: Context<AppEnv>): string | null => c.get('caller')?.name ?? null;
+
+/**
+ * With API keys configured, a request needs a known key (401 `unauthorized`) whose scope allows
+ * the operation (403 `forbidden`). Without keys, everything is open.
+ */
+export function authorizeRest(authenticator: Authenticator): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    if (!authenticator.enabled) return next();
+    const caller = authenticator.identify(c.req.header('authorization'));
+    if (caller === undefined) {
+      c.header('WWW-Authenticate', 'Bearer realm="tickets"');
+      return c.json(
+        failure(
+          'unauthorized',
+          'Authorization: send a configured API key as "Api-Key <key>" or "Bearer <key>"',
+        ),
+        401,
+      );
+    }
+    const needed = operationOf(c.req.method, c.req.path)?.scope ?? 'admin';
+    if (!allows(caller.scope, needed)) {
+      return c.json(
+        failure(
+          'forbidden',
+          `The API key "${caller.name}" (scope ${caller.scope}) cannot make this call; it needs scope ${needed}`,
+        ),
+        403,
+      );
+    }
+    c.set('caller', caller);
+    return next();
+  };
 }
 
 /**
@@ -42,8 +96,8 @@ function send<T>(c: Context, reply: Reply): T {
 }
 
 /** The REST API: each handler parses (by its route's schemas), calls one use case, maps the result. */
-export function createRestApp(desk: TicketDesk, views: Views): OpenAPIHono {
-  const app = new OpenAPIHono({
+export function createRestApp(desk: TicketDesk, views: Views): OpenAPIHono<AppEnv> {
+  const app = new OpenAPIHono<AppEnv>({
     defaultHook: (result, c) => {
       if (!result.success) return send(c, invalidInput(result.error.issues, failureActionOf(c)));
     },
@@ -53,9 +107,19 @@ export function createRestApp(desk: TicketDesk, views: Views): OpenAPIHono {
 
   app.openapi(listSubjectsRoute, (c) => send(c, subjects));
 
-  app.openapi(createTicketRoute, async (c) =>
-    send(c, respond(operations.createTicket, await desk.openTicket(c.req.valid('json')), views.ticket)),
-  );
+  app.openapi(createTicketRoute, async (c) => {
+    const actor = actorOf(c);
+    const key = c.req.valid('header')['idempotency-key'];
+    const result = await desk.openTicket(c.req.valid('json'), {
+      actor,
+      idempotency: key === undefined ? undefined : { client: actor ?? '', key },
+    });
+    if (result.isOk() && result.value.replayed) c.header('Idempotent-Replayed', 'true');
+    return send(
+      c,
+      respond(operations.createTicket, result, (outcome) => views.ticket(outcome.ticket)),
+    );
+  });
 
   app.openapi(getTicketRoute, async (c) =>
     send(
@@ -64,13 +128,21 @@ export function createRestApp(desk: TicketDesk, views: Views): OpenAPIHono {
     ),
   );
 
+  app.openapi(ticketHistoryRoute, async (c) => {
+    const { ticket_id } = c.req.valid('param');
+    return send(
+      c,
+      respond(operations.ticketHistory, await desk.ticketHistory(ticket_id), views.history(ticket_id)),
+    );
+  });
+
   app.openapi(listTicketsRoute, async (c) =>
     send(c, respond(operations.listTickets, await desk.listTickets(c.req.valid('query')), views.ticketPage)),
   );
 
   app.openapi(updateTicketRoute, async (c) => {
     const { ticket_id } = c.req.valid('param');
-    const result = await desk.changeStatus(ticket_id, c.req.valid('json'));
+    const result = await desk.changeStatus(ticket_id, c.req.valid('json'), { actor: actorOf(c) });
     return send(c, respond(operations.updateTicket, result, views.ticket));
   });
 

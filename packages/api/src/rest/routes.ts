@@ -18,6 +18,7 @@ import {
   subjectsViewSchema,
   technicianPageViewSchema,
   technicianViewSchema,
+  ticketHistoryViewSchema,
   ticketPageViewSchema,
   ticketViewSchema,
   zoneBlockedViewSchema,
@@ -55,6 +56,26 @@ const zoneFull = json(
   'The zone already holds its maximum of active tickets',
   infoSchema('zone_ticket_limit_reached', zoneLimitViewSchema),
 );
+// With API_KEYS set, every /api route answers these to a request without the right key.
+const unauthorized = json(
+  'No API key, or one that is not configured (`Authorization: Api-Key <key>` or `Bearer <key>`)',
+  failureSchema(['unauthorized']),
+);
+const forbidden = json("The API key's scope does not allow this call", failureSchema(['forbidden']));
+const security: Record<string, string[]>[] = [{ ApiKey: [] }, { Bearer: [] }];
+
+/** An Idempotency-Key: 1 to 255 visible ASCII characters, unique per API key. */
+export const idempotencyKeySchema = z
+  .string()
+  .min(1, { error: 'must not be empty' })
+  .max(255, { error: 'must be at most 255 characters' })
+  .regex(/^[\x21-\x7E]+$/, { error: 'must be visible ASCII characters without spaces' })
+  .meta({
+    description:
+      'Makes the create safe to retry: a retry with the same key and body answers with the first ticket and creates nothing. Keys are kept at least 24 hours.',
+    example: 'crm-7f3a9c2e',
+  });
+
 // Any route that reads or writes the store answers this while the store cannot be reached.
 const storeUnavailable = json(
   'The ticket store cannot be reached right now; retry after the `Retry-After` seconds',
@@ -68,7 +89,10 @@ export const listSubjectsRoute = createRoute({
   path: '/api/v1/tickets/subjects',
   tags: ['Tickets'],
   summary: 'List the valid ticket subjects, grouped by priority',
+  security,
   responses: {
+    401: unauthorized,
+    403: forbidden,
     200: json('The catalogue', successSchema(operations.listSubjects.action, subjectsViewSchema)),
   },
 });
@@ -78,16 +102,22 @@ export const createTicketRoute = createRoute({
   path: '/api/v1/tickets',
   tags: ['Tickets'],
   summary: 'Open a ticket, unless its zone already holds its maximum of active tickets',
-  request: { body: body(createTicketInputSchema) },
+  request: {
+    headers: z.object({ 'idempotency-key': idempotencyKeySchema.optional() }),
+    body: body(createTicketInputSchema),
+  },
+  security,
   responses: {
+    401: unauthorized,
+    403: forbidden,
     201: json('Ticket created', successSchema(operations.createTicket.action, ticketViewSchema)),
     400: invalid(operations.createTicket.failureAction),
     409: zoneFull,
     413: tooLarge,
     415: notJson(operations.createTicket.failureAction),
-    422: invalid(
-      operations.createTicket.failureAction,
-      'Unknown subject, unknown service, technician or zone, inactive technician, or a service of another zone',
+    422: json(
+      'Unknown subject, unknown service, technician or zone, inactive technician, or a service of another zone (`ticket_creation_failed`); an Idempotency-Key already used with another body (`idempotency_key_reused`)',
+      failureSchema([operations.createTicket.failureAction, 'idempotency_key_reused']),
     ),
     503: storeUnavailable,
   },
@@ -99,9 +129,29 @@ export const getTicketRoute = createRoute({
   tags: ['Tickets'],
   summary: 'Read a ticket',
   request: { params: ticketIdParams },
+  security,
   responses: {
+    401: unauthorized,
+    403: forbidden,
     200: json('The ticket', successSchema(operations.getTicket.action, ticketViewSchema)),
     400: invalid(operations.getTicket.failureAction, 'The id is not a positive integer'),
+    404: ticketNotFound,
+    503: storeUnavailable,
+  },
+});
+
+export const ticketHistoryRoute = createRoute({
+  method: 'get',
+  path: '/api/v1/tickets/{ticket_id}/history',
+  tags: ['Tickets'],
+  summary: "A ticket's changes, oldest first: creation, status changes, answers, with time and API key name",
+  request: { params: ticketIdParams },
+  security,
+  responses: {
+    401: unauthorized,
+    403: forbidden,
+    200: json('The history', successSchema(operations.ticketHistory.action, ticketHistoryViewSchema)),
+    400: invalid(operations.ticketHistory.failureAction, 'The id is not a positive integer'),
     404: ticketNotFound,
     503: storeUnavailable,
   },
@@ -113,7 +163,10 @@ export const listTicketsRoute = createRoute({
   tags: ['Tickets'],
   summary: 'List tickets, newest first, optionally of one zone and status',
   request: { query: listTicketsQuerySchema },
+  security,
   responses: {
+    401: unauthorized,
+    403: forbidden,
     200: json('A page of tickets', successSchema(operations.listTickets.action, ticketPageViewSchema)),
     400: invalid(operations.listTickets.failureAction, 'A filter of the wrong shape'),
     503: storeUnavailable,
@@ -126,7 +179,10 @@ export const updateTicketRoute = createRoute({
   tags: ['Tickets'],
   summary: "Change a ticket's status, optionally with an answer; reopening counts against the zone",
   request: { params: ticketIdParams, body: body(updateTicketInputSchema) },
+  security,
   responses: {
+    401: unauthorized,
+    403: forbidden,
     200: json('The changed ticket', successSchema(operations.updateTicket.action, ticketViewSchema)),
     400: invalid(operations.updateTicket.failureAction),
     404: ticketNotFound,
@@ -143,7 +199,10 @@ export const zoneCapacityRoute = createRoute({
   tags: ['Zones'],
   summary: "A zone's active tickets against its limit",
   request: { params: zoneIdParams },
+  security,
   responses: {
+    401: unauthorized,
+    403: forbidden,
     200: json('The zone capacity', successSchema(operations.zoneCapacity.action, zoneCapacityViewSchema)),
     400: invalid(operations.zoneCapacity.failureAction, 'The id is not a positive integer'),
     404: zoneNotFound,
@@ -157,7 +216,10 @@ export const zoneBlockedRoute = createRoute({
   tags: ['Zones'],
   summary: 'Whether a zone is blocked (kept for clients of the reference service)',
   request: { params: zoneIdParams },
+  security,
   responses: {
+    401: unauthorized,
+    403: forbidden,
     200: json(
       'Whether the zone is blocked',
       successSchema(operations.zoneBlocked.action, zoneBlockedViewSchema),
@@ -174,7 +236,10 @@ export const saveZoneRoute = createRoute({
   tags: ['Zones'],
   summary: 'Create or replace a zone',
   request: { params: zoneIdParams, body: body(saveZoneInputSchema) },
+  security,
   responses: {
+    401: unauthorized,
+    403: forbidden,
     200: json('The zone as saved', successSchema(operations.saveZone.action, zoneViewSchema)),
     400: invalid(operations.saveZone.failureAction),
     413: tooLarge,
@@ -189,7 +254,10 @@ export const listZonesRoute = createRoute({
   tags: ['Zones'],
   summary: 'List zones by id',
   request: { query: pageQuerySchema },
+  security,
   responses: {
+    401: unauthorized,
+    403: forbidden,
     200: json('A page of zones', successSchema(operations.listZones.action, zonePageViewSchema)),
     400: invalid(operations.listZones.failureAction, 'A page request of the wrong shape'),
     503: storeUnavailable,
@@ -202,7 +270,10 @@ export const saveTechnicianRoute = createRoute({
   tags: ['Technicians'],
   summary: 'Create or replace a technician',
   request: { params: technicianIdParams, body: body(saveTechnicianInputSchema) },
+  security,
   responses: {
+    401: unauthorized,
+    403: forbidden,
     200: json(
       'The technician as saved',
       successSchema(operations.saveTechnician.action, technicianViewSchema),
@@ -220,7 +291,10 @@ export const listTechniciansRoute = createRoute({
   tags: ['Technicians'],
   summary: 'List technicians by id',
   request: { query: pageQuerySchema },
+  security,
   responses: {
+    401: unauthorized,
+    403: forbidden,
     200: json(
       'A page of technicians',
       successSchema(operations.listTechnicians.action, technicianPageViewSchema),
@@ -236,7 +310,10 @@ export const saveServiceRoute = createRoute({
   tags: ['Services'],
   summary: "Create or replace a customer's service",
   request: { params: serviceIdParams, body: body(saveServiceInputSchema) },
+  security,
   responses: {
+    401: unauthorized,
+    403: forbidden,
     200: json('The service as saved', successSchema(operations.saveService.action, serviceViewSchema)),
     400: invalid(operations.saveService.failureAction),
     413: tooLarge,
@@ -252,26 +329,30 @@ export const listServicesRoute = createRoute({
   tags: ['Services'],
   summary: 'List services by id',
   request: { query: pageQuerySchema },
+  security,
   responses: {
+    401: unauthorized,
+    403: forbidden,
     200: json('A page of services', successSchema(operations.listServices.action, servicePageViewSchema)),
     400: invalid(operations.listServices.failureAction, 'A page request of the wrong shape'),
     503: storeUnavailable,
   },
 });
 
-/** Every REST route with the action its refusals carry. */
-export const routeFailureActions = [
-  [listSubjectsRoute, operations.listSubjects.failureAction],
-  [createTicketRoute, operations.createTicket.failureAction],
-  [getTicketRoute, operations.getTicket.failureAction],
-  [listTicketsRoute, operations.listTickets.failureAction],
-  [updateTicketRoute, operations.updateTicket.failureAction],
-  [zoneCapacityRoute, operations.zoneCapacity.failureAction],
-  [zoneBlockedRoute, operations.zoneBlocked.failureAction],
-  [saveZoneRoute, operations.saveZone.failureAction],
-  [listZonesRoute, operations.listZones.failureAction],
-  [saveTechnicianRoute, operations.saveTechnician.failureAction],
-  [listTechniciansRoute, operations.listTechnicians.failureAction],
-  [saveServiceRoute, operations.saveService.failureAction],
-  [listServicesRoute, operations.listServices.failureAction],
+/** Every REST route with its operation: the actions it answers and the scope it needs. */
+export const restRoutes = [
+  [listSubjectsRoute, operations.listSubjects],
+  [createTicketRoute, operations.createTicket],
+  [getTicketRoute, operations.getTicket],
+  [ticketHistoryRoute, operations.ticketHistory],
+  [listTicketsRoute, operations.listTickets],
+  [updateTicketRoute, operations.updateTicket],
+  [zoneCapacityRoute, operations.zoneCapacity],
+  [zoneBlockedRoute, operations.zoneBlocked],
+  [saveZoneRoute, operations.saveZone],
+  [listZonesRoute, operations.listZones],
+  [saveTechnicianRoute, operations.saveTechnician],
+  [listTechniciansRoute, operations.listTechnicians],
+  [saveServiceRoute, operations.saveService],
+  [listServicesRoute, operations.listServices],
 ] as const;

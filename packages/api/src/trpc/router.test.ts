@@ -55,7 +55,13 @@ function setup() {
   const defects: unknown[] = [];
   return {
     desk,
-    caller: createCaller({ desk, views: createViews(desk.calendar) }),
+    caller: createCaller({
+      desk,
+      views: createViews(desk.calendar),
+      keysRequired: false,
+      caller: undefined,
+      idempotencyKey: undefined,
+    }),
     app: createHttpApp({ desk, onDefect: (error) => defects.push(error) }),
     defects,
     setNow: (ms: number) => {

@@ -11,13 +11,26 @@ import {
 } from '@tickets/domain';
 import { initTRPC, TRPCError } from '@trpc/server';
 import { ok } from 'neverthrow';
-import { fieldErrors, type Issue, operations, respond } from '../replies.js';
-import { serviceIdParams, technicianIdParams, ticketIdParams, zoneIdParams } from '../rest/routes.js';
+import { allows, type Caller } from '../auth.js';
+import { fieldErrors, type Issue, type Operation, operations, respond } from '../replies.js';
+import {
+  idempotencyKeySchema,
+  serviceIdParams,
+  technicianIdParams,
+  ticketIdParams,
+  zoneIdParams,
+} from '../rest/routes.js';
 import type { Views } from '../views.js';
 
 export interface TrpcContext {
   readonly desk: TicketDesk;
   readonly views: Views;
+  /** Whether API keys are configured; when they are, every procedure needs one. */
+  readonly keysRequired: boolean;
+  /** The caller whose key the request carried, if it is a configured key. */
+  readonly caller: Caller | undefined;
+  /** The request's Idempotency-Key header, used by tickets.create. */
+  readonly idempotencyKey: string | undefined;
 }
 
 function issuesOf(cause: unknown): readonly Issue[] | null {
@@ -44,7 +57,7 @@ const t = initTRPC.context<TrpcContext>().create({
 });
 
 // A store that cannot be reached is SERVICE_UNAVAILABLE (HTTP 503), as on REST.
-const procedure = t.procedure.use(async ({ next }) => {
+const base = t.procedure.use(async ({ next }) => {
   const result = await next();
   if (!result.ok && result.error.cause instanceof StoreUnavailableError) {
     throw new TRPCError({
@@ -56,53 +69,98 @@ const procedure = t.procedure.use(async ({ next }) => {
   return result;
 });
 
+/** A procedure for an operation: with API keys configured, it needs a key of the operation's scope. */
+const procedureFor = (operation: Operation) =>
+  base.use(({ ctx, next }) => {
+    if (ctx.keysRequired) {
+      if (ctx.caller === undefined) {
+        throw new TRPCError({
+          code: 'UNAUTHORIZED',
+          message: 'Authorization: send a configured API key as "Api-Key <key>" or "Bearer <key>"',
+        });
+      }
+      if (!allows(ctx.caller.scope, operation.scope)) {
+        throw new TRPCError({
+          code: 'FORBIDDEN',
+          message: `The API key "${ctx.caller.name}" (scope ${ctx.caller.scope}) cannot make this call; it needs scope ${operation.scope}`,
+        });
+      }
+    }
+    return next();
+  });
+
+const actorOf = (ctx: TrpcContext) => ctx.caller?.name ?? null;
+
 // Envelopes come back as values: a full zone is an `info` envelope, not an exception.
 export const appRouter = t.router({
   tickets: t.router({
-    create: procedure
+    create: procedureFor(operations.createTicket)
       .input(createTicketInputSchema)
-      .mutation(
-        async ({ ctx, input }) =>
-          respond(operations.createTicket, await ctx.desk.openTicket(input), ctx.views.ticket).body,
-      ),
-    get: procedure
+      .mutation(async ({ ctx, input }) => {
+        const key =
+          ctx.idempotencyKey === undefined ? undefined : idempotencyKeySchema.safeParse(ctx.idempotencyKey);
+        if (key !== undefined && !key.success) {
+          const message = key.error.issues[0]?.message ?? 'is invalid';
+          throw new TRPCError({ code: 'BAD_REQUEST', message: `Idempotency-Key: ${message}` });
+        }
+        const actor = actorOf(ctx);
+        const result = await ctx.desk.openTicket(input, {
+          actor,
+          idempotency: key === undefined ? undefined : { client: actor ?? '', key: key.data },
+        });
+        return respond(operations.createTicket, result, (outcome) => ctx.views.ticket(outcome.ticket)).body;
+      }),
+    get: procedureFor(operations.getTicket)
       .input(ticketIdParams)
       .query(
         async ({ ctx, input }) =>
           respond(operations.getTicket, await ctx.desk.getTicket(input.ticket_id), ctx.views.ticket).body,
       ),
-    list: procedure
+    history: procedureFor(operations.ticketHistory)
+      .input(ticketIdParams)
+      .query(
+        async ({ ctx, input }) =>
+          respond(
+            operations.ticketHistory,
+            await ctx.desk.ticketHistory(input.ticket_id),
+            ctx.views.history(input.ticket_id),
+          ).body,
+      ),
+    list: procedureFor(operations.listTickets)
       .input(listTicketsQuerySchema.optional())
       .query(
         async ({ ctx, input = {} }) =>
           respond(operations.listTickets, await ctx.desk.listTickets(input), ctx.views.ticketPage).body,
       ),
-    updateStatus: procedure
+    updateStatus: procedureFor(operations.updateTicket)
       .input(ticketIdParams.extend(updateTicketInputSchema.shape))
       .mutation(
         async ({ ctx, input: { ticket_id, ...change } }) =>
-          respond(operations.updateTicket, await ctx.desk.changeStatus(ticket_id, change), ctx.views.ticket)
-            .body,
+          respond(
+            operations.updateTicket,
+            await ctx.desk.changeStatus(ticket_id, change, { actor: actorOf(ctx) }),
+            ctx.views.ticket,
+          ).body,
       ),
-    subjects: procedure.query(
+    subjects: procedureFor(operations.listSubjects).query(
       ({ ctx }) => respond(operations.listSubjects, ok(ctx.desk.subjects), ctx.views.subjects).body,
     ),
   }),
   zones: t.router({
-    capacity: procedure
+    capacity: procedureFor(operations.zoneCapacity)
       .input(zoneIdParams)
       .query(
         async ({ ctx, input }) =>
           respond(operations.zoneCapacity, await ctx.desk.zoneCapacity(input.zone_id), ctx.views.zoneCapacity)
             .body,
       ),
-    save: procedure
+    save: procedureFor(operations.saveZone)
       .input(zoneIdParams.extend(saveZoneInputSchema.shape))
       .mutation(
         async ({ ctx, input: { zone_id, ...zone } }) =>
           respond(operations.saveZone, await ctx.desk.saveZone(zone_id, zone), ctx.views.zone).body,
       ),
-    list: procedure
+    list: procedureFor(operations.listZones)
       .input(pageQuerySchema.optional())
       .query(
         async ({ ctx, input = {} }) =>
@@ -110,7 +168,7 @@ export const appRouter = t.router({
       ),
   }),
   technicians: t.router({
-    save: procedure
+    save: procedureFor(operations.saveTechnician)
       .input(technicianIdParams.extend(saveTechnicianInputSchema.shape))
       .mutation(
         async ({ ctx, input: { technician_id, ...technician } }) =>
@@ -120,7 +178,7 @@ export const appRouter = t.router({
             ctx.views.technician,
           ).body,
       ),
-    list: procedure
+    list: procedureFor(operations.listTechnicians)
       .input(pageQuerySchema.optional())
       .query(
         async ({ ctx, input = {} }) =>
@@ -129,14 +187,14 @@ export const appRouter = t.router({
       ),
   }),
   services: t.router({
-    save: procedure
+    save: procedureFor(operations.saveService)
       .input(serviceIdParams.extend(saveServiceInputSchema.shape))
       .mutation(
         async ({ ctx, input: { service_id, ...service } }) =>
           respond(operations.saveService, await ctx.desk.saveService(service_id, service), ctx.views.service)
             .body,
       ),
-    list: procedure
+    list: procedureFor(operations.listServices)
       .input(pageQuerySchema.optional())
       .query(
         async ({ ctx, input = {} }) =>

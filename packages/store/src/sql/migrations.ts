@@ -1,6 +1,9 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from 'kysely';
 import type { SqlDialectName, TicketDatabase } from './schema.js';
 
+/** Name of the idempotency keys' primary key, which a concurrent duplicate key violates. */
+export const IDEMPOTENCY_PRIMARY_KEY = 'idempotency_keys_pkey';
+
 function migrations(dialect: SqlDialectName): Record<string, Migration> {
   return {
     '0001_tickets': {
@@ -51,6 +54,43 @@ function migrations(dialect: SqlDialectName): Record<string, Migration> {
           .execute();
         await db.schema.createIndex('tickets_zone_id').on('tickets').columns(['zone_id', 'id']).execute();
         await db.schema.createIndex('tickets_status_id').on('tickets').columns(['status', 'id']).execute();
+      },
+    },
+    '0002_audit_and_idempotency': {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('ticket_events')
+          .addColumn('id', dialect === 'sqlite' ? 'integer' : 'bigint', (c) =>
+            dialect === 'sqlite'
+              ? c.primaryKey().autoIncrement()
+              : c.primaryKey().generatedByDefaultAsIdentity(),
+          )
+          .addColumn('ticket_id', 'bigint', (c) => c.notNull().references('tickets.id'))
+          .addColumn('at', 'bigint', (c) => c.notNull())
+          .addColumn('actor', 'text')
+          .addColumn('kind', 'text', (c) => c.notNull())
+          .addColumn('before', 'text')
+          .addColumn('after', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createIndex('ticket_events_ticket')
+          .on('ticket_events')
+          .columns(['ticket_id', 'id'])
+          .execute();
+        await db.schema
+          .createTable('idempotency_keys')
+          .addColumn('client', 'text', (c) => c.notNull())
+          .addColumn('key', 'text', (c) => c.notNull())
+          .addColumn('fingerprint', 'text', (c) => c.notNull())
+          .addColumn('ticket_id', 'bigint', (c) => c.notNull().references('tickets.id'))
+          .addColumn('recorded_at', 'bigint', (c) => c.notNull())
+          .addPrimaryKeyConstraint(IDEMPOTENCY_PRIMARY_KEY, ['client', 'key'])
+          .execute();
+        await db.schema
+          .createIndex('idempotency_keys_recorded_at')
+          .on('idempotency_keys')
+          .column('recorded_at')
+          .execute();
       },
     },
   };

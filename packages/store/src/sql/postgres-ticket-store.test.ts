@@ -49,17 +49,21 @@ describe('the PostgreSQL store under conflicts', () => {
       const rule = createCapacityRule({ maxActiveTicketsPerZone: 3, activeStatuses: [1] });
       const created = await store.createTicket({ zone_id: 1, service_id: 1, technician_id: 1 }, rule, () =>
         ok({
-          service_id: 1,
-          zone_id: 1,
-          technician_id: 1,
-          subject: 'Falla Masiva',
-          priority: 3,
-          description: 'x',
-          status: 1,
-          created_at: 0,
-          end_date: 1,
-          answer_text: null,
-          updated_at: 0,
+          kind: 'insert',
+          events: [],
+          ticket: {
+            service_id: 1,
+            zone_id: 1,
+            technician_id: 1,
+            subject: 'Falla Masiva',
+            priority: 3,
+            description: 'x',
+            status: 1,
+            created_at: 0,
+            end_date: 1,
+            answer_text: null,
+            updated_at: 0,
+          },
         }),
       );
       expect(created.isOk()).toBe(true);

@@ -34,8 +34,30 @@ export interface ServicesTable {
   customer_name: string | null;
 }
 
+export interface TicketEventsTable {
+  id: Generated<number>;
+  ticket_id: number;
+  at: number;
+  actor: string | null;
+  kind: string;
+  /** JSON of the fields before the change (null for a creation). */
+  before: string | null;
+  /** JSON of the fields after the change. */
+  after: string;
+}
+
+export interface IdempotencyKeysTable {
+  client: string;
+  key: string;
+  fingerprint: string;
+  ticket_id: number;
+  recorded_at: number;
+}
+
 export interface TicketDatabase {
   tickets: TicketsTable;
+  ticket_events: TicketEventsTable;
+  idempotency_keys: IdempotencyKeysTable;
   zones: ZonesTable;
   technicians: TechniciansTable;
   services: ServicesTable;
