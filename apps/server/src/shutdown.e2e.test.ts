@@ -1,0 +1,119 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { client, startServer } from './testing/server-process.js';
+
+interface Outcome {
+  readonly id: string;
+  readonly status?: number;
+  readonly error?: string;
+}
+
+/** One create on a connection of its own (no keep-alive), identified by its X-Request-Id. */
+function createOnce(baseUrl: string, id: string): Promise<Outcome> {
+  const url = new URL('/api/v1/tickets', baseUrl);
+  const zone = 1 + (Number(id.split('-')[1]) % 5);
+  const body = JSON.stringify({
+    service_id: zone,
+    subject: 'Falla Masiva',
+    description: `petición ${id}`,
+    technician_id: 1,
+    zone_id: zone,
+  });
+  return new Promise((resolve) => {
+    const req = request(
+      url,
+      {
+        method: 'POST',
+        agent: false,
+        headers: {
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(body),
+          'x-request-id': id,
+        },
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve({ id, status: res.statusCode }));
+        res.on('error', (error: NodeJS.ErrnoException) =>
+          resolve({ id, error: error.code ?? error.message }),
+        );
+      },
+    );
+    req.on('error', (error: NodeJS.ErrnoException) => resolve({ id, error: error.code ?? error.message }));
+    req.end(body);
+  });
+}
+
+describe('stopping the server', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tickets-shutdown-'));
+
+  afterAll(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('answers every request it accepted when SIGTERM comes mid-burst, then exits 0', async () => {
+    const server = await startServer({
+      via: 'node',
+      env: { DATABASE_URL: `sqlite:${join(dir, 'tickets.db')}`, LOG_LEVEL: 'debug' },
+    });
+    const api = client(server.baseUrl);
+    await api.put('/api/v1/technicians/1', { name: 'Ana' });
+    for (let zone = 1; zone <= 5; zone += 1) {
+      await api.put(`/api/v1/zones/${zone}`, { name: `Zona ${zone}`, max_active_tickets: 1000 });
+    }
+    await api.put('/api/v1/services/1', { zone_id: 1 });
+    for (let zone = 2; zone <= 5; zone += 1) await api.put(`/api/v1/services/${zone}`, { zone_id: zone });
+
+    let signalled = false;
+    const outcomes: Promise<Outcome>[] = [];
+    const started = performance.now();
+    // Requests keep coming, 8 at a time, until well after the signal.
+    let next = 0;
+    const workers = Array.from({ length: 8 }, async () => {
+      while (performance.now() - started < 1_500) {
+        const outcome = createOnce(server.baseUrl, `burst-${next++}`);
+        outcomes.push(outcome);
+        const done = await outcome;
+        if (!signalled && done.status !== undefined && next >= 150) {
+          signalled = true;
+          server.child.kill('SIGTERM');
+        }
+        if (done.error !== undefined) await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    });
+    await Promise.all(workers);
+    const results = await Promise.all(outcomes);
+    const exitCode = await new Promise<number | null>((resolve) => {
+      if (server.child.exitCode !== null) resolve(server.child.exitCode);
+      else server.child.once('exit', (code) => resolve(code));
+    });
+
+    expect(signalled).toBe(true);
+    expect(exitCode).toBe(0);
+    // The server's own log says which requests it started and which it answered.
+    const log = server
+      .output()
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as { req_id?: string; msg?: string; status?: number });
+    const startedIds = new Set(log.filter((l) => l.msg === 'request started').map((l) => l.req_id));
+    const answeredIds = new Set(log.filter((l) => l.status !== undefined).map((l) => l.req_id));
+    const burst = results.filter((r) => startedIds.has(r.id));
+    expect(burst.length).toBeGreaterThan(100);
+    for (const r of burst) {
+      expect({ id: r.id, answered: answeredIds.has(r.id), status: r.status }).toEqual({
+        id: r.id,
+        answered: true,
+        status: 201,
+      });
+    }
+    // The rest were refused at the door: connection refused, never half-answered.
+    const turnedAway = results.filter((r) => !startedIds.has(r.id));
+    expect(turnedAway.length).toBeGreaterThan(0);
+    for (const r of turnedAway) expect(r.status).toBeUndefined();
+    expect(server.output()).toContain('tickets: stopped');
+  }, 60_000);
+});
