@@ -1,74 +1,19 @@
 import cluster from 'node:cluster';
-import { readFileSync } from 'node:fs';
 import { serve } from '@hono/node-server';
 import { createAuthenticator, createHttpApp } from '@tickets/api';
 import {
   type BusinessCalendar,
   type Clock,
-  createBusinessCalendar,
   createCapacityRule,
-  createSubjectCatalogue,
   createTicketDesk,
-  defaultSubjects,
   type SubjectCatalogue,
-  subjectGroupsSchema,
 } from '@tickets/domain';
-import { createDateHolidaysSource } from '@tickets/holidays';
-import { err, type Result } from 'neverthrow';
 import { type Logger, pino } from 'pino';
 import { type Config, loadConfig } from './config.js';
 import { openDatabase } from './database.js';
+import { buildCalendar, loadSubjects } from './settings.js';
 
 const systemClock: Clock = { now: () => Date.now() };
-
-function buildCalendar(config: Config): Result<BusinessCalendar, string> {
-  return createDateHolidaysSource(config.holidayCountry)
-    .mapErr((e) => `HOLIDAY_COUNTRY ${e.reason} (got "${e.code}")`)
-    .andThen((holidays) =>
-      createBusinessCalendar({
-        timeZone: config.businessTimeZone,
-        weekdays: config.businessWeekdays,
-        holidays,
-        extraHolidays: config.extraHolidays,
-        removedHolidays: config.removedHolidays,
-      }).mapErr((e) => {
-        switch (e.type) {
-          case 'no_working_weekday':
-            return 'BUSINESS_WEEKDAYS must name at least one working weekday (1 = Monday … 7 = Sunday)';
-          case 'invalid_weekday':
-            return `BUSINESS_WEEKDAYS has ${e.weekday}, not a weekday from 1 to 7`;
-          case 'unknown_time_zone':
-            return `BUSINESS_TIME_ZONE is not a known IANA time zone (got "${e.timeZone}")`;
-          case 'invalid_holiday_date':
-            return `EXTRA_HOLIDAYS or REMOVED_HOLIDAYS has "${e.date}", not a YYYY-MM-DD date`;
-        }
-      }),
-    );
-}
-
-function loadSubjects(config: Config): Result<SubjectCatalogue, string> {
-  const file = config.subjectsFile;
-  let groups: unknown = defaultSubjects;
-  if (file !== undefined) {
-    try {
-      groups = JSON.parse(readFileSync(file, 'utf8'));
-    } catch (error) {
-      return err(`SUBJECTS_FILE cannot be read as JSON: ${(error as Error).message}`);
-    }
-  }
-  const parsed = subjectGroupsSchema.safeParse(groups);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    return err(
-      `SUBJECTS_FILE must be {"1": [...], "2": [...], "3": [...], "4": [...]}: ${issue?.path.join('.')} ${issue?.message}`,
-    );
-  }
-  return createSubjectCatalogue(parsed.data).mapErr((e) =>
-    e.type === 'empty_catalogue'
-      ? 'SUBJECTS_FILE lists no subject'
-      : `SUBJECTS_FILE lists "${e.subject}" more than once`,
-  );
-}
 
 function fail(line: string): never {
   console.error(`tickets: configuration error: ${line}`);

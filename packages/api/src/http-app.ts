@@ -7,7 +7,9 @@ import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import { HTTPException } from 'hono/http-exception';
 import { type Authenticator, createAuthenticator } from './auth.js';
+import { serveDocs } from './docs.js';
 import { failure, success } from './envelope.js';
+import { healthRoute, readyRoute, serveOpenApiDocument } from './openapi.js';
 import type { Reply } from './replies.js';
 import { type AppEnv, authorizeRest, createRestApp, failureActionOf } from './rest/rest-app.js';
 import { appRouter, type TrpcContext } from './trpc/router.js';
@@ -40,6 +42,12 @@ export interface HttpAppDeps {
 }
 
 const reply = (c: Context, { status, body }: Reply) => c.json(body, status);
+
+/**
+ * A response typed as its route declares it: the envelope types are readonly where the schemas'
+ * are not. The tests check every answer against its route's schema.
+ */
+const declared = <T>(response: Response): T => response as unknown as T;
 
 // A client's X-Request-Id is echoed and logged when it is a sane token; otherwise one is made.
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
@@ -80,12 +88,13 @@ const streamedBodyLimit = bodyLimit({ maxSize: MAX_BODY_BYTES, onError: tooLarge
  * path for reading JSON; only a body of unknown length (chunked) is read through a counting limit.
  */
 const limitBody: MiddlewareHandler = async (c, next) => {
+  // GET and HEAD bodies are never read.
+  if (c.req.method === 'GET' || c.req.method === 'HEAD') return next();
   const length = c.req.header('content-length');
   if (length !== undefined && /^\d+$/.test(length)) {
     if (Number(length) > MAX_BODY_BYTES) return tooLarge(c);
     return next();
   }
-  if (c.req.method === 'GET' || c.req.method === 'HEAD') return next();
   return streamedBodyLimit(c, next);
 };
 
@@ -113,7 +122,10 @@ function httpExceptionReply(error: HTTPException, c: Context): Reply {
   }
 }
 
-/** The whole HTTP surface: REST under /api/v1, tRPC under /trpc, health, and envelopes for the rest. */
+/**
+ * The whole HTTP surface: REST under /api/v1, tRPC under /trpc, health, the OpenAPI document at
+ * /openapi.json and its reference at /docs, and envelopes for the rest.
+ */
 export function createHttpApp({
   desk,
   checkReady = async () => undefined,
@@ -164,18 +176,22 @@ export function createHttpApp({
   app.use('/trpc/*', limitBody);
   app.use('/api/*', authorizeRest(authenticator));
 
-  app.get('/healthz', (c) => c.json(success('healthy', { status: 'ok' })));
+  app.openapi(healthRoute, (c) => declared(c.json(success('healthy', { status: 'ok' }))));
 
-  app.get('/readyz', async (c) => {
+  app.openapi(readyRoute, async (c) => {
     try {
       await withTimeout(checkReady, READY_TIMEOUT_MS);
-      return c.json(success('ready', { status: 'ready' }));
+      return declared(c.json(success('ready', { status: 'ready' })));
     } catch (error) {
-      return unavailable(c, (error as Error).message);
+      return declared(unavailable(c, (error as Error).message));
     }
   });
 
   app.route('/', createRestApp(desk, views));
+
+  // The API's description and its interactive reference: open, like the health checks.
+  serveOpenApiDocument(app);
+  serveDocs(app);
 
   app.all('/trpc/*', (c) =>
     fetchRequestHandler({

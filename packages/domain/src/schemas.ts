@@ -19,12 +19,19 @@ const numberFromText = (value: unknown): unknown =>
 /** A positive integer that may arrive as decimal text (path and query parameters). */
 export const positiveIntegerParamSchema = z.preprocess(numberFromText, positiveIntegerSchema);
 
+// NUL, and halves of surrogate pairs, are not text: PostgreSQL cannot store the first, and the
+// second would come back changed.
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
 const text = (max: number) =>
   z
     .string({ error: expected('a string') })
     .trim()
     .min(1, { error: 'must not be blank' })
-    .max(max, { error: `must be at most ${max} characters` });
+    .max(max, { error: `must be at most ${max} characters` })
+    .refine((value) => !value.includes('\u0000') && !LONE_SURROGATE.test(value), {
+      error: 'must be text without NUL characters or broken Unicode',
+    });
 
 export const ticketStatusSchema = z
   .union([z.literal(1), z.literal(2), z.literal(3), z.literal(4)], {
@@ -98,6 +105,7 @@ export const saveZoneInputSchema = z
     {
       name: text(200).meta({ example: 'Barrio Centro' }),
       max_active_tickets: positiveIntegerSchema
+        .max(1_000_000, { error: 'must be at most 1000000' })
         .nullable()
         .optional()
         .meta({ description: "This zone's limit; null or absent uses the default", example: 3 }),

@@ -1,0 +1,138 @@
+import { statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { type Clock, createCapacityRule, createTicketDesk } from '@tickets/domain';
+import { loadConfig } from '../config.js';
+import type { OpenDatabase } from '../database.js';
+import { formatSummary, Importer, openCsvFile, RejectionLog } from './import.js';
+import { createProgressBar, type ProgressBar } from './progress.js';
+import { type ImportKind, importKinds, type KindSpec, kindSpecs } from './reference-rows.js';
+
+// `pnpm tickets import zones|technicians|services FILE.csv`: upserts reference data from a CSV file
+// into the store DATABASE_URL names (migrating it first). Exit codes: 0 the import ran (even with
+// rejected rows), 1 it could not run or stopped, 2 the command line is wrong.
+
+const USAGE = 'usage: pnpm tickets import zones|technicians|services FILE.csv';
+const systemClock: Clock = { now: () => Date.now() };
+
+function usage(problem: string): never {
+  console.error(`tickets: ${problem}`);
+  console.error(USAGE);
+  process.exit(2);
+}
+
+function failed(line: string): never {
+  console.error(`tickets: ${line}`);
+  process.exit(1);
+}
+
+function configurationError(line: string): never {
+  return failed(`configuration error: ${line}`);
+}
+
+function parseArguments(args: readonly string[]): { kind: ImportKind; file: string } {
+  if (args.includes('--help') || args.includes('-h')) {
+    console.log(USAGE);
+    process.exit(0);
+  }
+  const [command, kind, file, ...rest] = args;
+  if (command === undefined) usage('no command given');
+  if (command !== 'import') usage(`unknown command "${command}"`);
+  if (kind === undefined) usage('import what? zones, technicians or services');
+  if (!importKinds.includes(kind as ImportKind)) {
+    usage(`cannot import "${kind}": zones, technicians or services`);
+  }
+  if (file === undefined || file === '') usage(`no CSV file given`);
+  if (rest.length > 0) usage(`unexpected argument "${rest[0]}"`);
+  // pnpm runs scripts in the repository root; a relative path means where the command was typed.
+  return { kind: kind as ImportKind, file: resolve(process.env.INIT_CWD ?? process.cwd(), file) };
+}
+
+async function main(): Promise<void> {
+  const { kind, file } = parseArguments(process.argv.slice(2));
+  const started = performance.now();
+  const config = loadConfig(process.env).match((c) => c, configurationError);
+  const spec: KindSpec<unknown> = kindSpecs[kind];
+
+  let bytesRead = 0;
+  const source = (
+    await openCsvFile(file, spec, {
+      onBytes: (bytes) => {
+        bytesRead = bytes;
+      },
+    })
+  ).match((s) => s, failed);
+  const totalBytes = statSync(file).size;
+
+  // Loaded once the command line and the file's header are known good (holiday data, drivers).
+  const { buildCalendar, loadSubjects } = await import('../settings.js');
+  const { openDatabase } = await import('../database.js');
+  const calendar = buildCalendar(config).match((c) => c, configurationError);
+  const subjects = loadSubjects(config).match((s) => s, configurationError);
+  let database: OpenDatabase;
+  try {
+    database = openDatabase(config);
+    await database.migrate();
+  } catch (error) {
+    failed(`cannot open the database ${config.databaseUrl}: ${(error as Error).message}`);
+  }
+
+  const desk = createTicketDesk({
+    store: database.store,
+    clock: systemClock,
+    calendar,
+    subjects,
+    capacity: createCapacityRule({
+      maxActiveTicketsPerZone: config.maxActiveTicketsPerZone,
+      activeStatuses: config.activeTicketStates,
+    }),
+    resolutionDays: config.resolutionDays,
+  });
+  const log = new RejectionLog(`${file.replace(/\.csv$/i, '')}.rejected.txt`);
+  const importer = new Importer({ spec, header: source.header, desk, log });
+  const bar: ProgressBar | undefined = process.stderr.isTTY
+    ? createProgressBar({ terminal: process.stderr, label: kind, totalBytes })
+    : undefined;
+
+  const summary = () =>
+    formatSummary({
+      spec,
+      header: source.header,
+      state: importer.state,
+      log,
+      elapsedMs: performance.now() - started,
+    }).join('\n');
+
+  process.once('SIGINT', () => {
+    bar?.clear();
+    const { doneThroughLine } = importer.state;
+    console.log(summary());
+    console.error(
+      `tickets: interrupted; rows up to line ${doneThroughLine} are imported (importing the file again is safe)`,
+    );
+    process.exit(130);
+  });
+
+  bar?.update(0, bytesRead, true);
+  try {
+    await importer.run(source.rows, (state) => bar?.update(state.rows, bytesRead));
+  } catch (error) {
+    bar?.clear();
+    log.close();
+    console.log(summary());
+    const through = importer.state.doneThroughLine;
+    failed(
+      `the import stopped: ${(error as Error).message} (${
+        through === 0 ? 'no row was imported' : `rows up to line ${through} are imported`
+      }; importing the file again is safe)`,
+    );
+  }
+  bar?.update(importer.state.rows, bytesRead, true);
+  bar?.clear();
+  log.close();
+  console.log(summary());
+  await database.close();
+}
+
+main().catch((error: unknown) => {
+  failed(`could not import: ${error instanceof Error ? error.message : String(error)}`);
+});

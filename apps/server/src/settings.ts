@@ -1,0 +1,66 @@
+import { readFileSync } from 'node:fs';
+import {
+  type BusinessCalendar,
+  createBusinessCalendar,
+  createSubjectCatalogue,
+  defaultSubjects,
+  type SubjectCatalogue,
+  subjectGroupsSchema,
+} from '@tickets/domain';
+import { createDateHolidaysSource } from '@tickets/holidays';
+import { err, type Result } from 'neverthrow';
+import type { Config } from './config.js';
+
+// The desk's settings that the configuration names, shared by the server and the `tickets` CLI.
+// Errors are one line naming the variable, meant to be printed as is.
+
+/** The business calendar of BUSINESS_TIME_ZONE, BUSINESS_WEEKDAYS and the holiday settings. */
+export function buildCalendar(config: Config): Result<BusinessCalendar, string> {
+  return createDateHolidaysSource(config.holidayCountry)
+    .mapErr((e) => `HOLIDAY_COUNTRY ${e.reason} (got "${e.code}")`)
+    .andThen((holidays) =>
+      createBusinessCalendar({
+        timeZone: config.businessTimeZone,
+        weekdays: config.businessWeekdays,
+        holidays,
+        extraHolidays: config.extraHolidays,
+        removedHolidays: config.removedHolidays,
+      }).mapErr((e) => {
+        switch (e.type) {
+          case 'no_working_weekday':
+            return 'BUSINESS_WEEKDAYS must name at least one working weekday (1 = Monday … 7 = Sunday)';
+          case 'invalid_weekday':
+            return `BUSINESS_WEEKDAYS has ${e.weekday}, not a weekday from 1 to 7`;
+          case 'unknown_time_zone':
+            return `BUSINESS_TIME_ZONE is not a known IANA time zone (got "${e.timeZone}")`;
+          case 'invalid_holiday_date':
+            return `EXTRA_HOLIDAYS or REMOVED_HOLIDAYS has "${e.date}", not a YYYY-MM-DD date`;
+        }
+      }),
+    );
+}
+
+/** The subject catalogue: SUBJECTS_FILE, or the default subjects. */
+export function loadSubjects(config: Config): Result<SubjectCatalogue, string> {
+  const file = config.subjectsFile;
+  let groups: unknown = defaultSubjects;
+  if (file !== undefined) {
+    try {
+      groups = JSON.parse(readFileSync(file, 'utf8'));
+    } catch (error) {
+      return err(`SUBJECTS_FILE cannot be read as JSON: ${(error as Error).message}`);
+    }
+  }
+  const parsed = subjectGroupsSchema.safeParse(groups);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    return err(
+      `SUBJECTS_FILE must be {"1": [...], "2": [...], "3": [...], "4": [...]}: ${issue?.path.join('.')} ${issue?.message}`,
+    );
+  }
+  return createSubjectCatalogue(parsed.data).mapErr((e) =>
+    e.type === 'empty_catalogue'
+      ? 'SUBJECTS_FILE lists no subject'
+      : `SUBJECTS_FILE lists "${e.subject}" more than once`,
+  );
+}
