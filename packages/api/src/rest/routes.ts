@@ -39,6 +39,17 @@ const json = <S extends z.ZodType>(description: string, schema: S) => ({
   content: { 'application/json': { schema } },
 });
 
+/** A response that also sets a documented header. */
+const withHeader = <R extends object>(
+  response: R,
+  name: string,
+  description: string,
+  type: 'string' | 'integer',
+) => ({
+  ...response,
+  headers: { [name]: { description, schema: { type } } },
+});
+
 const body = <S extends z.ZodType>(schema: S) => ({
   required: true,
   content: { 'application/json': { schema } },
@@ -57,9 +68,14 @@ const zoneFull = json(
   infoSchema('zone_ticket_limit_reached', zoneLimitViewSchema),
 );
 // With API_KEYS set, every /api route answers these to a request without the right key.
-const unauthorized = json(
-  'No API key, or one that is not configured (`Authorization: Api-Key <key>` or `Bearer <key>`)',
-  failureSchema(['unauthorized']),
+const unauthorized = withHeader(
+  json(
+    'No API key, or one that is not configured (`Authorization: Api-Key <key>` or `Bearer <key>`)',
+    failureSchema(['unauthorized']),
+  ),
+  'WWW-Authenticate',
+  'Bearer realm="tickets"',
+  'string',
 );
 const forbidden = json("The API key's scope does not allow this call", failureSchema(['forbidden']));
 const security: Record<string, string[]>[] = [{ ApiKey: [] }, { Bearer: [] }];
@@ -77,9 +93,14 @@ export const idempotencyKeySchema = z
   });
 
 // Any route that reads or writes the store answers this while the store cannot be reached.
-const storeUnavailable = json(
-  'The ticket store cannot be reached right now; retry after the `Retry-After` seconds',
-  failureSchema(['service_unavailable']),
+const storeUnavailable = withHeader(
+  json(
+    'The ticket store cannot be reached right now; retry after the `Retry-After` seconds',
+    failureSchema(['service_unavailable']),
+  ),
+  'Retry-After',
+  'Seconds to wait before trying again',
+  'integer',
 );
 const ticketNotFound = json('No ticket with this id', failureSchema(['ticket_not_found']));
 const zoneNotFound = json('No zone with this id', failureSchema(['zone_not_found']));
@@ -110,7 +131,12 @@ export const createTicketRoute = createRoute({
   responses: {
     401: unauthorized,
     403: forbidden,
-    201: json('Ticket created', successSchema(operations.createTicket.action, ticketViewSchema)),
+    201: withHeader(
+      json('Ticket created', successSchema(operations.createTicket.action, ticketViewSchema)),
+      'Idempotent-Replayed',
+      '`true` when this answers a retry of an earlier request with the same Idempotency-Key',
+      'string',
+    ),
     400: invalid(operations.createTicket.failureAction),
     409: zoneFull,
     413: tooLarge,
