@@ -1,5 +1,6 @@
 import type { TicketStore } from '@tickets/domain';
 import {
+  closeDatabase,
   createMemoryTicketStore,
   createSqlTicketStore,
   migrateToLatest,
@@ -29,15 +30,14 @@ export function openDatabase(config: Config): OpenDatabase {
       close: async () => undefined,
     };
   }
-  const dialect = setting.kind;
   const db =
     setting.kind === 'sqlite'
       ? openSqlite({ path: setting.path })
       : openPostgres({ url: setting.url, poolSize: config.databasePoolSize });
   return {
-    store: createSqlTicketStore(db, dialect),
-    migrate: () => migrateToLatest(db, dialect),
+    store: createSqlTicketStore(db),
+    migrate: () => migrateToLatest(db),
     ping: () => pingDatabase(db),
-    close: () => db.destroy(),
+    close: () => closeDatabase(db),
   };
 }

@@ -136,7 +136,11 @@ async function main(): Promise<void> {
   const config = loadConfig(process.env).match((c) => c, fail);
   const calendar = buildCalendar(config).match((c) => c, fail);
   const subjects = loadSubjects(config).match((s) => s, fail);
-  const logger = pino({ level: config.logLevel, base: { pid: process.pid } });
+  // Asynchronous writes: a request never waits for its log line, and under load the lines pile
+  // up while a write is in flight and go out together. Flushed before the process exits.
+  const destination = pino.destination({ dest: 1, sync: false });
+  const logger = pino({ level: config.logLevel, base: { pid: process.pid } }, destination);
+  process.on('exit', () => destination.flushSync());
   if (config.webConcurrency > 1 && cluster.isPrimary) return superviseWorkers(config, logger);
   // A worker's supervisor has migrated already.
   return serveTickets(config, logger, calendar, subjects, cluster.isPrimary);

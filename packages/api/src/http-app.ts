@@ -174,7 +174,7 @@ export function createHttpApp({
 
   app.use('/api/*', limitBody);
   app.use('/trpc/*', limitBody);
-  app.use('/api/*', authorizeRest(authenticator));
+  if (authenticator.enabled) app.use('/api/*', authorizeRest(authenticator));
 
   app.openapi(healthRoute, (c) => declared(c.json(success('healthy', { status: 'ok' }))));
 

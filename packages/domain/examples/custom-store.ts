@@ -46,7 +46,7 @@ function createArrayStore(): TicketStore {
         zone,
         service: services.find((s) => s.service_id === request.service_id),
         technician: technicians.find((t) => t.technician_id === request.technician_id),
-        activeTickets: zone ? Math.min(active(zone.zone_id, rule.activeStatuses), rule.limitFor(zone)) : 0,
+        activeTickets: zone ? active(zone.zone_id, rule.activeStatuses) : 0,
         previous: earlier && {
           fingerprint: earlier.fingerprint,
           ticket: tickets[earlier.ticketId - 1] as Ticket,

@@ -43,7 +43,7 @@ export interface CreateContext {
   readonly zone: Zone | undefined;
   readonly service: Service | undefined;
   readonly technician: Technician | undefined;
-  /** Active tickets in the zone, counted up to the zone's limit (0 when the zone is unknown). */
+  /** Active tickets in the zone (0 when the zone is unknown), kept at a cost that does not grow with the zone. */
   readonly activeTickets: number;
   /** The ticket a create with the same idempotency key recorded earlier, with that create's fingerprint. */
   readonly previous: { readonly fingerprint: string; readonly ticket: Ticket } | undefined;
@@ -64,7 +64,7 @@ export interface CreateOutcome {
 export interface UpdateContext {
   readonly ticket: Ticket;
   readonly zone: Zone;
-  /** Active tickets in the zone, counted up to the zone's limit. */
+  /** Active tickets in the zone. */
   readonly activeTickets: number;
 }
 
@@ -114,7 +114,7 @@ export interface TicketStore {
   listTickets(filter: TicketFilter): Promise<readonly Ticket[]>;
   /** A ticket's audit events, oldest first. */
   listTicketEvents(ticketId: number): Promise<readonly TicketEvent[]>;
-  /** All active tickets of a zone, without a cap. */
+  /** All active tickets of a zone. */
   countActiveTickets(zoneId: number, activeStatuses: readonly TicketStatus[]): Promise<number>;
   /** Forgets idempotency keys recorded before this time; returns how many. */
   purgeIdempotencyKeys(recordedBefore: number): Promise<number>;

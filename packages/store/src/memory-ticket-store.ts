@@ -61,8 +61,9 @@ export function createMemoryTicketStore(): TicketStore {
   const services = new SortedTable<Service>();
   // Ticket ids are 1, 2, 3…, so ticket n sits at index n - 1.
   const tickets: Ticket[] = [];
-  const events: TicketEvent[] = [];
-  const eventsByTicket = new Map<number, TicketEvent[]>();
+  // Ticket n's events sit at index n - 1 too.
+  const eventsByTicket: TicketEvent[][] = [];
+  let lastEventId = 0;
   const ticketIdsByZone = new Map<number, number[]>();
   const idempotency = new Map<string, IdempotencyRow>();
   // Per zone and status, how many tickets: counting active ones costs the same at any volume.
@@ -81,13 +82,12 @@ export function createMemoryTicketStore(): TicketStore {
     return statuses.reduce((sum, status) => sum + (counts[status] as number), 0);
   };
   const record = (ticketId: number, newEvents: readonly Omit<TicketEvent, 'event_id' | 'ticket_id'>[]) => {
-    const list = eventsByTicket.get(ticketId) ?? [];
+    const list = eventsByTicket[ticketId - 1] ?? [];
     for (const event of newEvents) {
-      const stored: TicketEvent = { ...event, event_id: events.length + 1, ticket_id: ticketId };
-      events.push(stored);
-      list.push(stored);
+      lastEventId += 1;
+      list.push({ ...event, event_id: lastEventId, ticket_id: ticketId });
     }
-    eventsByTicket.set(ticketId, list);
+    eventsByTicket[ticketId - 1] = list;
   };
   const idempotencyKey = (client: string, key: string) => `${client}\u0000${key}`;
 
@@ -101,10 +101,7 @@ export function createMemoryTicketStore(): TicketStore {
         zone,
         service: services.get(request.service_id),
         technician: technicians.get(request.technician_id),
-        activeTickets:
-          zone === undefined
-            ? 0
-            : Math.min(countActive(zone.zone_id, rule.activeStatuses), rule.limitFor(zone)),
+        activeTickets: zone === undefined ? 0 : countActive(zone.zone_id, rule.activeStatuses),
         previous:
           earlier === undefined
             ? undefined
@@ -136,7 +133,7 @@ export function createMemoryTicketStore(): TicketStore {
       const decision = decide({
         ticket,
         zone,
-        activeTickets: Math.min(countActive(zone.zone_id, rule.activeStatuses), rule.limitFor(zone)),
+        activeTickets: countActive(zone.zone_id, rule.activeStatuses),
       });
       if (decision.isErr()) return err(decision.error);
       const changed: Ticket = { ...ticket, ...decision.value.change };
@@ -173,7 +170,7 @@ export function createMemoryTicketStore(): TicketStore {
     },
 
     async listTicketEvents(ticketId) {
-      return [...(eventsByTicket.get(ticketId) ?? [])];
+      return Number.isInteger(ticketId) ? [...(eventsByTicket[ticketId - 1] ?? [])] : [];
     },
 
     async countActiveTickets(zoneId, activeStatuses) {

@@ -1,5 +1,6 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from 'kysely';
-import type { SqlDialectName, TicketDatabase } from './schema.js';
+import type { SqlDatabase } from './database.js';
+import type { SqlDialectName } from './schema.js';
 
 /** Name of the idempotency keys' primary key, which a concurrent duplicate key violates. */
 export const IDEMPOTENCY_PRIMARY_KEY = 'idempotency_keys_pkey';
@@ -93,6 +94,22 @@ function migrations(dialect: SqlDialectName): Record<string, Migration> {
           .execute();
       },
     },
+    // Tickets per zone and status, kept in the same transaction as every ticket write, so that a
+    // zone's active tickets are a sum of at most four rows however many tickets it holds. Per status
+    // rather than a single "active" count, so ACTIVE_TICKET_STATES may change between restarts.
+    '0003_zone_status_counts': {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('zone_status_counts')
+          .addColumn('zone_id', 'bigint', (c) => c.notNull().references('zones.id'))
+          .addColumn('status', 'integer', (c) => c.notNull())
+          .addColumn('tickets', 'bigint', (c) => c.notNull())
+          .addPrimaryKeyConstraint('zone_status_counts_pkey', ['zone_id', 'status'])
+          .execute();
+        await sql`insert into zone_status_counts (zone_id, status, tickets)
+          select zone_id, status, count(*) from tickets group by zone_id, status`.execute(db);
+      },
+    },
   };
 }
 
@@ -108,10 +125,7 @@ const MIGRATION_LOCK_KEY = 7_340_211;
  * at once: SQLite migrates inside `BEGIN IMMEDIATE` (the database's write lock), PostgreSQL under a
  * session advisory lock, so one process migrates and the others then find nothing to do.
  */
-export async function migrateToLatest(
-  db: Kysely<TicketDatabase>,
-  dialect: SqlDialectName,
-): Promise<readonly string[]> {
+export async function migrateToLatest({ kysely: db, dialect }: SqlDatabase): Promise<readonly string[]> {
   return db.connection().execute(async (conn) => {
     const run = async () => {
       const migrator = new Migrator({ db: conn, provider: providerFor(dialect) });
@@ -140,6 +154,6 @@ export async function migrateToLatest(
 }
 
 /** Answers when the database answers a trivial query; throws otherwise. */
-export async function pingDatabase(db: Kysely<TicketDatabase>): Promise<void> {
-  await sql`select 1`.execute(db);
+export async function pingDatabase(database: SqlDatabase): Promise<void> {
+  await sql`select 1`.execute(database.kysely);
 }

@@ -4,6 +4,7 @@ import { ok } from 'neverthrow';
 import { describe, expect, it } from 'vitest';
 import { describeTicketStoreContract } from '../store-contract.js';
 import { createTestSchema, testDatabaseUrl } from '../testing/postgres.js';
+import { closeDatabase } from './database.js';
 import { migrateToLatest } from './migrations.js';
 import { openPostgres } from './postgres.js';
 import { createSqlTicketStore } from './sql-ticket-store.js';
@@ -11,11 +12,11 @@ import { createSqlTicketStore } from './sql-ticket-store.js';
 describeTicketStoreContract('PostgreSQL', async () => {
   const { schema, drop } = await createTestSchema();
   const db = openPostgres({ url: testDatabaseUrl, schema, poolSize: 20 });
-  await migrateToLatest(db, 'postgres');
+  await migrateToLatest(db);
   return {
-    store: createSqlTicketStore(db, 'postgres'),
+    store: createSqlTicketStore(db),
     close: async () => {
-      await db.destroy();
+      await closeDatabase(db);
       await drop();
     },
   };
@@ -26,10 +27,10 @@ describe('the PostgreSQL store under conflicts', () => {
     const { schema, drop } = await createTestSchema();
     const db = openPostgres({ url: testDatabaseUrl, schema });
     try {
-      await migrateToLatest(db, 'postgres');
+      await migrateToLatest(db);
       // The first insert attempt fails as a conflicting engine would fail it; a sequence counts
       // attempts, since a rolled-back transaction would undo any row it wrote.
-      await sql`create sequence attempts`.execute(db);
+      await sql`create sequence attempts`.execute(db.kysely);
       await sql
         .raw(`create function fail_once() returns trigger language plpgsql as $$
           begin
@@ -38,11 +39,11 @@ describe('the PostgreSQL store under conflicts', () => {
             end if;
             return new;
           end $$`)
-        .execute(db);
+        .execute(db.kysely);
       await sql`create trigger fail_once before insert on tickets for each row execute function fail_once()`.execute(
-        db,
+        db.kysely,
       );
-      const store = createSqlTicketStore(db, 'postgres');
+      const store = createSqlTicketStore(db);
       await store.saveZone({ zone_id: 1, name: 'Z', max_active_tickets: null });
       await store.saveTechnician({ technician_id: 1, name: 'T', active: true });
       await store.saveService({ service_id: 1, zone_id: 1, customer_name: null });
@@ -67,11 +68,11 @@ describe('the PostgreSQL store under conflicts', () => {
         }),
       );
       expect(created.isOk()).toBe(true);
-      const attempts = await sql<{ last_value: number }>`select last_value from attempts`.execute(db);
+      const attempts = await sql<{ last_value: number }>`select last_value from attempts`.execute(db.kysely);
       expect(Number(attempts.rows[0]?.last_value)).toBe(2);
       expect(await store.countActiveTickets(1, [1])).toBe(1);
     } finally {
-      await db.destroy();
+      await closeDatabase(db);
       await drop();
     }
   });

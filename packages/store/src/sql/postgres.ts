@@ -1,5 +1,6 @@
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
+import type { SqlDatabase } from './database.js';
 import type { TicketDatabase } from './schema.js';
 
 const INT8_OID = 20;
@@ -20,7 +21,7 @@ export interface PostgresOptions {
  * left idle by a frozen client is ended after 10 s. A broken connection is dropped and a new one is
  * opened on the next request, so service resumes by itself when the database is back.
  */
-export function openPostgres({ url, poolSize = 10, schema }: PostgresOptions): Kysely<TicketDatabase> {
+export function openPostgres({ url, poolSize = 10, schema }: PostgresOptions): SqlDatabase {
   const pool = new pg.Pool({
     connectionString: url,
     max: poolSize,
@@ -39,5 +40,8 @@ export function openPostgres({ url, poolSize = 10, schema }: PostgresOptions): K
   });
   // An idle connection whose server went away reports here; the pool has already dropped it.
   pool.on('error', () => undefined);
-  return new Kysely<TicketDatabase>({ dialect: new PostgresDialect({ pool }) });
+  return {
+    dialect: 'postgres',
+    kysely: new Kysely<TicketDatabase>({ dialect: new PostgresDialect({ pool }) }),
+  };
 }

@@ -1,4 +1,4 @@
-import { type Compilable, CompiledQuery, type Kysely, type QueryResult } from 'kysely';
+import type { Compilable, Kysely } from 'kysely';
 
 const PLACEHOLDER = Symbol('placeholder');
 
@@ -10,13 +10,13 @@ function isPlaceholder(value: unknown): value is Placeholder {
   return typeof value === 'object' && value !== null && PLACEHOLDER in value;
 }
 
-/** Anything that runs compiled queries: a Kysely instance, a transaction, a connection. */
-export interface QueryRunner {
-  executeQuery<R>(query: CompiledQuery<R>): Promise<QueryResult<R>>;
+/** A statement compiled once, whose values are bound per call; `R` is the row it returns. */
+export interface PreparedQuery<P, R> {
+  readonly sql: string;
+  bind(values: P): readonly unknown[];
+  /** Only carries the row type. */
+  readonly row?: R;
 }
-
-/** Runs a query compiled once with the values of one call. */
-export type PreparedQuery<P, R> = (runner: QueryRunner, values: P) => Promise<R[]>;
 
 /**
  * Builds and compiles a query once, with a named placeholder for each value, so that a call only
@@ -36,6 +36,9 @@ export function prepareQuery<DB, P extends object, R>(
         used.add(name);
         return { [PLACEHOLDER]: name } satisfies Placeholder;
       },
+      ownKeys() {
+        throw new Error('prepareQuery: name each value; the stand-in for them cannot be spread or listed');
+      },
     },
   ) as P;
   const compiled = build(db, values).compile();
@@ -46,10 +49,12 @@ export function prepareQuery<DB, P extends object, R>(
   if (bound.size !== used.size) {
     throw new Error(`prepareQuery: ${compiled.sql} does not bind every value it was given`);
   }
-  return async (executor, given) => {
-    const byName = given as Record<string, unknown>;
-    const parameters = slots.map((slot, i) => (slot === undefined ? compiled.parameters[i] : byName[slot]));
-    const result = await executor.executeQuery<R>(CompiledQuery.raw(compiled.sql, parameters));
-    return result.rows;
+  const fixed = compiled.parameters;
+  return {
+    sql: compiled.sql,
+    bind(given) {
+      const byName = given as Record<string, unknown>;
+      return slots.map((slot, i) => (slot === undefined ? fixed[i] : byName[slot]));
+    },
   };
 }

@@ -54,8 +54,15 @@ export interface IdempotencyKeysTable {
   recorded_at: number;
 }
 
+export interface ZoneStatusCountsTable {
+  zone_id: number;
+  status: number;
+  tickets: number;
+}
+
 export interface TicketDatabase {
   tickets: TicketsTable;
+  zone_status_counts: ZoneStatusCountsTable;
   ticket_events: TicketEventsTable;
   idempotency_keys: IdempotencyKeysTable;
   zones: ZonesTable;

@@ -1,5 +1,9 @@
 import type {
   CapacityRule,
+  CreateContext,
+  CreateDecision,
+  CreateOutcome,
+  CreateRequest,
   NewTicketEvent,
   Priority,
   Service,
@@ -7,15 +11,19 @@ import type {
   Ticket,
   TicketEvent,
   TicketEventKind,
+  TicketNotFound,
   TicketStatus,
   TicketStore,
+  UpdateContext,
+  UpdateDecision,
   Zone,
 } from '@tickets/domain';
 import { ticketNotFound } from '@tickets/domain';
-import { CompiledQuery, type Kysely, type Selectable } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
 import { err, ok, type Result } from 'neverthrow';
+import type { SqlDatabase } from './database.js';
 import { IDEMPOTENCY_PRIMARY_KEY } from './migrations.js';
-import { type PreparedQuery, prepareQuery, type QueryRunner } from './prepared-query.js';
+import { type PreparedQuery, prepareQuery } from './prepared-query.js';
 import type {
   ServicesTable,
   SqlDialectName,
@@ -25,6 +33,15 @@ import type {
   TicketsTable,
   ZonesTable,
 } from './schema.js';
+import {
+  all,
+  first,
+  KyselyStepRunner,
+  rowsOf,
+  SqliteStepRunner,
+  type Step,
+  type StepRunner,
+} from './step.js';
 import { reportUnavailable } from './unavailable.js';
 
 type Db = Kysely<TicketDatabase>;
@@ -79,23 +96,19 @@ const toEvent = (row: Selectable<TicketEventsTable>): TicketEvent => ({
 
 /**
  * How each dialect makes a zone step atomic:
- * - SQLite: `BEGIN IMMEDIATE` takes the database's single write lock before the first read, so
- *   the count and the insert see no other writer, in this process or another (WAL, busy timeout).
- * - PostgreSQL: READ COMMITTED, and `SELECT … FOR UPDATE` on the zone's row: steps in one zone
- *   queue on that row lock, and each counts only after the one before it has committed. Steps in
+ * - SQLite: `BEGIN IMMEDIATE` takes the database's single write lock before the first read, so the
+ *   count and the insert see no other writer, in this process or another (WAL; see SqliteStepRunner).
+ * - PostgreSQL: READ COMMITTED, and `SELECT … FOR UPDATE` on the zone's row: steps in one zone queue
+ *   on that row lock, and each counts only after the one before it has committed. Steps in
  *   different zones do not wait for each other. A row lock (rather than an advisory lock or
  *   SERIALIZABLE) needs no retry loop under contention, and PostgreSQL-compatible distributed
  *   engines implement it.
  */
-const BEGIN: Record<SqlDialectName, CompiledQuery> = {
-  sqlite: CompiledQuery.raw('begin immediate'),
-  postgres: CompiledQuery.raw('begin isolation level read committed'),
-};
-const COMMIT = CompiledQuery.raw('commit');
-const ROLLBACK = CompiledQuery.raw('rollback');
-const MAX_ATTEMPTS = 4;
+const POSTGRES_BEGIN = 'begin isolation level read committed';
 // Rows per statement in bulk saves: well under both dialects' limits on bound parameters.
 const BULK_CHUNK = 1000;
+// Zones whose last create was refused, remembered up to this many (see createTicket).
+const MAX_REFUSED_ZONES = 10_000;
 
 /**
  * A transaction the database rolled back and that may simply be run again: serialization_failure,
@@ -106,6 +119,55 @@ function isConflict(error: unknown): boolean {
   const { code, constraint } = (error ?? {}) as { code?: unknown; constraint?: unknown };
   return code === '40001' || code === '40P01' || (code === '23505' && constraint === IDEMPOTENCY_PRIMARY_KEY);
 }
+
+/** Upserts of directory rows, many per statement. */
+const upsert = {
+  zones: (db: Db, rows: readonly ZonesTable[]) =>
+    db
+      .insertInto('zones')
+      .values([...rows])
+      .onConflict((oc) =>
+        oc.column('id').doUpdateSet((eb) => ({
+          name: eb.ref('excluded.name'),
+          max_active_tickets: eb.ref('excluded.max_active_tickets'),
+        })),
+      ),
+  technicians: (db: Db, rows: readonly TechniciansTable[]) =>
+    db
+      .insertInto('technicians')
+      .values([...rows])
+      .onConflict((oc) =>
+        oc
+          .column('id')
+          .doUpdateSet((eb) => ({ name: eb.ref('excluded.name'), active: eb.ref('excluded.active') })),
+      ),
+  services: (db: Db, rows: readonly ServicesTable[]) =>
+    db
+      .insertInto('services')
+      .values([...rows])
+      .onConflict((oc) =>
+        oc.column('id').doUpdateSet((eb) => ({
+          zone_id: eb.ref('excluded.zone_id'),
+          customer_name: eb.ref('excluded.customer_name'),
+        })),
+      ),
+};
+
+const zoneRow = (zone: Zone): ZonesTable => ({
+  id: zone.zone_id,
+  name: zone.name,
+  max_active_tickets: zone.max_active_tickets,
+});
+const technicianRow = (t: Technician): TechniciansTable => ({
+  id: t.technician_id,
+  name: t.name,
+  active: t.active ? 1 : 0,
+});
+const serviceRow = (s: Service): ServicesTable => ({
+  id: s.service_id,
+  zone_id: s.zone_id,
+  customer_name: s.customer_name,
+});
 
 function prepareStatements(db: Db, dialect: SqlDialectName) {
   return {
@@ -171,6 +233,33 @@ function prepareStatements(db: Db, dialect: SqlDialectName) {
           recorded_at: v.recorded_at,
         }),
     ),
+    // Each field named: the stand-in for the values has no keys of its own to spread.
+    saveZone: prepareQuery(db, (db, v: ZonesTable) =>
+      upsert.zones(db, [{ id: v.id, name: v.name, max_active_tickets: v.max_active_tickets }]),
+    ),
+    saveTechnician: prepareQuery(db, (db, v: TechniciansTable) =>
+      upsert.technicians(db, [{ id: v.id, name: v.name, active: v.active }]),
+    ),
+    saveService: prepareQuery(db, (db, v: ServicesTable) =>
+      upsert.services(db, [{ id: v.id, zone_id: v.zone_id, customer_name: v.customer_name }]),
+    ),
+    countTicket: prepareQuery(db, (db, v: { zone_id: number; status: number }) =>
+      db
+        .insertInto('zone_status_counts')
+        .values({ zone_id: v.zone_id, status: v.status, tickets: 1 })
+        .onConflict((oc) =>
+          oc
+            .columns(['zone_id', 'status'])
+            .doUpdateSet((eb) => ({ tickets: eb('zone_status_counts.tickets', '+', 1) })),
+        ),
+    ),
+    uncountTicket: prepareQuery(db, (db, v: { zone_id: number; status: number }) =>
+      db
+        .updateTable('zone_status_counts')
+        .set((eb) => ({ tickets: eb('tickets', '-', 1) }))
+        .where('zone_id', '=', v.zone_id)
+        .where('status', '=', v.status),
+    ),
     updateTicket: prepareQuery(
       db,
       (db, v: { id: number; status: number; answer_text: string | null; updated_at: number }) =>
@@ -182,133 +271,75 @@ function prepareStatements(db: Db, dialect: SqlDialectName) {
   };
 }
 
-/** Upserts of directory rows, many per statement. */
-const upsert = {
-  zones: (db: Db, rows: readonly ZonesTable[]) =>
-    db
-      .insertInto('zones')
-      .values([...rows])
-      .onConflict((oc) =>
-        oc.column('id').doUpdateSet((eb) => ({
-          name: eb.ref('excluded.name'),
-          max_active_tickets: eb.ref('excluded.max_active_tickets'),
-        })),
-      ),
-  technicians: (db: Db, rows: readonly TechniciansTable[]) =>
-    db
-      .insertInto('technicians')
-      .values([...rows])
-      .onConflict((oc) =>
-        oc
-          .column('id')
-          .doUpdateSet((eb) => ({ name: eb.ref('excluded.name'), active: eb.ref('excluded.active') })),
-      ),
-  services: (db: Db, rows: readonly ServicesTable[]) =>
-    db
-      .insertInto('services')
-      .values([...rows])
-      .onConflict((oc) =>
-        oc.column('id').doUpdateSet((eb) => ({
-          zone_id: eb.ref('excluded.zone_id'),
-          customer_name: eb.ref('excluded.customer_name'),
-        })),
-      ),
-};
-
-const zoneRow = (zone: Zone): ZonesTable => ({
-  id: zone.zone_id,
-  name: zone.name,
-  max_active_tickets: zone.max_active_tickets,
-});
-const technicianRow = (t: Technician): TechniciansTable => ({
-  id: t.technician_id,
-  name: t.name,
-  active: t.active ? 1 : 0,
-});
-const serviceRow = (s: Service): ServicesTable => ({
-  id: s.service_id,
-  zone_id: s.zone_id,
-  customer_name: s.customer_name,
-});
-
-type CountQuery = PreparedQuery<{ zone_id: number; limit: number }, { n: unknown }>;
+type Statements = ReturnType<typeof prepareStatements>;
+type CountQuery = PreparedQuery<{ zone_id: number }, { n: unknown }>;
 
 /**
- * A TicketStore over Kysely, for SQLite and PostgreSQL. Queries are compiled once here; a zone
- * step is one transaction on one connection (see BEGIN above for how each dialect locks), which
- * writes the ticket, its audit events and its idempotency key together.
+ * A TicketStore over SQL, for SQLite and PostgreSQL. Queries are compiled once; the store's work
+ * is written once, as steps (see step.ts), which SQLite runs synchronously on better-sqlite3 and
+ * PostgreSQL runs on Kysely. A create writes the ticket, its audit events and its idempotency key
+ * in one transaction.
  */
-export function createSqlTicketStore(db: Db, dialect: SqlDialectName): TicketStore {
-  const q = prepareStatements(db, dialect);
+export function createSqlTicketStore(database: SqlDatabase): TicketStore {
+  const db = database.kysely;
+  const q: Statements = prepareStatements(db, database.dialect);
+  const runner: StepRunner =
+    database.dialect === 'sqlite'
+      ? new SqliteStepRunner(database.native)
+      : new KyselyStepRunner(db, POSTGRES_BEGIN, isConflict);
+
   // Active statuses come from configuration; their count query is compiled once per status set.
   const countQueries = new Map<string, CountQuery>();
-  const countUpTo = (rule: CapacityRule): CountQuery => {
-    const key = rule.activeStatuses.join(',');
+  const countOf = (statuses: readonly TicketStatus[]): CountQuery => {
+    const key = statuses.join(',');
     let query = countQueries.get(key);
     if (query === undefined) {
-      query = prepareQuery(db, (db, v: { zone_id: number; limit: number }) =>
+      query = prepareQuery(db, (db, v: { zone_id: number }) =>
         db
-          .selectFrom((eb) =>
-            eb
-              .selectFrom('tickets')
-              .select('id')
-              .where('zone_id', '=', v.zone_id)
-              .where('status', 'in', [...rule.activeStatuses])
-              .limit(v.limit)
-              .as('active'),
-          )
-          .select((eb) => eb.fn.countAll().as('n')),
+          .selectFrom('zone_status_counts')
+          .select((eb) => eb.fn.coalesce(eb.fn.sum('tickets'), eb.lit(0)).as('n'))
+          .where('zone_id', '=', v.zone_id)
+          .where('status', 'in', [...statuses]),
       );
       countQueries.set(key, query);
     }
     return query;
   };
 
-  const first = async <P, R>(
-    query: PreparedQuery<P, R>,
-    runner: QueryRunner,
-    values: P,
-  ): Promise<R | undefined> => (await query(runner, values))[0];
-
-  /** Runs `work` in one transaction, committed when it returns ok and rolled back otherwise. */
-  const transaction = <T, E>(work: (conn: Db) => Promise<Result<T, E>>): Promise<Result<T, E>> =>
-    db.connection().execute(async (conn) => {
-      await conn.executeQuery(BEGIN[dialect]);
-      let result: Result<T, E>;
-      try {
-        result = await work(conn);
-      } catch (error) {
-        await conn.executeQuery(ROLLBACK).catch(() => undefined);
-        throw error;
-      }
-      await conn.executeQuery(result.isOk() ? COMMIT : ROLLBACK);
-      return result;
-    });
-
-  /**
-   * A zone step, tried again (a few times, after a short random pause) when the database rolled
-   * it back for a conflict (see isConflict). PostgreSQL's row locks make that rare; engines that
-   * check conflicts at commit (CockroachDB's or YugabyteDB's defaults) do it under contention.
-   */
-  const zoneStep = async <T, E>(work: (conn: Db) => Promise<Result<T, E>>): Promise<Result<T, E>> => {
-    for (let attempt = 1; ; attempt += 1) {
-      try {
-        return await transaction(work);
-      } catch (error) {
-        if (attempt >= MAX_ATTEMPTS || !isConflict(error)) throw error;
-        await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * attempt));
-      }
-    }
-  };
-
-  const activeIn = async (conn: Db, zone: Zone, rule: CapacityRule): Promise<number> => {
-    const row = await first(countUpTo(rule), conn, { zone_id: zone.zone_id, limit: rule.limitFor(zone) });
+  /** A zone's active tickets: a sum over at most four counter rows, at any volume. */
+  function* activeIn(zoneId: number, statuses: readonly TicketStatus[]): Step<number> {
+    const row = yield* first(countOf(statuses), { zone_id: zoneId });
     return num(row?.n ?? 0);
-  };
+  }
 
-  const recordEvents = async (conn: Db, ticketId: number, events: readonly NewTicketEvent[]) => {
+  /** What a create decides on; `locked` takes the zone's lock (PostgreSQL) for the write that follows. */
+  function* createContext(request: CreateRequest, rule: CapacityRule, locked: boolean): Step<CreateContext> {
+    const zoneRow = yield* first(locked ? q.lockZone : q.zone, { id: request.zone_id });
+    const serviceRow = yield* first(q.service, { id: request.service_id });
+    const technicianRow = yield* first(q.technician, { id: request.technician_id });
+    const claim = request.idempotency;
+    const earlier =
+      claim === undefined
+        ? undefined
+        : yield* first(q.idempotencyKey, { client: claim.client, key: claim.key });
+    const earlierTicket =
+      earlier === undefined ? undefined : yield* first(q.ticket, { id: num(earlier.ticket_id) });
+    const zone = zoneRow === undefined ? undefined : toZone(zoneRow);
+    return {
+      zone,
+      service: serviceRow === undefined ? undefined : toService(serviceRow),
+      technician: technicianRow === undefined ? undefined : toTechnician(technicianRow),
+      activeTickets: zone === undefined ? 0 : yield* activeIn(zone.zone_id, rule.activeStatuses),
+      previous:
+        earlier === undefined || earlierTicket === undefined
+          ? undefined
+          : { fingerprint: earlier.fingerprint, ticket: toTicket(earlierTicket) },
+    };
+  }
+
+  function* recordEvents(ticketId: number, events: readonly NewTicketEvent[]): Step<void> {
     for (const event of events) {
-      await q.insertEvent(conn, {
+      yield* all(q.insertEvent, {
         ticket_id: ticketId,
         at: event.at,
         actor: event.actor,
@@ -317,51 +348,55 @@ export function createSqlTicketStore(db: Db, dialect: SqlDialectName): TicketSto
         after: JSON.stringify(event.after),
       });
     }
-  };
+  }
 
-  const inChunks = async <T>(
+  function* saveInChunks<T>(
     rows: readonly T[],
-    save: (conn: Db, chunk: readonly T[]) => Promise<unknown>,
-  ) => {
-    if (rows.length === 0) return;
-    await transaction(async (conn) => {
-      for (let i = 0; i < rows.length; i += BULK_CHUNK) await save(conn, rows.slice(i, i + BULK_CHUNK));
-      return ok(undefined);
-    });
+    save: (chunk: readonly T[]) => { compile(): { sql: string; parameters: readonly unknown[] } },
+  ): Step<void> {
+    for (let i = 0; i < rows.length; i += BULK_CHUNK) yield* rowsOf(save(rows.slice(i, i + BULK_CHUNK)));
+  }
+
+  const keepOk = (result: Result<unknown, unknown>) => result.isOk();
+  const always = () => true;
+
+  // Zones whose last create here was refused (full, most likely). The next create in such a zone
+  // first decides on an unlocked read: a refusal from it is as good as one under the lock (it
+  // refuses on a state that was committed), and it takes no lock, so an outage storm of refused
+  // creates does not queue on the zone's lock. A create that the read would accept takes the lock
+  // and decides again. Only a hint: a stale entry costs one read, never correctness.
+  const refusedZones = new Set<number>();
+  const rememberRefusal = (zoneId: number, refused: boolean) => {
+    if (!refused) refusedZones.delete(zoneId);
+    else {
+      if (refusedZones.size >= MAX_REFUSED_ZONES) refusedZones.clear();
+      refusedZones.add(zoneId);
+    }
   };
 
   const store: TicketStore = {
-    createTicket(request, rule, decide) {
-      return zoneStep(async (conn) => {
-        const zoneRow = await first(q.lockZone, conn, { id: request.zone_id });
-        const serviceRow = await first(q.service, conn, { id: request.service_id });
-        const technicianRow = await first(q.technician, conn, { id: request.technician_id });
-        const claim = request.idempotency;
-        const earlier =
-          claim === undefined
-            ? undefined
-            : await first(q.idempotencyKey, conn, { client: claim.client, key: claim.key });
-        const earlierTicket =
-          earlier === undefined ? undefined : await first(q.ticket, conn, { id: num(earlier.ticket_id) });
-        const zone = zoneRow === undefined ? undefined : toZone(zoneRow);
-        const decision = decide({
-          zone,
-          service: serviceRow === undefined ? undefined : toService(serviceRow),
-          technician: technicianRow === undefined ? undefined : toTechnician(technicianRow),
-          activeTickets: zone === undefined ? 0 : await activeIn(conn, zone, rule),
-          previous:
-            earlier === undefined || earlierTicket === undefined
-              ? undefined
-              : { fingerprint: earlier.fingerprint, ticket: toTicket(earlierTicket) },
-        });
+    async createTicket<E>(
+      request: CreateRequest,
+      rule: CapacityRule,
+      decide: (context: CreateContext) => Result<CreateDecision, E>,
+    ): Promise<Result<CreateOutcome, E>> {
+      if (refusedZones.has(request.zone_id)) {
+        const decision = decide(await runner.read(() => createContext(request, rule, false)));
+        if (decision.isErr()) return err(decision.error);
+        if (decision.value.kind === 'replay') return ok({ ticket: decision.value.ticket, replayed: true });
+      }
+      const result = await runner.write(function* (): Step<Result<CreateOutcome, E>> {
+        const decision = decide(yield* createContext(request, rule, true));
         if (decision.isErr()) return err(decision.error);
         if (decision.value.kind === 'replay') return ok({ ticket: decision.value.ticket, replayed: true });
         const { ticket: draft, events } = decision.value;
-        const inserted = await first(q.insertTicket, conn, draft);
+        const inserted = yield* first(q.insertTicket, draft);
         const ticket: Ticket = { ...draft, ticket_id: num(inserted?.id) };
-        await recordEvents(conn, ticket.ticket_id, events);
+        yield* all(q.countTicket, { zone_id: ticket.zone_id, status: ticket.status });
+        yield* recordEvents(ticket.ticket_id, events);
+        const claim = request.idempotency;
         if (claim !== undefined) {
-          await q.insertIdempotencyKey(conn, {
+          yield* all(q.insertIdempotencyKey, {
             client: claim.client,
             key: claim.key,
             fingerprint: claim.fingerprint,
@@ -370,30 +405,48 @@ export function createSqlTicketStore(db: Db, dialect: SqlDialectName): TicketSto
           });
         }
         return ok({ ticket, replayed: false });
-      });
+      }, keepOk);
+      rememberRefusal(request.zone_id, result.isErr());
+      return result;
     },
 
-    async updateTicket(ticketId, rule, decide) {
-      const before = await first(q.ticket, db, { id: ticketId });
+    async updateTicket<E>(
+      ticketId: number,
+      rule: CapacityRule,
+      decide: (context: UpdateContext) => Result<UpdateDecision, E>,
+    ): Promise<Result<Ticket, E | TicketNotFound>> {
+      const before = await runner.read(() => first(q.ticket, { id: ticketId }));
       if (before === undefined) return err(ticketNotFound(ticketId));
-      return zoneStep(async (conn) => {
-        const zoneRow = await first(q.lockZone, conn, { id: num(before.zone_id) });
+      const zoneId = num(before.zone_id);
+      const result = await runner.write(function* (): Step<Result<Ticket, E | TicketNotFound>> {
+        const zoneRow = yield* first(q.lockZone, { id: zoneId });
         // Read again under the zone's lock: the status may have changed since.
-        const row = await first(q.ticket, conn, { id: ticketId });
+        const row = yield* first(q.ticket, { id: ticketId });
         if (zoneRow === undefined || row === undefined) return err(ticketNotFound(ticketId));
         const zone = toZone(zoneRow);
         const ticket = toTicket(row);
-        const decision = decide({ ticket, zone, activeTickets: await activeIn(conn, zone, rule) });
+        const decision = decide({
+          ticket,
+          zone,
+          activeTickets: yield* activeIn(zone.zone_id, rule.activeStatuses),
+        });
         if (decision.isErr()) return err(decision.error);
         const { change, events } = decision.value;
-        await q.updateTicket(conn, { id: ticketId, ...change });
-        await recordEvents(conn, ticketId, events);
+        yield* all(q.updateTicket, { id: ticketId, ...change });
+        if (change.status !== ticket.status) {
+          yield* all(q.uncountTicket, { zone_id: zoneId, status: ticket.status });
+          yield* all(q.countTicket, { zone_id: zoneId, status: change.status });
+        }
+        yield* recordEvents(ticketId, events);
         return ok({ ...ticket, ...change });
-      });
+      }, keepOk);
+      // A change may have made room in the zone.
+      if (result.isOk()) refusedZones.delete(zoneId);
+      return result;
     },
 
     async getTicket(ticketId) {
-      const row = await first(q.ticket, db, { id: ticketId });
+      const row = await runner.read(() => first(q.ticket, { id: ticketId }));
       return row === undefined ? undefined : toTicket(row);
     },
 
@@ -402,84 +455,89 @@ export function createSqlTicketStore(db: Db, dialect: SqlDialectName): TicketSto
       if (zone_id !== undefined) query = query.where('zone_id', '=', zone_id);
       if (status !== undefined) query = query.where('status', '=', status);
       if (after !== undefined) query = query.where('id', '<', after);
-      return (await query.execute()).map(toTicket);
+      return (await runner.read(() => rowsOf<Selectable<TicketsTable>>(query))).map(toTicket);
     },
 
     async listTicketEvents(ticketId) {
-      const rows = await db
+      const query = db
         .selectFrom('ticket_events')
         .selectAll()
         .where('ticket_id', '=', ticketId)
-        .orderBy('id')
-        .execute();
-      return rows.map(toEvent);
+        .orderBy('id');
+      return (await runner.read(() => rowsOf<Selectable<TicketEventsTable>>(query))).map(toEvent);
     },
 
     async countActiveTickets(zoneId, activeStatuses) {
-      const row = await db
-        .selectFrom('tickets')
-        .select((eb) => eb.fn.countAll().as('n'))
-        .where('zone_id', '=', zoneId)
-        .where('status', 'in', [...activeStatuses])
-        .executeTakeFirst();
-      return num(row?.n ?? 0);
+      return runner.read(() => activeIn(zoneId, activeStatuses));
     },
 
     async purgeIdempotencyKeys(recordedBefore) {
-      const result = await db
-        .deleteFrom('idempotency_keys')
-        .where('recorded_at', '<', recordedBefore)
-        .executeTakeFirst();
-      return num(result.numDeletedRows);
+      return runner.write(function* () {
+        const before = yield* rowsOf<{ n: unknown }>(
+          db
+            .selectFrom('idempotency_keys')
+            .select((eb) => eb.fn.countAll().as('n'))
+            .where('recorded_at', '<', recordedBefore),
+        );
+        yield* rowsOf(db.deleteFrom('idempotency_keys').where('recorded_at', '<', recordedBefore));
+        return num(before[0]?.n ?? 0);
+      }, always);
     },
 
     async saveZone(zone) {
-      await upsert.zones(db, [zoneRow(zone)]).execute();
+      await runner.write(() => all(q.saveZone, zoneRow(zone)), always);
       return zone;
     },
     async saveZones(zones) {
-      await inChunks(zones.map(zoneRow), (conn, chunk) => upsert.zones(conn, chunk).execute());
+      if (zones.length === 0) return;
+      await runner.write(() => saveInChunks(zones.map(zoneRow), (chunk) => upsert.zones(db, chunk)), always);
     },
 
     async getZone(zoneId) {
-      const row = await first(q.zone, db, { id: zoneId });
+      const row = await runner.read(() => first(q.zone, { id: zoneId }));
       return row === undefined ? undefined : toZone(row);
     },
 
     async listZones({ limit, after }) {
       let query = db.selectFrom('zones').selectAll().orderBy('id').limit(limit);
       if (after !== undefined) query = query.where('id', '>', after);
-      return (await query.execute()).map(toZone);
+      return (await runner.read(() => rowsOf<Selectable<ZonesTable>>(query))).map(toZone);
     },
 
     async saveTechnician(technician) {
-      await upsert.technicians(db, [technicianRow(technician)]).execute();
+      await runner.write(() => all(q.saveTechnician, technicianRow(technician)), always);
       return technician;
     },
     async saveTechnicians(technicians) {
-      await inChunks(technicians.map(technicianRow), (conn, chunk) =>
-        upsert.technicians(conn, chunk).execute(),
+      if (technicians.length === 0) return;
+      await runner.write(
+        () => saveInChunks(technicians.map(technicianRow), (chunk) => upsert.technicians(db, chunk)),
+        always,
       );
     },
 
     async listTechnicians({ limit, after }) {
       let query = db.selectFrom('technicians').selectAll().orderBy('id').limit(limit);
       if (after !== undefined) query = query.where('id', '>', after);
-      return (await query.execute()).map(toTechnician);
+      return (await runner.read(() => rowsOf<Selectable<TechniciansTable>>(query))).map(toTechnician);
     },
 
     async saveService(service) {
-      await upsert.services(db, [serviceRow(service)]).execute();
+      await runner.write(() => all(q.saveService, serviceRow(service)), always);
       return service;
     },
     async saveServices(services) {
-      await inChunks(services.map(serviceRow), (conn, chunk) => upsert.services(conn, chunk).execute());
+      if (services.length === 0) return;
+      await runner.write(
+        () => saveInChunks(services.map(serviceRow), (chunk) => upsert.services(db, chunk)),
+        always,
+      );
     },
 
     async listServices({ limit, after }) {
       let query = db.selectFrom('services').selectAll().orderBy('id').limit(limit);
       if (after !== undefined) query = query.where('id', '>', after);
-      return (await query.execute()).map(toService);
+      return (await runner.read(() => rowsOf<Selectable<ServicesTable>>(query))).map(toService);
     },
   };
   return reportUnavailable(store);

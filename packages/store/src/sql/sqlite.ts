@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { Kysely, type SqliteDatabase, SqliteDialect, type SqliteStatement } from 'kysely';
+import type { SqlDatabase } from './database.js';
 import type { TicketDatabase } from './schema.js';
 
 const STATEMENT_CACHE_SIZE = 256;
@@ -37,14 +38,18 @@ export interface SqliteOptions {
  * Opens (creating it and its folder when missing) an SQLite database in WAL mode, which lets
  * readers run beside the one writer and keeps committed transactions through a process crash.
  */
-export function openSqlite({ path, busyTimeoutMs = 5000 }: SqliteOptions): Kysely<TicketDatabase> {
+export function openSqlite({ path, busyTimeoutMs = 5000 }: SqliteOptions): SqlDatabase {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const database = new Database(path);
   database.pragma('journal_mode = WAL');
   database.pragma('synchronous = NORMAL');
   database.pragma('foreign_keys = ON');
   database.pragma(`busy_timeout = ${Math.trunc(busyTimeoutMs)}`);
-  return new Kysely<TicketDatabase>({
-    dialect: new SqliteDialect({ database: withStatementCache(database) }),
-  });
+  return {
+    dialect: 'sqlite',
+    native: database,
+    kysely: new Kysely<TicketDatabase>({
+      dialect: new SqliteDialect({ database: withStatementCache(database) }),
+    }),
+  };
 }
