@@ -9,6 +9,7 @@ import { HTTPException } from 'hono/http-exception';
 import { type Authenticator, createAuthenticator } from './auth.js';
 import { serveDocs } from './docs.js';
 import { failure, success } from './envelope.js';
+import { requestHeader } from './headers.js';
 import { healthRoute, readyRoute, serveOpenApiDocument } from './openapi.js';
 import type { Reply } from './replies.js';
 import { type AppEnv, authorizeRest, createRestApp, failureActionOf } from './rest/rest-app.js';
@@ -90,7 +91,7 @@ const streamedBodyLimit = bodyLimit({ maxSize: MAX_BODY_BYTES, onError: tooLarge
 const limitBody: MiddlewareHandler = async (c, next) => {
   // GET and HEAD bodies are never read.
   if (c.req.method === 'GET' || c.req.method === 'HEAD') return next();
-  const length = c.req.header('content-length');
+  const length = requestHeader(c, 'content-length');
   if (length !== undefined && /^\d+$/.test(length)) {
     if (Number(length) > MAX_BODY_BYTES) return tooLarge(c);
     return next();
@@ -136,17 +137,17 @@ export function createHttpApp({
 }: HttpAppDeps): OpenAPIHono<AppEnv> {
   const views = createViews(desk.calendar);
   const app = new OpenAPIHono<AppEnv>();
-  const requestIds = new WeakMap<Request, string>();
   const defect = (error: unknown, c: Context) => {
-    logger.error({ req_id: requestIds.get(c.req.raw), err: error }, 'defect');
+    logger.error({ req_id: c.get('requestId'), err: error }, 'defect');
     onDefect(error, c);
   };
 
   app.use('*', async (c, next) => {
     const started = performance.now();
-    const given = c.req.header('x-request-id');
+    const given = requestHeader(c, 'x-request-id');
     const requestId = given !== undefined && REQUEST_ID.test(given) ? given : randomUUID();
-    requestIds.set(c.req.raw, requestId);
+    // Kept on the context: touching c.req.raw would build a full fetch Request for every request.
+    c.set('requestId', requestId);
     logger.debug({ req_id: requestId, method: c.req.method, path: c.req.path }, 'request started');
     await next();
     c.res.headers.set('X-Request-Id', requestId);
@@ -202,8 +203,8 @@ export function createHttpApp({
         desk,
         views,
         keysRequired: authenticator.enabled,
-        caller: authenticator.identify(c.req.header('authorization')),
-        idempotencyKey: c.req.header('idempotency-key'),
+        caller: authenticator.identify(requestHeader(c, 'authorization')),
+        idempotencyKey: requestHeader(c, 'idempotency-key'),
       }),
       onError: ({ error }) => {
         if (error.code === 'INTERNAL_SERVER_ERROR') defect(error.cause ?? error, c);

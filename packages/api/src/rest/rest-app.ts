@@ -4,7 +4,8 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { ok } from 'neverthrow';
 import { type Authenticator, allows, type Caller } from '../auth.js';
 import { failure } from '../envelope.js';
-import { invalidInput, type Operation, operations, type Reply, respond } from '../replies.js';
+import { requestHeader } from '../headers.js';
+import { type Operation, operations, respond } from '../replies.js';
 import type { Views } from '../views.js';
 import {
   createTicketRoute,
@@ -23,12 +24,15 @@ import {
   zoneBlockedRoute,
   zoneCapacityRoute,
 } from './routes.js';
+import { serveRoute } from './serve-route.js';
 
 /** What the HTTP layer keeps per request. */
 export interface AppEnv {
   Variables: {
     /** The caller whose API key was accepted; undefined while the API is open (no keys configured). */
     caller: Caller | undefined;
+    /** This request's id, echoed in X-Request-Id and logged. */
+    requestId: string;
   };
 }
 
@@ -61,7 +65,7 @@ const actorOf = (c: Context<AppEnv>): string | null => c.get('caller')?.name ?? 
 export function authorizeRest(authenticator: Authenticator): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     if (!authenticator.enabled) return next();
-    const caller = authenticator.identify(c.req.header('authorization'));
+    const caller = authenticator.identify(requestHeader(c, 'authorization'));
     if (caller === undefined) {
       c.header('WWW-Authenticate', 'Bearer realm="tickets"');
       return c.json(
@@ -87,122 +91,87 @@ export function authorizeRest(authenticator: Authenticator): MiddlewareHandler<A
   };
 }
 
-/**
- * Sends a reply from the shared mapping. The route's declared response types cannot follow a
- * reply chosen at run time; the HTTP tests check every response against the route's schemas.
- */
-function send<T>(c: Context, reply: Reply): T {
-  return c.json(reply.body, reply.status) as unknown as T;
-}
-
-/** The REST API: each handler parses (by its route's schemas), calls one use case, maps the result. */
+/** The REST API: each handler gets its request parsed by its route's schemas, calls one use case, maps the result. */
 export function createRestApp(desk: TicketDesk, views: Views): OpenAPIHono<AppEnv> {
-  const app = new OpenAPIHono<AppEnv>({
-    defaultHook: (result, c) => {
-      if (!result.success) return send(c, invalidInput(result.error.issues, failureActionOf(c)));
-    },
-  });
+  const app = new OpenAPIHono<AppEnv>();
   // The catalogue is fixed for the life of the process: answer it from one prepared reply.
   const subjects = respond(operations.listSubjects, ok(desk.subjects), views.subjects);
 
-  app.openapi(listSubjectsRoute, (c) => send(c, subjects));
+  serveRoute(app, listSubjectsRoute, operations.listSubjects.failureAction, () => subjects);
 
-  app.openapi(createTicketRoute, async (c) => {
+  serveRoute(app, createTicketRoute, operations.createTicket.failureAction, async (c, { body, headers }) => {
     const actor = actorOf(c);
-    const key = c.req.valid('header')['idempotency-key'];
-    const result = await desk.openTicket(c.req.valid('json'), {
+    const key = headers['idempotency-key'];
+    const result = await desk.openTicket(body, {
       actor,
       idempotency: key === undefined ? undefined : { client: actor ?? '', key },
     });
     if (result.isOk() && result.value.replayed) c.header('Idempotent-Replayed', 'true');
-    return send(
-      c,
-      respond(operations.createTicket, result, (outcome) => views.ticket(outcome.ticket)),
-    );
+    return respond(operations.createTicket, result, (outcome) => views.ticket(outcome.ticket));
   });
 
-  app.openapi(getTicketRoute, async (c) =>
-    send(
-      c,
-      respond(operations.getTicket, await desk.getTicket(c.req.valid('param').ticket_id), views.ticket),
+  serveRoute(app, getTicketRoute, operations.getTicket.failureAction, async (_c, { params }) =>
+    respond(operations.getTicket, await desk.getTicket(params.ticket_id), views.ticket),
+  );
+
+  serveRoute(app, ticketHistoryRoute, operations.ticketHistory.failureAction, async (_c, { params }) =>
+    respond(
+      operations.ticketHistory,
+      await desk.ticketHistory(params.ticket_id),
+      views.history(params.ticket_id),
     ),
   );
 
-  app.openapi(ticketHistoryRoute, async (c) => {
-    const { ticket_id } = c.req.valid('param');
-    return send(
-      c,
-      respond(operations.ticketHistory, await desk.ticketHistory(ticket_id), views.history(ticket_id)),
-    );
-  });
-
-  app.openapi(listTicketsRoute, async (c) =>
-    send(c, respond(operations.listTickets, await desk.listTickets(c.req.valid('query')), views.ticketPage)),
+  serveRoute(app, listTicketsRoute, operations.listTickets.failureAction, async (_c, { query }) =>
+    respond(operations.listTickets, await desk.listTickets(query), views.ticketPage),
   );
 
-  app.openapi(updateTicketRoute, async (c) => {
-    const { ticket_id } = c.req.valid('param');
-    const result = await desk.changeStatus(ticket_id, c.req.valid('json'), { actor: actorOf(c) });
-    return send(c, respond(operations.updateTicket, result, views.ticket));
-  });
+  serveRoute(app, updateTicketRoute, operations.updateTicket.failureAction, async (c, { params, body }) =>
+    respond(
+      operations.updateTicket,
+      await desk.changeStatus(params.ticket_id, body, { actor: actorOf(c) }),
+      views.ticket,
+    ),
+  );
 
-  app.openapi(zoneCapacityRoute, async (c) =>
-    send(
-      c,
+  serveRoute(app, zoneCapacityRoute, operations.zoneCapacity.failureAction, async (_c, { params }) =>
+    respond(operations.zoneCapacity, await desk.zoneCapacity(params.zone_id), views.zoneCapacity),
+  );
+
+  serveRoute(app, zoneBlockedRoute, operations.zoneBlocked.failureAction, async (_c, { params }) =>
+    respond(operations.zoneBlocked, await desk.zoneCapacity(params.zone_id), views.zoneBlocked),
+  );
+
+  serveRoute(app, saveZoneRoute, operations.saveZone.failureAction, async (_c, { params, body }) =>
+    respond(operations.saveZone, await desk.saveZone(params.zone_id, body), views.zone),
+  );
+
+  serveRoute(app, listZonesRoute, operations.listZones.failureAction, async (_c, { query }) =>
+    respond(operations.listZones, await desk.listZones(query), views.zonePage),
+  );
+
+  serveRoute(
+    app,
+    saveTechnicianRoute,
+    operations.saveTechnician.failureAction,
+    async (_c, { params, body }) =>
       respond(
-        operations.zoneCapacity,
-        await desk.zoneCapacity(c.req.valid('param').zone_id),
-        views.zoneCapacity,
+        operations.saveTechnician,
+        await desk.saveTechnician(params.technician_id, body),
+        views.technician,
       ),
-    ),
   );
 
-  app.openapi(zoneBlockedRoute, async (c) =>
-    send(
-      c,
-      respond(
-        operations.zoneBlocked,
-        await desk.zoneCapacity(c.req.valid('param').zone_id),
-        views.zoneBlocked,
-      ),
-    ),
+  serveRoute(app, listTechniciansRoute, operations.listTechnicians.failureAction, async (_c, { query }) =>
+    respond(operations.listTechnicians, await desk.listTechnicians(query), views.technicianPage),
   );
 
-  app.openapi(saveZoneRoute, async (c) => {
-    const result = await desk.saveZone(c.req.valid('param').zone_id, c.req.valid('json'));
-    return send(c, respond(operations.saveZone, result, views.zone));
-  });
-
-  app.openapi(listZonesRoute, async (c) =>
-    send(c, respond(operations.listZones, await desk.listZones(c.req.valid('query')), views.zonePage)),
+  serveRoute(app, saveServiceRoute, operations.saveService.failureAction, async (_c, { params, body }) =>
+    respond(operations.saveService, await desk.saveService(params.service_id, body), views.service),
   );
 
-  app.openapi(saveTechnicianRoute, async (c) => {
-    const result = await desk.saveTechnician(c.req.valid('param').technician_id, c.req.valid('json'));
-    return send(c, respond(operations.saveTechnician, result, views.technician));
-  });
-
-  app.openapi(listTechniciansRoute, async (c) =>
-    send(
-      c,
-      respond(
-        operations.listTechnicians,
-        await desk.listTechnicians(c.req.valid('query')),
-        views.technicianPage,
-      ),
-    ),
-  );
-
-  app.openapi(saveServiceRoute, async (c) => {
-    const result = await desk.saveService(c.req.valid('param').service_id, c.req.valid('json'));
-    return send(c, respond(operations.saveService, result, views.service));
-  });
-
-  app.openapi(listServicesRoute, async (c) =>
-    send(
-      c,
-      respond(operations.listServices, await desk.listServices(c.req.valid('query')), views.servicePage),
-    ),
+  serveRoute(app, listServicesRoute, operations.listServices.failureAction, async (_c, { query }) =>
+    respond(operations.listServices, await desk.listServices(query), views.servicePage),
   );
 
   return app;

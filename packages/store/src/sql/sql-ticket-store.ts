@@ -19,7 +19,7 @@ import type {
   Zone,
 } from '@tickets/domain';
 import { ticketNotFound } from '@tickets/domain';
-import type { Kysely, Selectable } from 'kysely';
+import { type Kysely, type Selectable, sql } from 'kysely';
 import { err, ok, type Result } from 'neverthrow';
 import type { SqlDatabase } from './database.js';
 import { IDEMPOTENCY_PRIMARY_KEY } from './migrations.js';
@@ -178,12 +178,6 @@ function prepareStatements(db: Db, dialect: SqlDialectName) {
     zone: prepareQuery(db, (db, v: { id: number }) =>
       db.selectFrom('zones').selectAll().where('id', '=', v.id),
     ),
-    service: prepareQuery(db, (db, v: { id: number }) =>
-      db.selectFrom('services').selectAll().where('id', '=', v.id),
-    ),
-    technician: prepareQuery(db, (db, v: { id: number }) =>
-      db.selectFrom('technicians').selectAll().where('id', '=', v.id),
-    ),
     ticket: prepareQuery(db, (db, v: { id: number }) =>
       db.selectFrom('tickets').selectAll().where('id', '=', v.id),
     ),
@@ -274,6 +268,24 @@ function prepareStatements(db: Db, dialect: SqlDialectName) {
 type Statements = ReturnType<typeof prepareStatements>;
 type CountQuery = PreparedQuery<{ zone_id: number }, { n: unknown }>;
 
+/** Everything a create decides on, but the idempotency key, in one row (nulls for what is missing). */
+interface CreateContextRow {
+  zone_id: number | null;
+  zone_name: string | null;
+  max_active_tickets: number | null;
+  service_id: number | null;
+  service_zone_id: number | null;
+  customer_name: string | null;
+  technician_id: number | null;
+  technician_name: string | null;
+  technician_active: number | null;
+  active_tickets: unknown;
+}
+type CreateContextQuery = PreparedQuery<
+  { zone_id: number; service_id: number; technician_id: number },
+  CreateContextRow
+>;
+
 /**
  * A TicketStore over SQL, for SQLite and PostgreSQL. Queries are compiled once; the store's work
  * is written once, as steps (see step.ts), which SQLite runs synchronously on better-sqlite3 and
@@ -306,6 +318,42 @@ export function createSqlTicketStore(database: SqlDatabase): TicketStore {
     return query;
   };
 
+  // One statement for the zone, the service, the technician and the zone's load: one round trip
+  // on PostgreSQL, one step of SQLite's engine. Compiled once per set of active statuses.
+  const contextQueries = new Map<string, CreateContextQuery>();
+  const contextOf = (statuses: readonly TicketStatus[]): CreateContextQuery => {
+    const key = statuses.join(',');
+    let query = contextQueries.get(key);
+    if (query === undefined) {
+      query = prepareQuery(db, (db, v: { zone_id: number; service_id: number; technician_id: number }) =>
+        db
+          .selectFrom(sql<{ one: number }>`(select 1 as one)`.as('one'))
+          .leftJoin('zones as z', (join) => join.on('z.id', '=', v.zone_id))
+          .leftJoin('services as s', (join) => join.on('s.id', '=', v.service_id))
+          .leftJoin('technicians as t', (join) => join.on('t.id', '=', v.technician_id))
+          .select((eb) => [
+            'z.id as zone_id',
+            'z.name as zone_name',
+            'z.max_active_tickets',
+            's.id as service_id',
+            's.zone_id as service_zone_id',
+            's.customer_name',
+            't.id as technician_id',
+            't.name as technician_name',
+            't.active as technician_active',
+            eb
+              .selectFrom('zone_status_counts')
+              .select((eb) => eb.fn.coalesce(eb.fn.sum('tickets'), eb.lit(0)).as('n'))
+              .where('zone_id', '=', v.zone_id)
+              .where('status', 'in', [...statuses])
+              .as('active_tickets'),
+          ]),
+      ) as CreateContextQuery;
+      contextQueries.set(key, query);
+    }
+    return query;
+  };
+
   /** A zone's active tickets: a sum over at most four counter rows, at any volume. */
   function* activeIn(zoneId: number, statuses: readonly TicketStatus[]): Step<number> {
     const row = yield* first(countOf(statuses), { zone_id: zoneId });
@@ -314,9 +362,13 @@ export function createSqlTicketStore(database: SqlDatabase): TicketStore {
 
   /** What a create decides on; `locked` takes the zone's lock (PostgreSQL) for the write that follows. */
   function* createContext(request: CreateRequest, rule: CapacityRule, locked: boolean): Step<CreateContext> {
-    const zoneRow = yield* first(locked ? q.lockZone : q.zone, { id: request.zone_id });
-    const serviceRow = yield* first(q.service, { id: request.service_id });
-    const technicianRow = yield* first(q.technician, { id: request.technician_id });
+    // SQLite's transaction holds the write lock already; PostgreSQL locks the zone's row first.
+    if (locked && database.dialect === 'postgres') yield* all(q.lockZone, { id: request.zone_id });
+    const row = yield* first(contextOf(rule.activeStatuses), {
+      zone_id: request.zone_id,
+      service_id: request.service_id,
+      technician_id: request.technician_id,
+    });
     const claim = request.idempotency;
     const earlier =
       claim === undefined
@@ -324,12 +376,33 @@ export function createSqlTicketStore(database: SqlDatabase): TicketStore {
         : yield* first(q.idempotencyKey, { client: claim.client, key: claim.key });
     const earlierTicket =
       earlier === undefined ? undefined : yield* first(q.ticket, { id: num(earlier.ticket_id) });
-    const zone = zoneRow === undefined ? undefined : toZone(zoneRow);
+    const zone =
+      row?.zone_id == null
+        ? undefined
+        : toZone({
+            id: row.zone_id,
+            name: row.zone_name as string,
+            max_active_tickets: row.max_active_tickets,
+          });
     return {
       zone,
-      service: serviceRow === undefined ? undefined : toService(serviceRow),
-      technician: technicianRow === undefined ? undefined : toTechnician(technicianRow),
-      activeTickets: zone === undefined ? 0 : yield* activeIn(zone.zone_id, rule.activeStatuses),
+      service:
+        row?.service_id == null
+          ? undefined
+          : toService({
+              id: row.service_id,
+              zone_id: row.service_zone_id as number,
+              customer_name: row.customer_name,
+            }),
+      technician:
+        row?.technician_id == null
+          ? undefined
+          : toTechnician({
+              id: row.technician_id,
+              name: row.technician_name as string,
+              active: row.technician_active as number,
+            }),
+      activeTickets: zone === undefined ? 0 : num(row?.active_tickets ?? 0),
       previous:
         earlier === undefined || earlierTicket === undefined
           ? undefined
