@@ -56,22 +56,13 @@ const t = initTRPC.context<TrpcContext>().create({
   },
 });
 
-// A store that cannot be reached is SERVICE_UNAVAILABLE (HTTP 503), as on REST.
-const base = t.procedure.use(async ({ next }) => {
-  const result = await next();
-  if (!result.ok && result.error.cause instanceof StoreUnavailableError) {
-    throw new TRPCError({
-      code: 'SERVICE_UNAVAILABLE',
-      message: result.error.cause.message,
-      cause: result.error.cause,
-    });
-  }
-  return result;
-});
-
-/** A procedure for an operation: with API keys configured, it needs a key of the operation's scope. */
+/**
+ * A procedure for an operation, in one middleware (each one costs tRPC a copy of its options):
+ * with API keys configured, it needs a key of the operation's scope; a store that cannot be
+ * reached is SERVICE_UNAVAILABLE (HTTP 503), as on REST.
+ */
 const procedureFor = (operation: Operation) =>
-  base.use(({ ctx, next }) => {
+  t.procedure.use(async ({ ctx, next }) => {
     if (ctx.keysRequired) {
       if (ctx.caller === undefined) {
         throw new TRPCError({
@@ -86,7 +77,15 @@ const procedureFor = (operation: Operation) =>
         });
       }
     }
-    return next();
+    const result = await next();
+    if (!result.ok && result.error.cause instanceof StoreUnavailableError) {
+      throw new TRPCError({
+        code: 'SERVICE_UNAVAILABLE',
+        message: result.error.cause.message,
+        cause: result.error.cause,
+      });
+    }
+    return result;
   });
 
 const actorOf = (ctx: TrpcContext) => ctx.caller?.name ?? null;

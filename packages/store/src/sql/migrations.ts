@@ -9,21 +9,23 @@ function migrations(dialect: SqlDialectName): Record<string, Migration> {
   return {
     '0001_tickets': {
       async up(db: Kysely<unknown>) {
+        // In SQLite an INTEGER PRIMARY KEY is the row id itself: one B-tree per lookup, not two.
+        const key = dialect === 'sqlite' ? 'integer' : 'bigint';
         await db.schema
           .createTable('zones')
-          .addColumn('id', 'bigint', (c) => c.primaryKey())
+          .addColumn('id', key, (c) => c.primaryKey())
           .addColumn('name', 'text', (c) => c.notNull())
           .addColumn('max_active_tickets', 'integer')
           .execute();
         await db.schema
           .createTable('technicians')
-          .addColumn('id', 'bigint', (c) => c.primaryKey())
+          .addColumn('id', key, (c) => c.primaryKey())
           .addColumn('name', 'text', (c) => c.notNull())
           .addColumn('active', 'integer', (c) => c.notNull())
           .execute();
         await db.schema
           .createTable('services')
-          .addColumn('id', 'bigint', (c) => c.primaryKey())
+          .addColumn('id', key, (c) => c.primaryKey())
           .addColumn('zone_id', 'bigint', (c) => c.notNull().references('zones.id'))
           .addColumn('customer_name', 'text')
           .execute();

@@ -1,0 +1,154 @@
+// Getting a store ready for a benchmark: zones, technician and services over the API, a fresh
+// PostgreSQL database per server, and tickets written straight into an SQLite file.
+
+import Database from 'better-sqlite3';
+import pg from 'pg';
+import { createBody, FULL_ZONE_ID, SUBJECT, TECHNICIAN_ID, ZONE_LIMIT, ZONES } from './protocol.js';
+
+async function call(baseUrl: string, method: string, path: string, body: unknown, expected: number) {
+  const response = await fetch(`${baseUrl}${path}`, {
+    method,
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  const text = await response.text();
+  if (response.status !== expected) {
+    throw new Error(`${method} ${path} answered ${response.status}, not ${expected}: ${text.slice(0, 300)}`);
+  }
+}
+
+async function inTurns<T>(items: readonly T[], parallel: number, work: (item: T) => Promise<void>) {
+  for (let i = 0; i < items.length; i += parallel) await Promise.all(items.slice(i, i + parallel).map(work));
+}
+
+const zoneIds = Array.from({ length: ZONES }, (_, i) => i + 1);
+
+/**
+ * Saves, through the REST API: zones 1..ZONES with a limit of ZONE_LIMIT, services 1..ZONES (service
+ * i in zone i), technician 1, and the full zone (limit 1) with its service and the one ticket that
+ * fills it.
+ */
+export async function seedOverApi(baseUrl: string): Promise<void> {
+  await call(baseUrl, 'PUT', `/api/v1/technicians/${TECHNICIAN_ID}`, { name: 'Ana Gómez' }, 200);
+  await inTurns(zoneIds, 25, (id) =>
+    call(baseUrl, 'PUT', `/api/v1/zones/${id}`, { name: `Zona ${id}`, max_active_tickets: ZONE_LIMIT }, 200),
+  );
+  await inTurns(zoneIds, 25, (id) => call(baseUrl, 'PUT', `/api/v1/services/${id}`, { zone_id: id }, 200));
+  await call(
+    baseUrl,
+    'PUT',
+    `/api/v1/zones/${FULL_ZONE_ID}`,
+    { name: 'Zona caída', max_active_tickets: 1 },
+    200,
+  );
+  await call(baseUrl, 'PUT', `/api/v1/services/${FULL_ZONE_ID}`, { zone_id: FULL_ZONE_ID }, 200);
+  await call(baseUrl, 'POST', '/api/v1/tickets', createBody(FULL_ZONE_ID), 201);
+  await call(baseUrl, 'POST', '/api/v1/tickets', createBody(FULL_ZONE_ID), 409);
+}
+
+export interface PostgresDatabase {
+  readonly url: string;
+  readonly name: string;
+  drop(): Promise<void>;
+}
+
+function withDatabase(url: string, database: string): string {
+  const parsed = new URL(url);
+  parsed.pathname = `/${database}`;
+  return parsed.toString();
+}
+
+async function admin<T>(adminUrl: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: adminUrl, connectionTimeoutMillis: 3_000 });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/** Why PostgreSQL at `adminUrl` cannot be used, or undefined when it answers. */
+export async function postgresProblem(adminUrl: string): Promise<string | undefined> {
+  try {
+    await admin(adminUrl, (client) => client.query('select 1'));
+    return undefined;
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  }
+}
+
+let databases = 0;
+
+/** A new, empty database beside the one `adminUrl` names; drop() removes it. */
+export async function createPostgresDatabase(adminUrl: string): Promise<PostgresDatabase> {
+  databases += 1;
+  const name = `bench_${process.pid}_${Date.now().toString(36)}_${databases}`;
+  await admin(adminUrl, (client) => client.query(`create database "${name}"`));
+  return {
+    name,
+    url: withDatabase(adminUrl, name),
+    drop: async () => {
+      await admin(adminUrl, (client) => client.query(`drop database if exists "${name}" with (force)`));
+    },
+  };
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * Writes `count` tickets, each with its `created` event, straight into a migrated SQLite file, in
+ * one transaction: spread over zones 1..ZONES (service = zone, technician 1), created over the year
+ * before now, one in a hundred still open (status 1) and the rest resolved (status 3), so that the
+ * zones stay open. Returns the seconds it took.
+ */
+export function prefillSqlite(path: string, count: number): number {
+  const started = performance.now();
+  const db = new Database(path);
+  try {
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    db.pragma('busy_timeout = 10000');
+    const end = Date.now() - DAY_MS;
+    const step = Math.max(1, Math.floor((365 * DAY_MS) / count));
+    const start = end - step * count;
+    db.transaction(() => {
+      const first = (db.prepare('select coalesce(max(id), 0) as id from tickets').get() as { id: number }).id;
+      db.prepare(
+        `with recursive seq(i) as (select 1 union all select i + 1 from seq where i < @count)
+         insert into tickets (service_id, zone_id, technician_id, subject, priority, description, status,
+                              created_at, end_date, answer_text, updated_at)
+         select (i % @zones) + 1, (i % @zones) + 1, @technician, @subject, 3, 'Ticket precargado',
+                case when i % 100 = 0 then 1 else 3 end,
+                @start + i * @step, @start + i * @step + 3 * @day,
+                case when i % 100 = 0 then null else 'Resuelto' end,
+                case when i % 100 = 0 then @start + i * @step else @start + i * @step + @day end
+         from seq`,
+      ).run({ count, zones: ZONES, technician: TECHNICIAN_ID, subject: SUBJECT, start, step, day: DAY_MS });
+      db.prepare(
+        `insert into ticket_events (ticket_id, at, actor, kind, before, after)
+         select id, created_at, null, 'created', null,
+                json_object('service_id', service_id, 'zone_id', zone_id, 'technician_id', technician_id,
+                            'subject', subject, 'priority', priority, 'description', description,
+                            'status', 1, 'end_date', end_date, 'answer_text', null)
+         from tickets where id > @first order by id`,
+      ).run({ first });
+      // BEGIN IMMEDIATE: the write lock first (waiting for the server's last writes), since a read
+      // that later turns into a write fails at once in WAL mode when another write came between.
+    }).immediate();
+    db.pragma('wal_checkpoint(TRUNCATE)');
+  } finally {
+    db.close();
+  }
+  return (performance.now() - started) / 1000;
+}
+
+/** How many tickets an SQLite file holds. */
+export function countSqliteTickets(path: string): number {
+  const db = new Database(path, { readonly: true });
+  try {
+    return (db.prepare('select count(*) as n from tickets').get() as { n: number }).n;
+  } finally {
+    db.close();
+  }
+}
