@@ -1,4 +1,5 @@
 import cluster from 'node:cluster';
+import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
 import { createAuthenticator, createHttpApp } from '@tickets/api';
 import {
@@ -10,6 +11,7 @@ import {
 } from '@tickets/domain';
 import { type Logger, pino } from 'pino';
 import { type Config, loadConfig } from './config.js';
+import { createConsoleSite } from './console-site.js';
 import { openDatabase } from './database.js';
 import { buildCalendar, loadSubjects } from './settings.js';
 
@@ -59,6 +61,7 @@ async function serveTickets(
     authenticator: createAuthenticator(config.apiKeys),
     logger,
     corsOrigins: config.corsOrigins,
+    site: createConsoleSite(fileURLToPath(new URL('../../console/dist/', import.meta.url))),
   });
 
   // Idempotency keys are kept 48 hours (the promise is at least 24), then forgotten.

@@ -36,6 +36,11 @@ export interface HttpAppDeps {
   readonly logger?: RequestLogger;
   /** Browser origins allowed to call the API (CORS), e.g. `https://console.example.com`. */
   readonly corsOrigins?: readonly string[];
+  /**
+   * Answers GET requests outside the API (`/api`, `/trpc`): the dispatcher console's pages and
+   * files. Without it, those get the `not_found` envelope.
+   */
+  readonly site?: MiddlewareHandler;
   /** Resolves when the store answers; `/readyz` is ready while it does. */
   readonly checkReady?: () => Promise<void>;
   /** Also told of every defect (unexpected error), which answers 500 with an envelope. */
@@ -133,9 +138,10 @@ export function createHttpApp({
   authenticator = createAuthenticator([]),
   logger = silent,
   corsOrigins = [],
+  site,
   onDefect = () => undefined,
 }: HttpAppDeps): OpenAPIHono<AppEnv> {
-  const views = createViews(desk.calendar);
+  const views = createViews(desk.calendar, desk.clock);
   const app = new OpenAPIHono<AppEnv>();
   const defect = (error: unknown, c: Context) => {
     logger.error({ req_id: c.get('requestId'), err: error }, 'defect');
@@ -215,6 +221,16 @@ export function createHttpApp({
           : {},
     }),
   );
+
+  if (site !== undefined) {
+    // Registered last: a request reaches it only when no API route answered.
+    app.use('*', (c, next) => {
+      if ((c.req.method !== 'GET' && c.req.method !== 'HEAD') || /^\/(?:api|trpc)(?:\/|$)/.test(c.req.path)) {
+        return next();
+      }
+      return site(c, next);
+    });
+  }
 
   app.notFound((c) =>
     reply(c, { status: 404, body: failure('not_found', `No route for ${c.req.method} ${c.req.path}`) }),

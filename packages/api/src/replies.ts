@@ -55,6 +55,12 @@ export const operations = {
     failureAction: 'invalid_request',
     scope: 'tickets',
   },
+  listZoneLoads: {
+    status: 200,
+    action: 'zone_capacities_listed',
+    failureAction: 'invalid_request',
+    scope: 'tickets',
+  },
   saveZone: { status: 200, action: 'zone_saved', failureAction: 'zone_save_failed', scope: 'admin' },
   listZones: { status: 200, action: 'zones_listed', failureAction: 'invalid_request', scope: 'admin' },
   saveTechnician: {

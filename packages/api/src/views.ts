@@ -1,5 +1,6 @@
 import type {
   BusinessCalendar,
+  Clock,
   Page,
   Priority,
   Service,
@@ -10,6 +11,7 @@ import type {
   TicketSnapshot,
   Zone,
   ZoneCapacity,
+  ZoneLoad,
 } from '@tickets/domain';
 import { statusLabels } from '@tickets/domain';
 import { z } from 'zod';
@@ -37,6 +39,12 @@ export const ticketViewSchema = z
     }),
     updated_at: localTime,
     answer_text: z.string().nullable(),
+    business_days_left: z.int().meta({
+      description:
+        'Business days from today to end_date (0: due today; negative: that many business days late), in the business time zone',
+      example: 2,
+    }),
+    is_overdue: z.boolean().meta({ description: 'end_date has passed (whatever the status)' }),
   })
   .meta({ id: 'Ticket' });
 export type TicketView = z.output<typeof ticketViewSchema>;
@@ -95,6 +103,26 @@ export const zoneCapacityViewSchema = z
   })
   .meta({ id: 'ZoneCapacity' });
 
+export const zoneLoadPageViewSchema = z
+  .object({
+    zones: z.array(
+      z
+        .object({
+          zone_id: id,
+          name: z.string(),
+          active_tickets: z.int().nonnegative(),
+          max_tickets: id,
+          is_blocked: z.boolean(),
+        })
+        .meta({ id: 'ZoneLoad' }),
+    ),
+    next_cursor: z
+      .string()
+      .nullable()
+      .meta({ description: 'Pass as `cursor` for the next page; null on the last' }),
+  })
+  .meta({ id: 'ZoneLoads' });
+
 export const zoneBlockedViewSchema = z
   .object({ is_blocked: z.boolean(), max_tickets: id })
   .meta({ id: 'ZoneBlocked' });
@@ -134,22 +162,27 @@ export const servicePageViewSchema = z.object({
 const priorityCodes = { 1: '1', 2: '2', 3: '3', 4: '4' } as const satisfies Record<Priority, string>;
 
 /** Turns domain values into what the API shows; times in the calendar's time zone. */
-export function createViews(calendar: BusinessCalendar) {
-  const ticket = (t: Ticket): TicketView => ({
-    ticket_id: t.ticket_id,
-    service_id: t.service_id,
-    zone_id: t.zone_id,
-    technician_id: t.technician_id,
-    subject: t.subject,
-    description: t.description,
-    priority: priorityCodes[t.priority],
-    status: t.status,
-    status_ticket: statusLabels[t.status] as TicketView['status_ticket'],
-    created_at: calendar.format(t.created_at),
-    end_date: calendar.format(t.end_date),
-    updated_at: calendar.format(t.updated_at),
-    answer_text: t.answer_text,
-  });
+export function createViews(calendar: BusinessCalendar, clock: Clock) {
+  const ticket = (t: Ticket): TicketView => {
+    const now = clock.now();
+    return {
+      ticket_id: t.ticket_id,
+      service_id: t.service_id,
+      zone_id: t.zone_id,
+      technician_id: t.technician_id,
+      subject: t.subject,
+      description: t.description,
+      priority: priorityCodes[t.priority],
+      status: t.status,
+      status_ticket: statusLabels[t.status] as TicketView['status_ticket'],
+      created_at: calendar.format(t.created_at),
+      end_date: calendar.format(t.end_date),
+      updated_at: calendar.format(t.updated_at),
+      answer_text: t.answer_text,
+      business_days_left: calendar.businessDaysBetween(now, t.end_date),
+      is_overdue: now > t.end_date,
+    };
+  };
   const snapshot = (fields: TicketSnapshot) => {
     const { priority, end_date, status, ...rest } = fields;
     return {
@@ -184,6 +217,7 @@ export function createViews(calendar: BusinessCalendar) {
     service: (service: Service) => service,
     servicePage: (page: Page<Service>) => ({ services: page.items, next_cursor: page.next_cursor }),
     zoneCapacity: (capacity: ZoneCapacity) => capacity,
+    zoneLoadPage: (page: Page<ZoneLoad>) => ({ zones: page.items, next_cursor: page.next_cursor }),
     zoneBlocked: (capacity: ZoneCapacity) => ({
       is_blocked: capacity.is_blocked,
       max_tickets: capacity.max_tickets,

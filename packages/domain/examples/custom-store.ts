@@ -87,6 +87,7 @@ function createArrayStore(): TicketStore {
         .slice(0, f.limit),
     listTicketEvents: async (id) => events.filter((e) => e.ticket_id === id),
     countActiveTickets: async (zoneId, statuses) => active(zoneId, statuses),
+    countActiveTicketsIn: async (ids, statuses) => new Map(ids.map((id) => [id, active(id, statuses)])),
     purgeIdempotencyKeys: async (before) => {
       const old = [...keys].filter(([, k]) => k.at < before);
       for (const [key] of old) keys.delete(key);

@@ -103,4 +103,5 @@ export {
   type TicketDesk,
   type TicketDeskDeps,
   type ZoneCapacity,
+  type ZoneLoad,
 } from './ticket-desk.js';

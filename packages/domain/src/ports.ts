@@ -116,6 +116,11 @@ export interface TicketStore {
   listTicketEvents(ticketId: number): Promise<readonly TicketEvent[]>;
   /** All active tickets of a zone. */
   countActiveTickets(zoneId: number, activeStatuses: readonly TicketStatus[]): Promise<number>;
+  /** The active tickets of each of these zones (0 for a zone with none), in one go. */
+  countActiveTicketsIn(
+    zoneIds: readonly number[],
+    activeStatuses: readonly TicketStatus[],
+  ): Promise<ReadonlyMap<number, number>>;
   /** Forgets idempotency keys recorded before this time; returns how many. */
   purgeIdempotencyKeys(recordedBefore: number): Promise<number>;
   /** Inserts or replaces a zone. */

@@ -69,6 +69,11 @@ export interface ZoneCapacity {
   readonly is_blocked: boolean;
 }
 
+/** A zone with its load, for a board of every zone. */
+export interface ZoneLoad extends ZoneCapacity {
+  readonly name: string;
+}
+
 export type OpenTicketError = UnknownSubject | InvalidReferences | ZoneFull | IdempotencyKeyReused;
 export type ChangeStatusError = TicketNotFound | ZoneFull;
 
@@ -95,6 +100,7 @@ export interface ImportReport {
 export interface TicketDesk {
   readonly subjects: SubjectCatalogue;
   readonly calendar: BusinessCalendar;
+  readonly clock: Clock;
   /** Opens a ticket (status 1) when its subject, references and zone capacity allow it. */
   openTicket(
     input: CreateTicketInput,
@@ -111,6 +117,8 @@ export interface TicketDesk {
   ticketHistory(ticketId: number): Promise<Result<readonly TicketEvent[], TicketNotFound>>;
   listTickets(query: ListTicketsQuery): Promise<Result<Page<Ticket>, never>>;
   zoneCapacity(zoneId: number): Promise<Result<ZoneCapacity, ZoneNotFound>>;
+  /** Zones by id, a page at a time, each with its active tickets against its limit. */
+  listZoneLoads(query: PageQuery): Promise<Result<Page<ZoneLoad>, never>>;
   saveZone(zoneId: number, input: SaveZoneInput): Promise<Result<Zone, never>>;
   listZones(query: PageQuery): Promise<Result<Page<Zone>, never>>;
   saveTechnician(technicianId: number, input: SaveTechnicianInput): Promise<Result<Technician, never>>;
@@ -238,6 +246,7 @@ export function createTicketDesk(deps: TicketDeskDeps): TicketDesk {
   return {
     subjects,
     calendar,
+    clock,
 
     async openTicket(input, options = {}) {
       const priority = subjects.priorityOf(input.subject);
@@ -352,6 +361,27 @@ export function createTicketDesk(deps: TicketDeskDeps): TicketDesk {
       const active = await store.countActiveTickets(zoneId, capacity.activeStatuses);
       const limit = capacity.limitFor(zone);
       return ok({ zone_id: zoneId, active_tickets: active, max_tickets: limit, is_blocked: active >= limit });
+    },
+
+    async listZoneLoads(query) {
+      const request = pageRequest(query);
+      const zones = await store.listZones(request);
+      const counts = await store.countActiveTicketsIn(
+        zones.map((zone) => zone.zone_id),
+        capacity.activeStatuses,
+      );
+      const loads = zones.map((zone): ZoneLoad => {
+        const active = counts.get(zone.zone_id) ?? 0;
+        const limit = capacity.limitFor(zone);
+        return {
+          zone_id: zone.zone_id,
+          name: zone.name,
+          active_tickets: active,
+          max_tickets: limit,
+          is_blocked: active >= limit,
+        };
+      });
+      return ok(page(loads, request.limit - 1, (load) => load.zone_id));
     },
 
     async saveZone(zoneId, input) {

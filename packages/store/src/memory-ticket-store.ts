@@ -177,6 +177,10 @@ export function createMemoryTicketStore(): TicketStore {
       return countActive(zoneId, activeStatuses);
     },
 
+    async countActiveTicketsIn(zoneIds, activeStatuses) {
+      return new Map(zoneIds.map((zoneId) => [zoneId, countActive(zoneId, activeStatuses)]));
+    },
+
     async purgeIdempotencyKeys(recordedBefore) {
       let purged = 0;
       for (const [key, row] of idempotency) {

@@ -190,6 +190,14 @@ export function describeTicketStoreContract(name: string, open: () => Promise<St
         expect(await store.countActiveTickets(2, [1])).toBe(4);
         expect(await store.countActiveTickets(2, [1, 3, 4])).toBe(6);
         expect(await store.countActiveTickets(3, [1])).toBe(0);
+        expect(await store.countActiveTicketsIn([2, 3, 99], [1])).toEqual(
+          new Map([
+            [2, 4],
+            [3, 0],
+            [99, 0],
+          ]),
+        );
+        expect(await store.countActiveTicketsIn([], [1])).toEqual(new Map());
       });
 
       it('writes nothing when decide refuses', async () => {

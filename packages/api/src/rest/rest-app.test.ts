@@ -256,6 +256,8 @@ describe('POST /api/v1/tickets', () => {
         end_date: '2026-03-03 10:00',
         updated_at: '2026-02-26 10:00',
         answer_text: null,
+        business_days_left: 3,
+        is_overdue: false,
       },
       message: null,
       meta: null,
@@ -730,6 +732,8 @@ describe('PATCH /api/v1/tickets/{ticket_id}', () => {
       status_ticket: 'Resuelto',
       answer_text: 'Se reemplazó el conector RJ45',
       updated_at: '2026-02-27 16:45',
+      // Friday afternoon: Monday and Tuesday are left.
+      business_days_left: 2,
     });
     expect((await api.get(`/api/v1/tickets/${ticket.ticket_id}`)).body.data).toEqual(body.data);
   });
@@ -1211,5 +1215,43 @@ describe('envelopes', () => {
     expect(route).toBeDefined();
     expect(() => declaredSchema(route as RouteConfig, 409)).toThrow('does not declare a 409 response');
     expect(() => declaredSchema(route as RouteConfig, 200).parse({ ok: true })).toThrow();
+  });
+});
+
+describe('business days left and the zone board', () => {
+  it('counts the business days left to end_date, and marks a ticket overdue once it has passed', async () => {
+    const { api, setNow } = await seeded();
+    const ticket = await openTicket(api, 1);
+    expect([ticket.business_days_left, ticket.is_overdue]).toEqual([3, false]);
+    setNow(bogota(2026, 3, 3, 9, 0));
+    const dueToday = (await api.get<TicketView>(`/api/v1/tickets/${ticket.ticket_id}`)).body.data;
+    expect([dueToday.business_days_left, dueToday.is_overdue]).toEqual([0, false]);
+    setNow(bogota(2026, 3, 5, 9, 0));
+    const late = (await api.get<TicketView>(`/api/v1/tickets/${ticket.ticket_id}`)).body.data;
+    expect([late.business_days_left, late.is_overdue]).toEqual([-2, true]);
+  });
+
+  it('lists every zone with its load, a page at a time', async () => {
+    const { api } = await seeded();
+    await openTicket(api, 1);
+    const { status, body } = await api.get<{
+      zones: {
+        zone_id: number;
+        name: string;
+        active_tickets: number;
+        max_tickets: number;
+        is_blocked: boolean;
+      }[];
+      next_cursor: string | null;
+    }>('/api/v1/zones/capacity?limit=2');
+    expect(status).toBe(200);
+    expect(body.action).toBe('zone_capacities_listed');
+    expect(body.data.zones[0]).toMatchObject({ zone_id: 1, active_tickets: 1, is_blocked: false });
+    expect(body.data.zones).toHaveLength(2);
+    const rest = await api.get<{ zones: unknown[] }>(
+      `/api/v1/zones/capacity?cursor=${body.data.next_cursor}`,
+    );
+    expect(rest.status).toBe(200);
+    expect((await api.get('/api/v1/zones/capacity?limit=0')).status).toBe(400);
   });
 });

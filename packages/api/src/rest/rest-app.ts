@@ -14,6 +14,7 @@ import {
   listSubjectsRoute,
   listTechniciansRoute,
   listTicketsRoute,
+  listZoneLoadsRoute,
   listZonesRoute,
   restRoutes,
   saveServiceRoute,
@@ -136,6 +137,10 @@ export function createRestApp(desk: TicketDesk, views: Views): OpenAPIHono<AppEn
 
   serveRoute(app, zoneCapacityRoute, operations.zoneCapacity.failureAction, async (_c, { params }) =>
     respond(operations.zoneCapacity, await desk.zoneCapacity(params.zone_id), views.zoneCapacity),
+  );
+
+  serveRoute(app, listZoneLoadsRoute, operations.listZoneLoads.failureAction, async (_c, { query }) =>
+    respond(operations.listZoneLoads, await desk.listZoneLoads(query), views.zoneLoadPage),
   );
 
   serveRoute(app, zoneBlockedRoute, operations.zoneBlocked.failureAction, async (_c, { params }) =>

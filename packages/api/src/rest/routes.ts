@@ -24,6 +24,7 @@ import {
   zoneBlockedViewSchema,
   zoneCapacityViewSchema,
   zoneLimitViewSchema,
+  zoneLoadPageViewSchema,
   zonePageViewSchema,
   zoneViewSchema,
 } from '../views.js';
@@ -236,6 +237,25 @@ export const zoneCapacityRoute = createRoute({
   },
 });
 
+export const listZoneLoadsRoute = createRoute({
+  method: 'get',
+  path: '/api/v1/zones/capacity',
+  tags: ['Zones'],
+  summary: 'Every zone with its active tickets against its limit, by id (a board of zones)',
+  request: { query: pageQuerySchema },
+  security,
+  responses: {
+    401: unauthorized,
+    403: forbidden,
+    200: json(
+      'A page of zones with their load',
+      successSchema(operations.listZoneLoads.action, zoneLoadPageViewSchema),
+    ),
+    400: invalid(operations.listZoneLoads.failureAction, 'A page request of the wrong shape'),
+    503: storeUnavailable,
+  },
+});
+
 export const zoneBlockedRoute = createRoute({
   method: 'get',
   path: '/api/v1/tickets/zone-blocked/{zone_id}',
@@ -374,6 +394,7 @@ export const restRoutes = [
   [listTicketsRoute, operations.listTickets],
   [updateTicketRoute, operations.updateTicket],
   [zoneCapacityRoute, operations.zoneCapacity],
+  [listZoneLoadsRoute, operations.listZoneLoads],
   [zoneBlockedRoute, operations.zoneBlocked],
   [saveZoneRoute, operations.saveZone],
   [listZonesRoute, operations.listZones],

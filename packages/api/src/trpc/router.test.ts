@@ -20,6 +20,7 @@ import {
   listSubjectsRoute,
   listTechniciansRoute,
   listTicketsRoute,
+  listZoneLoadsRoute,
   listZonesRoute,
   saveServiceRoute,
   saveTechnicianRoute,
@@ -57,7 +58,7 @@ function setup() {
     desk,
     caller: createCaller({
       desk,
-      views: createViews(desk.calendar),
+      views: createViews(desk.calendar, desk.clock),
       keysRequired: false,
       caller: undefined,
       idempotencyKey: undefined,
@@ -174,6 +175,8 @@ describe('tickets.create', () => {
         end_date: '2026-03-03 10:00',
         updated_at: '2026-02-26 10:00',
         answer_text: null,
+        business_days_left: 3,
+        is_overdue: false,
       },
       message: null,
       meta: null,
@@ -308,6 +311,20 @@ describe('zones, technicians and services', () => {
     const missing = await caller.zones.capacity({ zone_id: 5 });
     expectRouteEnvelope(zoneCapacityRoute, missing);
     expect(missing).toMatchObject({ ok: false, action: 'zone_not_found', message: 'zone_id: no zone 5' });
+  });
+
+  it('lists every zone with its load for a board', async () => {
+    const { caller } = await seeded();
+    await caller.tickets.create(ticketIn(1));
+    const board = await caller.zones.capacities();
+    expectRouteEnvelope(listZoneLoadsRoute, board);
+    expect(board).toMatchObject({ ok: true, action: 'zone_capacities_listed', data: { next_cursor: null } });
+    expect(dataOf(board).zones[0]).toMatchObject({
+      zone_id: 1,
+      active_tickets: 1,
+      max_tickets: 3,
+      is_blocked: false,
+    });
   });
 
   it('saves and lists zones, technicians and services', async () => {

@@ -153,6 +153,12 @@ export const appRouter = t.router({
           respond(operations.zoneCapacity, await ctx.desk.zoneCapacity(input.zone_id), ctx.views.zoneCapacity)
             .body,
       ),
+    capacities: procedureFor(operations.listZoneLoads)
+      .input(pageQuerySchema.optional())
+      .query(
+        async ({ ctx, input = {} }) =>
+          respond(operations.listZoneLoads, await ctx.desk.listZoneLoads(input), ctx.views.zoneLoadPage).body,
+      ),
     save: procedureFor(operations.saveZone)
       .input(zoneIdParams.extend(saveZoneInputSchema.shape))
       .mutation(

@@ -544,6 +544,21 @@ export function createSqlTicketStore(database: SqlDatabase): TicketStore {
       return runner.read(() => activeIn(zoneId, activeStatuses));
     },
 
+    async countActiveTicketsIn(zoneIds, activeStatuses) {
+      const counts = new Map(zoneIds.map((zoneId) => [zoneId, 0]));
+      if (zoneIds.length === 0) return counts;
+      const query = db
+        .selectFrom('zone_status_counts')
+        .select(['zone_id', (eb) => eb.fn.sum('tickets').as('n')])
+        .where('zone_id', 'in', [...zoneIds])
+        .where('status', 'in', [...activeStatuses])
+        .groupBy('zone_id');
+      for (const row of await runner.read(() => rowsOf<{ zone_id: unknown; n: unknown }>(query))) {
+        counts.set(num(row.zone_id), num(row.n));
+      }
+      return counts;
+    },
+
     async purgeIdempotencyKeys(recordedBefore) {
       return runner.write(function* () {
         const before = yield* rowsOf<{ n: unknown }>(
