@@ -2,20 +2,12 @@ import cluster from 'node:cluster';
 import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
 import { createAuthenticator, createHttpApp } from '@tickets/api';
-import {
-  type BusinessCalendar,
-  type Clock,
-  createCapacityRule,
-  createTicketDesk,
-  type SubjectCatalogue,
-} from '@tickets/domain';
+import type { BusinessCalendar, SubjectCatalogue } from '@tickets/domain';
 import { type Logger, pino } from 'pino';
 import { type Config, loadConfig } from './config.js';
 import { createConsoleSite } from './console-site.js';
 import { openDatabase } from './database.js';
-import { buildCalendar, loadSubjects } from './settings.js';
-
-const systemClock: Clock = { now: () => Date.now() };
+import { buildCalendar, createDesk, loadSubjects, systemClock } from './settings.js';
 
 function fail(line: string): never {
   console.error(`tickets: configuration error: ${line}`);
@@ -44,17 +36,7 @@ async function serveTickets(
   const database = openDatabase(config);
   if (migrate) await database.migrate();
 
-  const desk = createTicketDesk({
-    store: database.store,
-    clock: systemClock,
-    calendar,
-    subjects,
-    capacity: createCapacityRule({
-      maxActiveTicketsPerZone: config.maxActiveTicketsPerZone,
-      activeStatuses: config.activeTicketStates,
-    }),
-    resolutionDays: config.resolutionDays,
-  });
+  const desk = createDesk(config, database.store, calendar, subjects);
   const app = createHttpApp({
     desk,
     checkReady: database.ping,

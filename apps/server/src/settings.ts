@@ -1,11 +1,16 @@
 import { readFileSync } from 'node:fs';
 import {
   type BusinessCalendar,
+  type Clock,
   createBusinessCalendar,
+  createCapacityRule,
   createSubjectCatalogue,
+  createTicketDesk,
   defaultSubjects,
   type SubjectCatalogue,
   subjectGroupsSchema,
+  type TicketDesk,
+  type TicketStore,
 } from '@tickets/domain';
 import { createDateHolidaysSource } from '@tickets/holidays';
 import { err, type Result } from 'neverthrow';
@@ -63,4 +68,27 @@ export function loadSubjects(config: Config): Result<SubjectCatalogue, string> {
       ? 'SUBJECTS_FILE lists no subject'
       : `SUBJECTS_FILE lists "${e.subject}" more than once`,
   );
+}
+
+/** The system clock: the one place the server reads the time. */
+export const systemClock: Clock = { now: () => Date.now() };
+
+/** The use cases over a store, with the calendar, catalogue and zone rule the configuration sets. */
+export function createDesk(
+  config: Config,
+  store: TicketStore,
+  calendar: BusinessCalendar,
+  subjects: SubjectCatalogue,
+): TicketDesk {
+  return createTicketDesk({
+    store,
+    clock: systemClock,
+    calendar,
+    subjects,
+    capacity: createCapacityRule({
+      maxActiveTicketsPerZone: config.maxActiveTicketsPerZone,
+      activeStatuses: config.activeTicketStates,
+    }),
+    resolutionDays: config.resolutionDays,
+  });
 }

@@ -1,6 +1,5 @@
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { type Clock, createCapacityRule, createTicketDesk } from '@tickets/domain';
 import { loadConfig } from '../config.js';
 import type { OpenDatabase } from '../database.js';
 import { formatSummary, Importer, openCsvFile, RejectionLog } from './import.js';
@@ -12,7 +11,6 @@ import { type ImportKind, importKinds, type KindSpec, kindSpecs } from './refere
 // rejected rows), 1 it could not run or stopped, 2 the command line is wrong.
 
 const USAGE = 'usage: pnpm tickets import zones|technicians|services FILE.csv';
-const systemClock: Clock = { now: () => Date.now() };
 
 function usage(problem: string): never {
   console.error(`tickets: ${problem}`);
@@ -64,7 +62,7 @@ async function main(): Promise<void> {
   const totalBytes = statSync(file).size;
 
   // Loaded once the command line and the file's header are known good (holiday data, drivers).
-  const { buildCalendar, loadSubjects } = await import('../settings.js');
+  const { buildCalendar, createDesk, loadSubjects } = await import('../settings.js');
   const { openDatabase } = await import('../database.js');
   const calendar = buildCalendar(config).match((c) => c, configurationError);
   const subjects = loadSubjects(config).match((s) => s, configurationError);
@@ -76,17 +74,7 @@ async function main(): Promise<void> {
     failed(`cannot open the database ${config.databaseUrl}: ${(error as Error).message}`);
   }
 
-  const desk = createTicketDesk({
-    store: database.store,
-    clock: systemClock,
-    calendar,
-    subjects,
-    capacity: createCapacityRule({
-      maxActiveTicketsPerZone: config.maxActiveTicketsPerZone,
-      activeStatuses: config.activeTicketStates,
-    }),
-    resolutionDays: config.resolutionDays,
-  });
+  const desk = createDesk(config, database.store, calendar, subjects);
   const log = new RejectionLog(`${file.replace(/\.csv$/i, '')}.rejected.txt`);
   const importer = new Importer({ spec, header: source.header, desk, log });
   const bar: ProgressBar | undefined = process.stderr.isTTY
