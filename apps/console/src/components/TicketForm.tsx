@@ -1,0 +1,394 @@
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { type FormEvent, type ReactNode, useRef, useState } from 'react';
+import {
+  badRequestErrors,
+  type CreateTicketInput,
+  errorCode,
+  type FieldError,
+  newIdempotencyKey,
+  type TicketView,
+  type ZoneLimit,
+  zoneLimitOf,
+} from '../api.js';
+import { useApi } from '../context.js';
+import { fieldErrorText, plural, priorityGroups, zoneFullMessage } from '../labels.js';
+import {
+  refreshAfterChange,
+  useServices,
+  useSubjects,
+  useTechnicians,
+  useZoneCapacity,
+  useZoneLoads,
+} from '../queries.js';
+import { LocalTime, PriorityBadge } from './Badges.js';
+
+type Field = 'service_id' | 'zone_id' | 'technician_id' | 'subject' | 'description';
+
+type Result =
+  | { readonly kind: 'created'; readonly ticket: TicketView }
+  | { readonly kind: 'full'; readonly limit: ZoneLimit }
+  | { readonly kind: 'error'; readonly message: string };
+
+/** The refusal of a full zone, shown where the dispatcher looks: with the zone's `max_tickets`. */
+export function ZoneFullAlert({ limit, zoneName }: { limit: ZoneLimit; zoneName?: string }): ReactNode {
+  return (
+    <div className="notice warning" role="alert">
+      <strong>Zona llena.</strong> {zoneFullMessage(zoneName, limit.zone_id, limit.max_tickets)}
+    </div>
+  );
+}
+
+function ErrorText({ id, error }: { id: string; error: string | undefined }): ReactNode {
+  if (error === undefined) return null;
+  return (
+    <p className="field-error" id={id}>
+      {error}
+    </p>
+  );
+}
+
+/** Props that tie a control to its error message. */
+function describedBy(errors: Partial<Record<Field, string>>, field: Field, ...more: string[]) {
+  const ids = [...more, ...(errors[field] === undefined ? [] : [`f-${field}-error`])];
+  return {
+    'aria-invalid': errors[field] === undefined ? undefined : true,
+    'aria-describedby': ids.length === 0 ? undefined : ids.join(' '),
+  };
+}
+
+/**
+ * A new ticket: the service (which gives its zone), the technician, a subject from the catalogue
+ * grouped by priority, and a description. Shows the zone's capacity before sending.
+ */
+export function TicketForm(): ReactNode {
+  const api = useApi();
+  const queryClient = useQueryClient();
+  const services = useServices();
+  const technicians = useTechnicians();
+  const subjects = useSubjects();
+  const zones = useZoneLoads();
+
+  const [serviceId, setServiceId] = useState('');
+  const [manualZoneId, setManualZoneId] = useState('');
+  const [technicianId, setTechnicianId] = useState('');
+  const [subject, setSubject] = useState('');
+  const [description, setDescription] = useState('');
+  const [errors, setErrors] = useState<Partial<Record<Field, string>>>({});
+  const [result, setResult] = useState<Result | null>(null);
+  const idempotency = useRef<{ body: string; key: string } | null>(null);
+
+  // With a `tickets` key the directory cannot be listed: the dispatcher types the numbers.
+  const pickService = services.isSuccess && services.data.complete;
+  const pickTechnician = technicians.isSuccess && technicians.data.complete;
+  const servicesForbidden = errorCode(services.error) === 'FORBIDDEN';
+  const techniciansForbidden = errorCode(technicians.error) === 'FORBIDDEN';
+  const tooManyServices = services.isSuccess && !services.data.complete;
+  const tooManyTechnicians = technicians.isSuccess && !technicians.data.complete;
+
+  const zoneList = zones.data?.items ?? [];
+  const zoneNames = new Map(zoneList.map((z) => [z.zone_id, z.name]));
+  const service = pickService
+    ? services.data.items.find((s) => String(s.service_id) === serviceId)
+    : undefined;
+  const zoneId = pickService
+    ? (service?.zone_id ?? null)
+    : /^\d+$/.test(manualZoneId)
+      ? Number(manualZoneId)
+      : null;
+  const capacity = useZoneCapacity(zoneId);
+
+  const create = useMutation({
+    mutationFn: ({ input, key }: { input: CreateTicketInput; key: string }) =>
+      api.tickets.create.mutate(input, { context: { idempotencyKey: key } }),
+    onSettled: () => refreshAfterChange(queryClient),
+  });
+
+  const showErrors = (list: readonly FieldError[]) => {
+    const next: Partial<Record<Field, string>> = {};
+    for (const error of list) {
+      const field = error.field as Field;
+      next[field] =
+        next[field] === undefined ? fieldErrorText(error) : `${next[field]} ${fieldErrorText(error)}`;
+    }
+    setErrors(next);
+    return list.map(fieldErrorText).join(' ');
+  };
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setErrors({});
+    setResult(null);
+    const input: CreateTicketInput = {
+      service_id: Number(serviceId),
+      zone_id: zoneId ?? 0,
+      technician_id: Number(technicianId),
+      subject,
+      description,
+    };
+    // A retry of the same ticket (after a network error, say) carries the same key: never two tickets.
+    const body = JSON.stringify(input);
+    const key = idempotency.current?.body === body ? idempotency.current.key : newIdempotencyKey();
+    idempotency.current = { body, key };
+    try {
+      const reply = await create.mutateAsync({ input, key });
+      if (reply.ok) {
+        idempotency.current = null;
+        setResult({ kind: 'created', ticket: reply.data });
+        setSubject('');
+        setDescription('');
+        return;
+      }
+      const limit = zoneLimitOf(reply);
+      if (limit !== null) {
+        setResult({ kind: 'full', limit });
+        return;
+      }
+      const details = reply.meta === null ? '' : showErrors(reply.meta.errors);
+      setResult({
+        kind: 'error',
+        message: `No se creó el ticket. ${details || reply.message || reply.action}`,
+      });
+    } catch (error) {
+      const fieldErrors = badRequestErrors(error);
+      const details = fieldErrors.length > 0 ? showErrors(fieldErrors) : '';
+      if (errorCode(error) === 'UNAUTHORIZED') return;
+      setResult({
+        kind: 'error',
+        message: `No se creó el ticket. ${details || (error instanceof Error ? error.message : String(error))}`,
+      });
+    }
+  };
+
+  const selectedPriority = subjects.data
+    ? priorityGroups.find((group) => subjects.data.by_priority[group.key].includes(subject))
+    : undefined;
+  const priorityCode = selectedPriority
+    ? ({ very_high: '4', high: '3', normal: '2', low: '1' } as const)[selectedPriority.key]
+    : undefined;
+
+  return (
+    <section className="panel new-ticket" aria-labelledby="form-title">
+      <h2 id="form-title">Nuevo ticket</h2>
+      {(servicesForbidden || techniciansForbidden) && (
+        <p className="notice info">
+          Su clave de API no permite listar{' '}
+          {servicesForbidden && techniciansForbidden
+            ? 'servicios ni técnicos'
+            : servicesForbidden
+              ? 'servicios'
+              : 'técnicos'}{' '}
+          (hace falta una clave de alcance <code>admin</code>): escriba sus números.
+        </p>
+      )}
+      {(tooManyServices || tooManyTechnicians) && (
+        <p className="notice info">
+          Hay demasiados{' '}
+          {tooManyServices && tooManyTechnicians
+            ? 'servicios y técnicos'
+            : tooManyServices
+              ? 'servicios'
+              : 'técnicos'}{' '}
+          para una lista: escriba sus números.
+        </p>
+      )}
+      <form onSubmit={submit}>
+        <div className="field">
+          <label htmlFor="f-service_id">Servicio</label>
+          {services.isPending ? (
+            <select id="f-service_id" disabled>
+              <option>Cargando servicios…</option>
+            </select>
+          ) : pickService ? (
+            <select
+              id="f-service_id"
+              required
+              value={serviceId}
+              onChange={(event) => setServiceId(event.target.value)}
+              {...describedBy(errors, 'service_id')}
+            >
+              <option value="">Elija el servicio del cliente</option>
+              {services.data.items.map((s) => (
+                <option key={s.service_id} value={s.service_id}>
+                  {s.service_id} · {s.customer_name ?? 'sin nombre'} ·{' '}
+                  {zoneNames.get(s.zone_id) ?? `zona ${s.zone_id}`}
+                </option>
+              ))}
+            </select>
+          ) : (
+            <input
+              id="f-service_id"
+              type="number"
+              inputMode="numeric"
+              min={1}
+              step={1}
+              required
+              placeholder="Número de servicio"
+              value={serviceId}
+              onChange={(event) => setServiceId(event.target.value)}
+              {...describedBy(errors, 'service_id')}
+            />
+          )}
+          {pickService && services.data.items.length === 0 && (
+            <p className="hint">
+              No hay servicios: cárguelos con <code>pnpm tickets import services</code>.
+            </p>
+          )}
+          <ErrorText id="f-service_id-error" error={errors.service_id} />
+        </div>
+
+        <div className="field">
+          <label htmlFor="f-zone_id">Zona</label>
+          {pickService || services.isPending ? (
+            <output id="f-zone_id" className="readonly" aria-describedby="f-capacity">
+              {zoneId === null ? 'La da el servicio' : `${zoneNames.get(zoneId) ?? 'Zona'} (#${zoneId})`}
+            </output>
+          ) : (
+            <select
+              id="f-zone_id"
+              required
+              value={manualZoneId}
+              onChange={(event) => setManualZoneId(event.target.value)}
+              {...describedBy(errors, 'zone_id', 'f-capacity')}
+            >
+              <option value="">Elija la zona del servicio</option>
+              {zoneList.map((z) => (
+                <option key={z.zone_id} value={z.zone_id}>
+                  {z.name} (#{z.zone_id})
+                </option>
+              ))}
+            </select>
+          )}
+          <p
+            id="f-capacity"
+            className={capacity.data?.is_blocked ? 'capacity full' : 'capacity'}
+            aria-live="polite"
+          >
+            {zoneId === null
+              ? ''
+              : capacity.data
+                ? `${capacity.data.active_tickets} de ${plural(capacity.data.max_tickets, 'ticket activo', 'tickets activos')}${
+                    capacity.data.is_blocked ? ': zona llena, no admite tickets nuevos' : ''
+                  }`
+                : capacity.isError
+                  ? 'No se pudo consultar la capacidad de la zona'
+                  : 'Consultando la capacidad…'}
+          </p>
+          <ErrorText id="f-zone_id-error" error={errors.zone_id} />
+        </div>
+
+        <div className="field">
+          <label htmlFor="f-technician_id">Técnico</label>
+          {technicians.isPending ? (
+            <select id="f-technician_id" disabled>
+              <option>Cargando técnicos…</option>
+            </select>
+          ) : pickTechnician ? (
+            <select
+              id="f-technician_id"
+              required
+              value={technicianId}
+              onChange={(event) => setTechnicianId(event.target.value)}
+              {...describedBy(errors, 'technician_id')}
+            >
+              <option value="">Elija el técnico</option>
+              {technicians.data.items.map((t) => (
+                <option key={t.technician_id} value={t.technician_id} disabled={!t.active}>
+                  {t.name}
+                  {t.active ? '' : ' (inactivo)'}
+                </option>
+              ))}
+            </select>
+          ) : (
+            <input
+              id="f-technician_id"
+              type="number"
+              inputMode="numeric"
+              min={1}
+              step={1}
+              required
+              placeholder="Número de técnico"
+              value={technicianId}
+              onChange={(event) => setTechnicianId(event.target.value)}
+              {...describedBy(errors, 'technician_id')}
+            />
+          )}
+          {pickTechnician && technicians.data.items.length === 0 && (
+            <p className="hint">
+              No hay técnicos: cárguelos con <code>pnpm tickets import technicians</code>.
+            </p>
+          )}
+          <ErrorText id="f-technician_id-error" error={errors.technician_id} />
+        </div>
+
+        <div className="field">
+          <label htmlFor="f-subject">Asunto</label>
+          <select
+            id="f-subject"
+            required
+            value={subject}
+            onChange={(event) => setSubject(event.target.value)}
+            {...describedBy(errors, 'subject', 'f-priority')}
+          >
+            <option value="">{subjects.isPending ? 'Cargando el catálogo…' : 'Elija un asunto'}</option>
+            {subjects.data &&
+              priorityGroups.map((group) => (
+                <optgroup key={group.key} label={`Prioridad ${group.label}`}>
+                  {subjects.data.by_priority[group.key].map((s) => (
+                    <option key={s} value={s}>
+                      {s}
+                    </option>
+                  ))}
+                </optgroup>
+              ))}
+          </select>
+          <p id="f-priority" className="hint">
+            {priorityCode === undefined ? (
+              'La prioridad la da el asunto.'
+            ) : (
+              <>
+                Prioridad <PriorityBadge priority={priorityCode} />
+              </>
+            )}
+          </p>
+          <ErrorText id="f-subject-error" error={errors.subject} />
+        </div>
+
+        <div className="field full">
+          <label htmlFor="f-description">Descripción</label>
+          <textarea
+            id="f-description"
+            required
+            rows={3}
+            maxLength={10_000}
+            placeholder="Qué reporta el cliente"
+            value={description}
+            onChange={(event) => setDescription(event.target.value)}
+            {...describedBy(errors, 'description')}
+          />
+          <ErrorText id="f-description-error" error={errors.description} />
+        </div>
+
+        <button type="submit" className="primary wide" disabled={create.isPending}>
+          {create.isPending ? 'Creando…' : 'Crear ticket'}
+        </button>
+      </form>
+
+      <div className="result" role="status">
+        {result?.kind === 'created' && (
+          <p className="notice success">
+            <strong>Ticket #{result.ticket.ticket_id} creado</strong> ({result.ticket.subject}). Vence el{' '}
+            <LocalTime value={result.ticket.end_date} />.
+          </p>
+        )}
+      </div>
+      {result?.kind === 'full' && (
+        <ZoneFullAlert limit={result.limit} zoneName={zoneNames.get(result.limit.zone_id)} />
+      )}
+      {result?.kind === 'error' && (
+        <p className="notice error" role="alert">
+          {result.message}
+        </p>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,375 @@
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { type FormEvent, type ReactNode, useEffect, useId, useRef, useState } from 'react';
+import { type TicketStatus, type TicketView, zoneLimitOf } from '../api.js';
+import { useApi } from '../context.js';
+import { fieldErrorText, statuses, statusLabels, zoneFullMessage } from '../labels.js';
+import {
+  refreshAfterChange,
+  type TicketFilter,
+  useTechnicians,
+  useTickets,
+  useZoneLoads,
+} from '../queries.js';
+import { LocalTime, PriorityBadge, StatusBadge } from './Badges.js';
+import { DaysLeft } from './DaysLeft.js';
+
+/** What saving a ticket's status and answer came to. */
+export type SaveOutcome =
+  | { readonly ok: true; readonly message: string }
+  | { readonly ok: false; readonly message: string };
+
+export interface TicketChange {
+  readonly ticket_id: number;
+  readonly status: TicketStatus;
+  readonly answer_text?: string;
+}
+
+function AnswerForm({
+  ticket,
+  onSave,
+  onClose,
+}: {
+  ticket: TicketView;
+  onSave: (change: TicketChange) => Promise<SaveOutcome>;
+  onClose: (saved: string | null) => void;
+}): ReactNode {
+  const id = useId();
+  const [status, setStatus] = useState<TicketStatus>(ticket.status);
+  const [answer, setAnswer] = useState(ticket.answer_text ?? '');
+  const [error, setError] = useState<string | null>(null);
+  const [saving, setSaving] = useState(false);
+  const statusRef = useRef<HTMLSelectElement>(null);
+
+  useEffect(() => statusRef.current?.focus(), []);
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    const trimmed = answer.trim();
+    const answerChanged = trimmed !== '' && trimmed !== (ticket.answer_text ?? '');
+    if (status === ticket.status && !answerChanged) {
+      onClose(null);
+      return;
+    }
+    setSaving(true);
+    setError(null);
+    const outcome = await onSave({
+      ticket_id: ticket.ticket_id,
+      status,
+      ...(answerChanged ? { answer_text: trimmed } : {}),
+    });
+    setSaving(false);
+    if (outcome.ok) onClose(outcome.message);
+    else setError(outcome.message);
+  };
+
+  return (
+    <form
+      className="answer-form"
+      aria-label={`Atender el ticket ${ticket.ticket_id}`}
+      onSubmit={submit}
+      onKeyDown={(event) => {
+        if (event.key === 'Escape') onClose(null);
+      }}
+    >
+      <div className="field">
+        <label htmlFor={`${id}-status`}>Estado</label>
+        <select
+          id={`${id}-status`}
+          ref={statusRef}
+          value={status}
+          onChange={(event) => setStatus(Number(event.target.value) as TicketStatus)}
+        >
+          {statuses.map((s) => (
+            <option key={s} value={s}>
+              {statusLabels[s]}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div className="field grow">
+        <label htmlFor={`${id}-answer`}>Respuesta al cliente</label>
+        <textarea
+          id={`${id}-answer`}
+          rows={2}
+          maxLength={10_000}
+          value={answer}
+          placeholder="Qué se hizo o qué se le dijo al cliente"
+          onChange={(event) => setAnswer(event.target.value)}
+        />
+      </div>
+      <div className="buttons">
+        <button type="submit" className="primary" disabled={saving}>
+          {saving ? 'Guardando…' : 'Guardar'}
+        </button>
+        <button type="button" onClick={() => onClose(null)}>
+          Cancelar
+        </button>
+      </div>
+      {error !== null && (
+        <p className="notice error" role="alert">
+          {error}
+        </p>
+      )}
+    </form>
+  );
+}
+
+export interface TicketRowProps {
+  readonly ticket: TicketView;
+  readonly technicianName: string;
+  readonly zoneName: string;
+  readonly onSave: (change: TicketChange) => Promise<SaveOutcome>;
+  readonly onSaved: (message: string) => void;
+}
+
+export function TicketRow({ ticket, technicianName, zoneName, onSave, onSaved }: TicketRowProps): ReactNode {
+  const [editing, setEditing] = useState(false);
+  const button = useRef<HTMLButtonElement>(null);
+  const panelId = `ticket-${ticket.ticket_id}-answer`;
+  const close = (saved: string | null) => {
+    setEditing(false);
+    button.current?.focus();
+    if (saved !== null) onSaved(saved);
+  };
+  return (
+    <>
+      <tr className={ticket.is_overdue && ticket.status <= 2 ? 'ticket overdue' : 'ticket'}>
+        <td data-label="Ticket" className="num">
+          #{ticket.ticket_id}
+        </td>
+        <td data-label="Asunto" className="subject-cell">
+          <div>
+            <span className="subject">{ticket.subject}</span>
+            <span className="muted small">
+              {zoneName} · servicio {ticket.service_id}
+            </span>
+            {ticket.answer_text !== null && (
+              <span className="answer small" title={ticket.answer_text}>
+                Respuesta: {ticket.answer_text}
+              </span>
+            )}
+          </div>
+        </td>
+        <td data-label="Prioridad">
+          <PriorityBadge priority={ticket.priority} />
+        </td>
+        <td data-label="Técnico">{technicianName}</td>
+        <td data-label="Creado">
+          <LocalTime value={ticket.created_at} stacked />
+        </td>
+        <td data-label="Vence">
+          <LocalTime value={ticket.end_date} stacked />
+        </td>
+        <td data-label="Días hábiles restantes">
+          <DaysLeft days={ticket.business_days_left} overdue={ticket.is_overdue} status={ticket.status} />
+        </td>
+        <td data-label="Estado">
+          <div className="status-cell">
+            <StatusBadge status={ticket.status} />
+            <button
+              type="button"
+              ref={button}
+              aria-expanded={editing}
+              aria-controls={editing ? panelId : undefined}
+              aria-label={`Responder el ticket ${ticket.ticket_id}`}
+              onClick={() => setEditing((open) => !open)}
+            >
+              Responder
+            </button>
+          </div>
+        </td>
+      </tr>
+      {editing && (
+        <tr className="edit-row" id={panelId}>
+          <td colSpan={8}>
+            <AnswerForm ticket={ticket} onSave={onSave} onClose={close} />
+          </td>
+        </tr>
+      )}
+    </>
+  );
+}
+
+export interface TicketTableProps {
+  readonly tickets: readonly TicketView[];
+  readonly technicianName: (id: number) => string;
+  readonly zoneName: (id: number) => string;
+  readonly onSave: (change: TicketChange) => Promise<SaveOutcome>;
+  readonly onSaved: (message: string) => void;
+}
+
+export function TicketTable({
+  tickets,
+  technicianName,
+  zoneName,
+  onSave,
+  onSaved,
+}: TicketTableProps): ReactNode {
+  return (
+    <div className="table-wrap">
+      <table className="tickets-table">
+        <caption className="sr-only">Tickets, del más reciente al más antiguo</caption>
+        <thead>
+          <tr>
+            <th scope="col">#</th>
+            <th scope="col">Asunto</th>
+            <th scope="col">Prioridad</th>
+            <th scope="col">Técnico</th>
+            <th scope="col">Creado</th>
+            <th scope="col">Vence</th>
+            <th scope="col">Días hábiles restantes</th>
+            <th scope="col">Estado</th>
+          </tr>
+        </thead>
+        <tbody>
+          {tickets.map((ticket) => (
+            <TicketRow
+              key={ticket.ticket_id}
+              ticket={ticket}
+              technicianName={technicianName(ticket.technician_id)}
+              zoneName={zoneName(ticket.zone_id)}
+              onSave={onSave}
+              onSaved={onSaved}
+            />
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+/** The ticket list with its filters, polled, with each ticket's status and answer editable in place. */
+export function TicketList(): ReactNode {
+  const api = useApi();
+  const queryClient = useQueryClient();
+  const [zoneFilter, setZoneFilter] = useState('');
+  const [statusFilter, setStatusFilter] = useState('');
+  const [announcement, setAnnouncement] = useState('');
+  const filter: TicketFilter = {
+    ...(zoneFilter === '' ? {} : { zone_id: Number(zoneFilter) }),
+    ...(statusFilter === '' ? {} : { status: Number(statusFilter) as TicketStatus }),
+  };
+  const tickets = useTickets(filter);
+  useEffect(() => {
+    if (announcement === '') return;
+    const timer = setTimeout(() => setAnnouncement(''), 10_000);
+    return () => clearTimeout(timer);
+  }, [announcement]);
+  const zones = useZoneLoads();
+  const technicians = useTechnicians();
+
+  const zoneNames = new Map((zones.data?.items ?? []).map((z) => [z.zone_id, z.name]));
+  const technicianNames = new Map((technicians.data?.items ?? []).map((t) => [t.technician_id, t.name]));
+  const zoneName = (id: number) => zoneNames.get(id) ?? `Zona ${id}`;
+  const technicianName = (id: number) => technicianNames.get(id) ?? `Técnico #${id}`;
+
+  const update = useMutation({
+    mutationFn: (change: TicketChange) => api.tickets.updateStatus.mutate(change),
+    onSettled: () => refreshAfterChange(queryClient),
+  });
+
+  const save = async (change: TicketChange): Promise<SaveOutcome> => {
+    try {
+      const reply = await update.mutateAsync(change);
+      if (reply.ok) {
+        return {
+          ok: true,
+          message: `Ticket #${reply.data.ticket_id} guardado: ${reply.data.status_ticket}${
+            change.answer_text === undefined ? '' : ', con respuesta'
+          }.`,
+        };
+      }
+      const limit = zoneLimitOf(reply);
+      if (limit !== null) {
+        return {
+          ok: false,
+          message: zoneFullMessage(zoneNames.get(limit.zone_id), limit.zone_id, limit.max_tickets),
+        };
+      }
+      const details = reply.meta?.errors.map(fieldErrorText).join(' ') ?? '';
+      return { ok: false, message: `No se guardó: ${details || reply.message || reply.action}` };
+    } catch (error) {
+      return {
+        ok: false,
+        message: `No se guardó: ${error instanceof Error ? error.message : String(error)}`,
+      };
+    }
+  };
+
+  const list = tickets.data?.pages.flatMap((page) => page.tickets) ?? [];
+  return (
+    <section className="panel tickets" aria-labelledby="tickets-title">
+      <div className="panel-head">
+        <h2 id="tickets-title">Tickets</h2>
+        <fieldset className="filters">
+          <legend className="sr-only">Filtrar la lista</legend>
+          <div className="field inline">
+            <label htmlFor="filter-zone">Zona</label>
+            <select
+              id="filter-zone"
+              value={zoneFilter}
+              onChange={(event) => setZoneFilter(event.target.value)}
+            >
+              <option value="">Todas</option>
+              {(zones.data?.items ?? []).map((zone) => (
+                <option key={zone.zone_id} value={zone.zone_id}>
+                  {zone.name}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div className="field inline">
+            <label htmlFor="filter-status">Estado</label>
+            <select
+              id="filter-status"
+              value={statusFilter}
+              onChange={(event) => setStatusFilter(event.target.value)}
+            >
+              <option value="">Todos</option>
+              {statuses.map((s) => (
+                <option key={s} value={s}>
+                  {statusLabels[s]}
+                </option>
+              ))}
+            </select>
+          </div>
+        </fieldset>
+      </div>
+      <p className={announcement === '' ? 'sr-only' : 'notice success'} role="status">
+        {announcement}
+      </p>
+      {tickets.isError && (
+        <p className="notice error" role="alert">
+          No se pudo cargar la lista: {tickets.error.message}
+        </p>
+      )}
+      {tickets.isPending && <p className="muted">Cargando tickets…</p>}
+      {tickets.isSuccess && list.length === 0 && (
+        <p className="muted">
+          {zoneFilter === '' && statusFilter === ''
+            ? 'Todavía no hay tickets.'
+            : 'No hay tickets con estos filtros.'}
+        </p>
+      )}
+      {list.length > 0 && (
+        <TicketTable
+          tickets={list}
+          technicianName={technicianName}
+          zoneName={zoneName}
+          onSave={save}
+          onSaved={setAnnouncement}
+        />
+      )}
+      {tickets.hasNextPage && (
+        <button
+          type="button"
+          className="more"
+          disabled={tickets.isFetchingNextPage}
+          onClick={() => tickets.fetchNextPage()}
+        >
+          {tickets.isFetchingNextPage ? 'Cargando…' : 'Cargar más'}
+        </button>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,42 @@
+import { render, screen, within } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
+import { ZoneBoard } from './ZoneBoard.js';
+
+const zones = [
+  { zone_id: 1, name: 'Centro', active_tickets: 2, max_tickets: 2, is_blocked: true },
+  { zone_id: 2, name: 'Norte', active_tickets: 1, max_tickets: 3, is_blocked: false },
+  { zone_id: 3, name: 'Sur', active_tickets: 0, max_tickets: 3, is_blocked: false },
+];
+
+describe('the zone board', () => {
+  it('shows every zone with a labelled meter of its active tickets against its limit', () => {
+    render(<ZoneBoard zones={zones} />);
+    const board = screen.getByRole('region', { name: 'Tablero de zonas' });
+    const items = within(board).getAllByRole('listitem');
+    expect(items).toHaveLength(3);
+
+    const norte = screen.getByRole('meter', { name: 'Tickets activos en Norte' });
+    expect(norte.getAttribute('value')).toBe('1');
+    expect(norte.getAttribute('max')).toBe('3');
+    expect(norte.getAttribute('aria-valuetext')).toBe('1 de 3');
+    expect(items[1]?.textContent).toContain('1/3');
+  });
+
+  it('marks blocked zones, and only those', () => {
+    render(<ZoneBoard zones={zones} />);
+    const [centro, norte, sur] = screen.getAllByRole('listitem');
+    expect(within(centro as HTMLElement).getByText('Bloqueada')).toBeTruthy();
+    expect(centro?.className).toContain('blocked');
+    expect(centro?.textContent).toContain('2/2');
+    expect(within(norte as HTMLElement).queryByText('Bloqueada')).toBeNull();
+    expect(within(sur as HTMLElement).queryByText('Bloqueada')).toBeNull();
+    expect(screen.getByText('3 zonas · 1 bloqueada')).toBeTruthy();
+  });
+
+  it('says when there are no zones yet, and when the board cannot be loaded', () => {
+    const { rerender } = render(<ZoneBoard zones={[]} />);
+    expect(screen.getByText(/No hay zonas todavía/)).toBeTruthy();
+    rerender(<ZoneBoard zones={[]} error="Failed to fetch" />);
+    expect(screen.getByRole('alert').textContent).toBe('No se pudo cargar el tablero: Failed to fetch');
+  });
+});

@@ -1,0 +1,408 @@
+// @vitest-environment node
+import { spawnSync } from 'node:child_process';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ServerProcess, startServer } from '../../server/src/testing/server-process.js';
+
+/**
+ * The console in Debian's Chromium, against the real server (`pnpm start`) on a temporary SQLite
+ * file: fill a zone through the form, see the refusal with the zone's max_tickets, resolve a
+ * ticket in the list, and create again; then the same console behind API keys.
+ */
+
+const CHROMIUM = '/usr/bin/chromium';
+const consoleDir = fileURLToPath(new URL('../', import.meta.url));
+const distDir = join(consoleDir, 'dist');
+const artifacts = join(consoleDir, '.artifacts');
+const readmeScreenshot = fileURLToPath(new URL('../../../docs/console.png', import.meta.url));
+
+const ADMIN_KEY = 'ops-0123456789abcdef';
+const TICKETS_KEY = 'bot-fedcba9876543210';
+
+/** The newest modification time of what the build reads (tests left out). */
+function newestSource(path: string): number {
+  const stat = statSync(path);
+  if (!stat.isDirectory()) return /\.test\.tsx?$/.test(path) ? 0 : stat.mtimeMs;
+  return readdirSync(path)
+    .filter((name) => name !== 'testing')
+    .reduce((newest, name) => Math.max(newest, newestSource(join(path, name))), 0);
+}
+
+/**
+ * Builds the console when dist is missing or older than its sources. The build goes to a
+ * directory of its own and replaces dist in one rename, so a server starting meanwhile (other
+ * test files start some) never reads half a build.
+ */
+function buildIfStale(): void {
+  const sources = ['src', 'index.html', 'vite.config.ts', 'package.json'].map((p) => join(consoleDir, p));
+  const index = join(distDir, 'index.html');
+  const newest = Math.max(...sources.map(newestSource));
+  if (existsSync(index) && statSync(index).mtimeMs >= newest) return;
+  const outDir = join(consoleDir, 'node_modules', `.build-${process.pid}`);
+  const vite = join(consoleDir, 'node_modules', 'vite', 'bin', 'vite.js');
+  const built = spawnSync(process.execPath, [vite, 'build', '--outDir', outDir, '--emptyOutDir'], {
+    cwd: consoleDir,
+    encoding: 'utf8',
+  });
+  if (built.status !== 0) throw new Error(`vite build failed:\n${built.stdout}\n${built.stderr}`);
+  const old = join(consoleDir, 'node_modules', `.old-dist-${process.pid}`);
+  if (existsSync(distDir)) renameSync(distDir, old);
+  renameSync(outDir, distDir);
+  rmSync(old, { recursive: true, force: true });
+}
+
+/** A JSON call to the REST API, with an API key when one is given. */
+async function rest(baseUrl: string, method: string, path: string, body: unknown, key?: string) {
+  const response = await fetch(`${baseUrl}${path}`, {
+    method,
+    headers: {
+      'content-type': 'application/json',
+      ...(key === undefined ? {} : { authorization: `Api-Key ${key}` }),
+    },
+    body: JSON.stringify(body),
+  });
+  expect(response.status, `${method} ${path}`).toBeLessThan(300);
+}
+
+/** Three zones (Centro holds 2 active tickets), two technicians, a service in each zone. */
+async function seed(baseUrl: string, key?: string): Promise<void> {
+  const put = (path: string, body: unknown) => rest(baseUrl, 'PUT', path, body, key);
+  await put('/api/v1/zones/1', { name: 'Centro', max_active_tickets: 2 });
+  await put('/api/v1/zones/2', { name: 'Norte' });
+  await put('/api/v1/zones/3', { name: 'Sur' });
+  await put('/api/v1/technicians/5', { name: 'Ana Gómez' });
+  await put('/api/v1/technicians/6', { name: 'Luis Rojas' });
+  await put('/api/v1/services/100', { zone_id: 1, customer_name: 'Luis Pérez' });
+  await put('/api/v1/services/101', { zone_id: 2, customer_name: 'María José Rodríguez' });
+  await put('/api/v1/services/102', { zone_id: 3, customer_name: 'Jorge Núñez' });
+}
+
+/** Everything that went wrong in the page: errors, failed requests, error statuses (unless expected). */
+function watch(page: Page, expectedStatuses: readonly number[] = []): string[] {
+  const problems: string[] = [];
+  const expected = (text: string) => expectedStatuses.some((status) => text.includes(`status of ${status}`));
+  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  page.on('console', (message) => {
+    if (message.type() === 'error' && !expected(message.text()))
+      problems.push(`console error: ${message.text()}`);
+  });
+  page.on('requestfailed', (request) => {
+    const reason = request.failure()?.errorText ?? '';
+    // Polls cut short by a reload are not failures.
+    if (!reason.includes('ERR_ABORTED')) problems.push(`failed request: ${request.url()} (${reason})`);
+  });
+  page.on('response', (response) => {
+    if (response.status() >= 400 && !expectedStatuses.includes(response.status()))
+      problems.push(`${response.status()} for ${response.url()}`);
+  });
+  return problems;
+}
+
+const form = (page: Page) => page.getByRole('region', { name: 'Nuevo ticket' });
+const board = (page: Page) => page.getByRole('region', { name: 'Tablero de zonas' });
+const list = (page: Page) => page.getByRole('region', { name: 'Tickets' });
+const zoneCard = (page: Page, name: string) =>
+  board(page)
+    .getByRole('listitem')
+    .filter({ has: page.getByText(name, { exact: true }) });
+
+/** Fills the form with the catalogue's choices and sends it. */
+async function createTicket(
+  page: Page,
+  ticket: { service: string; technician: string; subject: string; description: string },
+): Promise<void> {
+  const f = form(page);
+  await f.getByLabel('Servicio').selectOption(ticket.service);
+  await f.getByLabel('Técnico').selectOption(ticket.technician);
+  await f.getByLabel('Asunto').selectOption(ticket.subject);
+  await f.getByLabel('Descripción').fill(ticket.description);
+  await f.getByRole('button', { name: 'Crear ticket' }).click();
+  await f.getByRole('button', { name: 'Crear ticket' }).waitFor({ state: 'visible' });
+}
+
+async function text(locator: ReturnType<Page['locator']>): Promise<string> {
+  return ((await locator.textContent()) ?? '').replace(/\s+/g, ' ').trim();
+}
+
+describe('the dispatcher console, in Chromium, against the real server', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tickets-console-'));
+  let open: ServerProcess | undefined;
+  let locked: ServerProcess | undefined;
+  let browser: Browser | undefined;
+
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) {
+      throw new Error(
+        `This test drives Chromium, expected at ${CHROMIUM}; install it with: apt-get install -y chromium`,
+      );
+    }
+    buildIfStale();
+    mkdirSync(artifacts, { recursive: true });
+    [open, locked, browser] = await Promise.all([
+      startServer({ env: { DATABASE_URL: `sqlite:${join(dir, 'console.db')}` } }),
+      startServer({
+        env: {
+          DATABASE_URL: `sqlite:${join(dir, 'keys.db')}`,
+          API_KEYS: `ops:${ADMIN_KEY}:admin,bot:${TICKETS_KEY}:tickets`,
+        },
+      }),
+      chromium.launch({
+        executablePath: CHROMIUM,
+        args: [
+          '--headless',
+          '--no-sandbox',
+          '--disable-gpu',
+          '--disable-background-networking',
+          '--disable-component-update',
+          '--disable-sync',
+          '--no-first-run',
+        ],
+      }),
+    ]);
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await Promise.all([open?.stop(), locked?.stop()]);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('is a bundle without server code, typed by the router alone', () => {
+    const scripts = readdirSync(join(distDir, 'assets')).filter((name) => name.endsWith('.js'));
+    expect(scripts.length).toBeGreaterThan(0);
+    for (const name of scripts) {
+      const code = readFileSync(join(distDir, 'assets', name), 'utf8');
+      for (const serverOnly of ['better-sqlite3', 'kysely', 'hono', 'neverthrow', 'pino', 'date-holidays']) {
+        expect(code.includes(serverOnly), `${name} contains "${serverOnly}"`).toBe(false);
+      }
+    }
+  });
+
+  it('fills a zone, shows the refusal with max_tickets, resolves a ticket and creates again', async () => {
+    if (open === undefined || browser === undefined) throw new Error('set-up failed');
+    await seed(open.baseUrl);
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'es-CO' });
+    const page = await context.newPage();
+    const problems = watch(page);
+
+    const response = await page.goto(`${open.baseUrl}/`);
+    expect(response?.status()).toBe(200);
+    expect(await page.title()).toBe('tickets · Consola de despacho');
+    expect(await page.getAttribute('html', 'lang')).toBe('es');
+    await zoneCard(page, 'Centro').getByText('0/2').waitFor();
+    expect(await board(page).getByRole('listitem').count()).toBe(3);
+    await list(page).getByText('Todavía no hay tickets.').waitFor();
+
+    // The zone and its capacity, before sending.
+    await form(page).getByLabel('Servicio').selectOption('100');
+    expect(await text(form(page).getByLabel('Zona'))).toBe('Centro (#1)');
+    await form(page).getByText('0 de 2 tickets activos').waitFor();
+
+    // Keyboard: from the service, Tab reaches every field and the button, in order.
+    await form(page).getByLabel('Servicio').focus();
+    const order: string[] = [];
+    for (let i = 0; i < 4; i += 1) {
+      await page.keyboard.press('Tab');
+      order.push(
+        await page.evaluate(() => document.activeElement?.id || document.activeElement?.textContent || ''),
+      );
+    }
+    expect(order).toEqual(['f-technician_id', 'f-subject', 'f-description', 'Crear ticket']);
+
+    // Fill Centro: two tickets.
+    await createTicket(page, {
+      service: '100',
+      technician: '5',
+      subject: 'Falla Masiva',
+      description: 'Sin servicio en todo el edificio desde las 9',
+    });
+    await form(page).getByText('Ticket #1 creado').waitFor();
+    await createTicket(page, {
+      service: '100',
+      technician: '6',
+      subject: 'Internet Lento',
+      description: 'Velocidad muy baja en la noche',
+    });
+    await form(page).getByText('Ticket #2 creado').waitFor();
+    await zoneCard(page, 'Centro').getByText('Bloqueada').waitFor();
+    expect(await text(zoneCard(page, 'Centro').locator('.meter-text'))).toBe('2/2');
+    await form(page).getByText('2 de 2 tickets activos: zona llena, no admite tickets nuevos').waitFor();
+
+    // The third is refused, with the zone's limit.
+    await createTicket(page, {
+      service: '100',
+      technician: '5',
+      subject: 'Antena Desalineada',
+      description: 'Señal débil',
+    });
+    const alert = form(page).getByRole('alert');
+    await alert.waitFor();
+    expect(await text(alert)).toBe(
+      'Zona llena. La zona Centro alcanzó su máximo de 2 tickets activos. Espere a que se resuelva uno antes de abrir otro.',
+    );
+    await page.screenshot({ path: join(artifacts, 'console-zone-full.png') });
+
+    // The list shows both, newest first, with their dates and business days left.
+    const rows = list(page).locator('tbody tr.ticket');
+    await expect.poll(() => rows.count()).toBe(2);
+    const first = rows.filter({ hasText: '#1' });
+    expect(await text(first.locator('td[data-label="Asunto"] .subject'))).toBe('Falla Masiva');
+    expect(await text(first.locator('td[data-label="Prioridad"]'))).toBe('Alta');
+    expect(await text(first.locator('td[data-label="Técnico"]'))).toBe('Ana Gómez');
+    expect(await text(first.locator('td[data-label="Estado"] .badge'))).toBe('Abierto');
+    expect(await text(first.locator('td[data-label="Días hábiles restantes"]'))).toBe('3 días hábiles');
+    expect(await first.locator('td[data-label="Vence"] time').getAttribute('datetime')).toMatch(
+      /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/,
+    );
+
+    // Resolve ticket 1 in place, by keyboard: its status and an answer.
+    const respond = first.getByRole('button', { name: 'Responder el ticket 1' });
+    await respond.focus();
+    await page.keyboard.press('Enter');
+    const answerForm = list(page).getByRole('form', { name: 'Atender el ticket 1' });
+    const status = answerForm.getByLabel('Estado');
+    await expect.poll(() => status.evaluate((el) => el === document.activeElement)).toBe(true);
+    await status.selectOption('3');
+    await answerForm.getByLabel('Respuesta al cliente').fill('Se reemplazó el conector de la antena');
+    await answerForm.getByRole('button', { name: 'Guardar' }).click();
+    await list(page).getByText('Ticket #1 guardado: Resuelto, con respuesta.').waitFor();
+    await expect.poll(() => text(first.locator('td[data-label="Estado"] .badge'))).toBe('Resuelto');
+    expect(await text(first.locator('.answer'))).toBe('Respuesta: Se reemplazó el conector de la antena');
+
+    // Centro has room again: the board, the form's capacity, and a create that goes through.
+    await expect.poll(() => text(zoneCard(page, 'Centro').locator('.meter-text'))).toBe('1/2');
+    expect(await zoneCard(page, 'Centro').getByText('Bloqueada').count()).toBe(0);
+    await form(page).getByText('1 de 2 tickets activos', { exact: true }).waitFor();
+    await createTicket(page, {
+      service: '100',
+      technician: '5',
+      subject: 'Antena Desalineada',
+      description: 'Señal débil',
+    });
+    await form(page).getByText('Ticket #3 creado').waitFor();
+    expect(await form(page).getByRole('alert').count()).toBe(0);
+    await zoneCard(page, 'Centro').getByText('Bloqueada').waitFor();
+
+    // One more zone with a ticket, then the filters.
+    await createTicket(page, {
+      service: '101',
+      technician: '6',
+      subject: 'Caja Nap Dañada',
+      description: 'La caja NAP de la esquina quedó abierta y sin señal',
+    });
+    await form(page).getByText('Ticket #4 creado').waitFor();
+    await expect.poll(() => rows.count()).toBe(4);
+    await list(page).getByLabel('Zona').selectOption('2');
+    await expect.poll(() => rows.count()).toBe(1);
+    await list(page).getByLabel('Zona').selectOption('');
+    await list(page).getByLabel('Estado').selectOption('3');
+    await expect.poll(() => rows.count()).toBe(1);
+    expect(await text(rows.first().locator('.num'))).toBe('#1');
+    await list(page).getByLabel('Estado').selectOption('');
+    await expect.poll(() => rows.count()).toBe(4);
+    await expect.poll(() => text(zoneCard(page, 'Norte').locator('.meter-text'))).toBe('1/3');
+
+    // The screenshot the README shows: board, form and list, Centro full again and refusing.
+    await createTicket(page, {
+      service: '100',
+      technician: '6',
+      subject: 'No Tiene Internet',
+      description: 'Sin conexión desde la mañana',
+    });
+    await form(page).getByRole('alert').getByText('máximo de 2 tickets activos', { exact: false }).waitFor();
+    await form(page).getByText('2 de 2 tickets activos: zona llena, no admite tickets nuevos').waitFor();
+    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    await page.mouse.move(0, 0);
+    await page.screenshot({ path: join(artifacts, 'console.png') });
+    // The README's picture is this screenshot; it is rewritten on request (UPDATE_SCREENSHOTS=1) or
+    // when missing, so that a test run does not leave the working tree changed.
+    if (process.env.UPDATE_SCREENSHOTS === '1' || !existsSync(readmeScreenshot)) {
+      await page.screenshot({ path: readmeScreenshot });
+    }
+
+    // A phone: one column, nothing wider than the screen.
+    const phone = await browser.newContext({
+      viewport: { width: 375, height: 812 },
+      deviceScaleFactor: 2,
+      isMobile: true,
+      hasTouch: true,
+      locale: 'es-CO',
+    });
+    const phonePage = await phone.newPage();
+    const phoneProblems = watch(phonePage);
+    await phonePage.goto(`${open.baseUrl}/`);
+    await list(phonePage).locator('tbody tr.ticket').first().waitFor();
+    expect(await phonePage.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+    await phonePage.screenshot({ path: join(artifacts, 'console-phone.png'), fullPage: true });
+    await phone.close();
+
+    expect(problems).toEqual([]);
+    expect(phoneProblems).toEqual([]);
+    await context.close();
+  }, 60_000);
+
+  it('asks for the API key when keys are on, keeps it for the session, and works with it', async () => {
+    if (locked === undefined || browser === undefined) throw new Error('set-up failed');
+    await seed(locked.baseUrl, ADMIN_KEY);
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'es-CO' });
+    const page = await context.newPage();
+    // Without a key, and with a `tickets` key for admin listings, the server says no.
+    const problems = watch(page, [401, 403]);
+
+    await page.goto(`${locked.baseUrl}/`);
+    const key = page.getByLabel('Clave de API');
+    await key.waitFor();
+    expect(await board(page).count()).toBe(0);
+    await key.fill('not-a-key-000000000000');
+    await page.getByRole('button', { name: 'Entrar' }).click();
+    await page.getByRole('alert').getByText('La clave no es válida').waitFor();
+    await page.screenshot({ path: join(artifacts, 'console-key-prompt.png') });
+
+    // A `tickets` key may not list services and technicians: the form asks for their numbers.
+    await page.getByLabel('Clave de API').fill(TICKETS_KEY);
+    await page.getByRole('button', { name: 'Entrar' }).click();
+    await zoneCard(page, 'Centro').getByText('0/2').waitFor();
+    await form(page)
+      .getByText(/no permite listar servicios ni técnicos/)
+      .waitFor();
+    await form(page).getByRole('spinbutton', { name: 'Servicio' }).fill('101');
+    await form(page).getByRole('combobox', { name: 'Zona' }).selectOption('2');
+    await form(page).getByText('0 de 3 tickets activos').waitFor();
+    await form(page).getByRole('spinbutton', { name: 'Técnico' }).fill('5');
+    await form(page).getByLabel('Asunto').selectOption('Internet Lento');
+    await form(page).getByLabel('Descripción').fill('Lento desde ayer');
+    await form(page).getByRole('button', { name: 'Crear ticket' }).click();
+    await form(page).getByText('Ticket #1 creado').waitFor();
+    await list(page).getByText('Técnico #5').waitFor();
+    expect(await page.evaluate(() => sessionStorage.getItem('tickets.apiKey'))).toBe(TICKETS_KEY);
+
+    // "Salir" forgets the key; an admin key lists the directory.
+    await page.getByRole('button', { name: 'Salir' }).click();
+    await page.getByLabel('Clave de API').fill(ADMIN_KEY);
+    await page.getByRole('button', { name: 'Entrar' }).click();
+    await form(page).getByRole('combobox', { name: 'Servicio' }).waitFor();
+    await list(page).getByText('Ana Gómez').waitFor();
+
+    // The key lasts for the session: a reload does not ask again.
+    await page.reload();
+    await list(page).getByText('Ana Gómez').waitFor();
+    expect(await page.getByLabel('Clave de API').count()).toBe(0);
+    await page.screenshot({ path: join(artifacts, 'console-with-key.png') });
+
+    expect(problems).toEqual([]);
+    await context.close();
+  }, 60_000);
+});

@@ -1,0 +1,77 @@
+import type { TicketStatus, TicketView } from './api.js';
+
+export const priorityLabels: Record<TicketView['priority'], string> = {
+  '1': 'Baja',
+  '2': 'Normal',
+  '3': 'Alta',
+  '4': 'Muy Alta',
+};
+
+export const statusLabels: Record<TicketStatus, string> = {
+  1: 'Abierto',
+  2: 'En Progreso',
+  3: 'Resuelto',
+  4: 'Cerrado',
+};
+
+export const statuses: readonly TicketStatus[] = [1, 2, 3, 4];
+
+/** The subject catalogue's groups, most urgent first. */
+export const priorityGroups = [
+  { key: 'very_high', label: 'Muy Alta' },
+  { key: 'high', label: 'Alta' },
+  { key: 'normal', label: 'Normal' },
+  { key: 'low', label: 'Baja' },
+] as const;
+
+export const plural = (n: number, one: string, many: string): string => `${n} ${n === 1 ? one : many}`;
+
+const WEEKDAYS = ['dom', 'lun', 'mar', 'mié', 'jue', 'vie', 'sáb'];
+const MONTHS = ['ene', 'feb', 'mar', 'abr', 'may', 'jun', 'jul', 'ago', 'sep', 'oct', 'nov', 'dic'];
+
+export interface LocalTime {
+  /** e.g. "jue" */
+  readonly weekday: string;
+  /** e.g. "26 feb 2026" */
+  readonly date: string;
+  /** e.g. "10:00" */
+  readonly time: string;
+  /** For `<time dateTime>`: "2026-02-26T10:00". */
+  readonly machine: string;
+}
+
+/**
+ * A time as the API gives it, "YYYY-MM-DD HH:mm", already in the business time zone: only
+ * re-written in Spanish, never converted to the browser's zone.
+ */
+export function localTime(value: string): LocalTime {
+  const match = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}:\d{2})$/.exec(value);
+  if (match === null) return { weekday: '', date: value, time: '', machine: value };
+  const [, y, m, d, hm] = match as unknown as [string, string, string, string, string];
+  const weekday = new Date(Date.UTC(Number(y), Number(m) - 1, Number(d))).getUTCDay();
+  return {
+    weekday: WEEKDAYS[weekday] ?? '',
+    date: `${Number(d)} ${MONTHS[Number(m) - 1]} ${y}`,
+    time: hm,
+    machine: `${y}-${m}-${d}T${hm}`,
+  };
+}
+
+/** Why a reference was refused, in the dispatcher's words; the server's message otherwise. */
+const fieldErrorTexts: Record<string, string> = {
+  unknown_service: 'No existe un servicio con ese número.',
+  unknown_technician: 'No existe un técnico con ese número.',
+  inactive_technician: 'El técnico está inactivo.',
+  unknown_zone: 'No existe una zona con ese número.',
+  service_in_other_zone: 'El servicio pertenece a otra zona.',
+  unknown_subject: 'El asunto no está en el catálogo.',
+};
+
+export const fieldErrorText = (error: { code: string; message: string }): string =>
+  fieldErrorTexts[error.code] ?? error.message;
+
+/** The refusal of a full zone, with the zone's limit, as the reference document asks. */
+export function zoneFullMessage(zoneName: string | undefined, zoneId: number, maxTickets: number): string {
+  const zone = zoneName === undefined ? `La zona ${zoneId}` : `La zona ${zoneName}`;
+  return `${zone} alcanzó su máximo de ${plural(maxTickets, 'ticket activo', 'tickets activos')}. Espere a que se resuelva uno antes de abrir otro.`;
+}

@@ -1,0 +1,130 @@
+import {
+  type QueryClient,
+  type UseInfiniteQueryResult,
+  type UseQueryResult,
+  useInfiniteQuery,
+  useQuery,
+} from '@tanstack/react-query';
+import {
+  allPages,
+  type Service,
+  type Subjects,
+  type Technician,
+  type TicketStatus,
+  type TicketView,
+  unwrap,
+  type ZoneCapacity,
+  type ZoneLoad,
+} from './api.js';
+import { useApi } from './context.js';
+
+/** The board, the list and the form's capacity are polled this often (and refreshed after every change). */
+export const POLL_MS = 4_000;
+const PAGE = 500;
+
+export const queryKeys = {
+  zoneLoads: ['zones', 'capacities'] as const,
+  capacity: (zoneId: number) => ['zones', 'capacity', zoneId] as const,
+  tickets: (filter: TicketFilter) => ['tickets', 'list', filter] as const,
+  subjects: ['subjects'] as const,
+  services: ['services'] as const,
+  technicians: ['technicians'] as const,
+};
+
+/** After a create or a status change: the board, capacities and lists are out of date. */
+export async function refreshAfterChange(queryClient: QueryClient): Promise<void> {
+  await Promise.all([
+    queryClient.invalidateQueries({ queryKey: ['zones'] }),
+    queryClient.invalidateQueries({ queryKey: ['tickets'] }),
+  ]);
+}
+
+export interface Listing<T> {
+  readonly items: T[];
+  /** False when there were more than the console loads. */
+  readonly complete: boolean;
+}
+
+export function useZoneLoads(): UseQueryResult<Listing<ZoneLoad>> {
+  const api = useApi();
+  return useQuery({
+    queryKey: queryKeys.zoneLoads,
+    queryFn: () =>
+      allPages(async (cursor) => {
+        const data = unwrap(await api.zones.capacities.query({ limit: PAGE, cursor }));
+        return { items: data.zones, next: data.next_cursor };
+      }),
+    refetchInterval: POLL_MS,
+  });
+}
+
+export function useZoneCapacity(zoneId: number | null): UseQueryResult<ZoneCapacity> {
+  const api = useApi();
+  return useQuery({
+    queryKey: queryKeys.capacity(zoneId ?? 0),
+    queryFn: async () => unwrap(await api.zones.capacity.query({ zone_id: zoneId ?? 0 })),
+    enabled: zoneId !== null,
+    refetchInterval: POLL_MS,
+  });
+}
+
+export function useSubjects(): UseQueryResult<Subjects> {
+  const api = useApi();
+  return useQuery({
+    queryKey: queryKeys.subjects,
+    queryFn: async () => unwrap(await api.tickets.subjects.query()),
+    staleTime: Number.POSITIVE_INFINITY,
+  });
+}
+
+/** Services, for the form's choice (an `admin` key's call: FORBIDDEN with a `tickets` key). */
+export function useServices(): UseQueryResult<Listing<Service>> {
+  const api = useApi();
+  return useQuery({
+    queryKey: queryKeys.services,
+    queryFn: () =>
+      allPages(async (cursor) => {
+        const data = unwrap(await api.services.list.query({ limit: PAGE, cursor }));
+        return { items: data.services, next: data.next_cursor };
+      }),
+    staleTime: 60_000,
+  });
+}
+
+/** Technicians, for the form and the list's names (an `admin` key's call too). */
+export function useTechnicians(): UseQueryResult<Listing<Technician>> {
+  const api = useApi();
+  return useQuery({
+    queryKey: queryKeys.technicians,
+    queryFn: () =>
+      allPages(async (cursor) => {
+        const data = unwrap(await api.technicians.list.query({ limit: PAGE, cursor }));
+        return { items: data.technicians, next: data.next_cursor };
+      }),
+    staleTime: 60_000,
+  });
+}
+
+export interface TicketFilter {
+  readonly zone_id?: number;
+  readonly status?: TicketStatus;
+}
+
+export interface TicketPage {
+  readonly tickets: TicketView[];
+  readonly next_cursor: string | null;
+}
+
+export function useTickets(
+  filter: TicketFilter,
+): UseInfiniteQueryResult<{ pages: TicketPage[]; pageParams: (string | undefined)[] }> {
+  const api = useApi();
+  return useInfiniteQuery({
+    queryKey: queryKeys.tickets(filter),
+    queryFn: async ({ pageParam }) =>
+      unwrap(await api.tickets.list.query({ ...filter, limit: 25, cursor: pageParam })),
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (last) => last.next_cursor ?? undefined,
+    refetchInterval: POLL_MS,
+  });
+}

@@ -1,0 +1,8 @@
+import { cleanup } from '@testing-library/react';
+import { afterEach } from 'vitest';
+
+// Each component test starts from an empty document and an empty session.
+afterEach(() => {
+  cleanup();
+  globalThis.sessionStorage?.clear();
+});
