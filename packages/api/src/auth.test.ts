@@ -1,33 +1,15 @@
-import {
-  createBusinessCalendar,
-  createCapacityRule,
-  createSubjectCatalogue,
-  createTicketDesk,
-  defaultSubjects,
-  noHolidays,
-} from '@tickets/domain';
 import { createMemoryTicketStore } from '@tickets/store';
 import { describe, expect, it } from 'vitest';
 import { allows, createAuthenticator } from './auth.js';
 import { createHttpApp, type RequestLogger } from './http-app.js';
+import { createTestDesk } from './testing/desk.js';
 
 const TICKETS_KEY = 'crm-0123456789abcdef';
 const ADMIN_KEY = 'ops-fedcba9876543210';
 
 function setup(withKeys = true) {
   const store = createMemoryTicketStore();
-  const desk = createTicketDesk({
-    store,
-    clock: { now: () => Date.UTC(2026, 1, 26, 15) },
-    calendar: createBusinessCalendar({
-      timeZone: 'America/Bogota',
-      weekdays: [1, 2, 3, 4, 5],
-      holidays: noHolidays,
-    })._unsafeUnwrap(),
-    subjects: createSubjectCatalogue(defaultSubjects)._unsafeUnwrap(),
-    capacity: createCapacityRule({ maxActiveTicketsPerZone: 3, activeStatuses: [1] }),
-    resolutionDays: 3,
-  });
+  const desk = createTestDesk({ store });
   const lines: object[] = [];
   const logger: RequestLogger = {
     debug: () => undefined,

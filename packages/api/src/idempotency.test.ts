@@ -1,29 +1,11 @@
-import {
-  createBusinessCalendar,
-  createCapacityRule,
-  createSubjectCatalogue,
-  createTicketDesk,
-  defaultSubjects,
-  noHolidays,
-} from '@tickets/domain';
 import { createMemoryTicketStore } from '@tickets/store';
 import { describe, expect, it } from 'vitest';
 import { createHttpApp } from './http-app.js';
+import { createTestDesk } from './testing/desk.js';
 
 function setup() {
   const store = createMemoryTicketStore();
-  const desk = createTicketDesk({
-    store,
-    clock: { now: () => Date.UTC(2026, 1, 26, 15) },
-    calendar: createBusinessCalendar({
-      timeZone: 'America/Bogota',
-      weekdays: [1, 2, 3, 4, 5],
-      holidays: noHolidays,
-    })._unsafeUnwrap(),
-    subjects: createSubjectCatalogue(defaultSubjects)._unsafeUnwrap(),
-    capacity: createCapacityRule({ maxActiveTicketsPerZone: 3, activeStatuses: [1] }),
-    resolutionDays: 3,
-  });
+  const desk = createTestDesk({ store });
   return { app: createHttpApp({ desk }), store };
 }
 

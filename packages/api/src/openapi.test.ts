@@ -1,13 +1,4 @@
 import { Validator } from '@seriousme/openapi-schema-validator';
-import {
-  createBusinessCalendar,
-  createCapacityRule,
-  createSubjectCatalogue,
-  createTicketDesk,
-  defaultSubjects,
-  noHolidays,
-} from '@tickets/domain';
-import { createMemoryTicketStore } from '@tickets/store';
 import { describe, expect, it, vi } from 'vitest';
 import { createAuthenticator } from './auth.js';
 import { DOCS_ASSETS_PATH, DOCS_PATH } from './docs.js';
@@ -15,20 +6,10 @@ import { createHttpApp, type HttpAppDeps } from './http-app.js';
 import { API_VERSION, OPENAPI_PATH } from './openapi.js';
 import { operations } from './replies.js';
 import { restRoutes } from './rest/routes.js';
+import { createTestDesk } from './testing/desk.js';
 
 function setup(deps: Partial<HttpAppDeps> = {}) {
-  const desk = createTicketDesk({
-    store: createMemoryTicketStore(),
-    clock: { now: () => Date.UTC(2026, 1, 26, 15) },
-    calendar: createBusinessCalendar({
-      timeZone: 'America/Bogota',
-      weekdays: [1, 2, 3, 4, 5],
-      holidays: noHolidays,
-    })._unsafeUnwrap(),
-    subjects: createSubjectCatalogue(defaultSubjects)._unsafeUnwrap(),
-    capacity: createCapacityRule({ maxActiveTicketsPerZone: 3, activeStatuses: [1, 2] }),
-    resolutionDays: 3,
-  });
+  const desk = createTestDesk({ activeStatuses: [1, 2] });
   return createHttpApp({ desk, ...deps });
 }
 

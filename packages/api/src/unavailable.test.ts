@@ -1,17 +1,9 @@
-import {
-  createBusinessCalendar,
-  createCapacityRule,
-  createSubjectCatalogue,
-  createTicketDesk,
-  defaultSubjects,
-  noHolidays,
-  StoreUnavailableError,
-  type TicketStore,
-} from '@tickets/domain';
+import { StoreUnavailableError, type TicketStore } from '@tickets/domain';
 import { createMemoryTicketStore } from '@tickets/store';
 import { describe, expect, it } from 'vitest';
 import { createHttpApp } from './http-app.js';
 import { createTicketRoute, getTicketRoute } from './rest/routes.js';
+import { createTestDesk } from './testing/desk.js';
 
 /** A memory store that can be switched off: while off, every call throws as an unreachable database does. */
 function switchableStore() {
@@ -37,18 +29,7 @@ function switchableStore() {
 
 function setup(checkReady?: () => Promise<void>) {
   const switchable = switchableStore();
-  const desk = createTicketDesk({
-    store: switchable.store,
-    clock: { now: () => Date.UTC(2026, 1, 26, 15) },
-    calendar: createBusinessCalendar({
-      timeZone: 'America/Bogota',
-      weekdays: [1, 2, 3, 4, 5],
-      holidays: noHolidays,
-    })._unsafeUnwrap(),
-    subjects: createSubjectCatalogue(defaultSubjects)._unsafeUnwrap(),
-    capacity: createCapacityRule({ maxActiveTicketsPerZone: 3, activeStatuses: [1] }),
-    resolutionDays: 3,
-  });
+  const desk = createTestDesk({ store: switchable.store });
   const defects: unknown[] = [];
   const app = createHttpApp({
     desk,
