@@ -202,6 +202,7 @@ function plan(postgres: boolean): Group[] {
     { server: tickets('sqlite'), steps: [row('trpc-sqlite', 'trpc-create')] },
     { server: tickets('sqlite'), steps: [row('trpc-batch-sqlite', 'trpc-batch')] },
     { server: tickets('sqlite', 2), steps: [row('wc2-sqlite', 'rest-create')] },
+    { server: tickets('sqlite', 2), steps: [row('wc2-refusal-sqlite', 'rest-refused')] },
   );
   if (postgres) groups.push({ server: tickets('postgres', 2), steps: [row('wc2-postgres', 'rest-create')] });
   groups.push({ server: tickets('sqlite'), steps: [{ kind: 'rss' }] });

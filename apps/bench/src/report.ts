@@ -18,6 +18,7 @@ export type RowId =
   | 'trpc-sqlite'
   | 'trpc-batch-sqlite'
   | 'wc2-sqlite'
+  | 'wc2-refusal-sqlite'
   | 'wc2-postgres';
 
 export interface HttpRowInfo {
@@ -46,6 +47,10 @@ export function httpRows(batch: number): Readonly<Record<RowId, HttpRowInfo>> {
       minRatio: 0.4,
     },
     'wc2-sqlite': { label: 'REST create, SQLite, WEB_CONCURRENCY=2', scalesFrom: 'rest-sqlite' },
+    'wc2-refusal-sqlite': {
+      label: 'REST refusal (full zone, 409), SQLite, WEB_CONCURRENCY=2',
+      scalesFrom: 'refusal-sqlite',
+    },
     'wc2-postgres': { label: 'REST create, PostgreSQL, WEB_CONCURRENCY=2', scalesFrom: 'rest-postgres' },
   };
 }
