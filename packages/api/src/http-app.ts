@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { OpenAPIHono } from '@hono/zod-openapi';
-import { StoreUnavailableError, type TicketDesk } from '@tickets/domain';
+import { noDeliveries, StoreUnavailableError, type SyncReport, type TicketDesk } from '@tickets/domain';
 import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
 import type { Context, MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
@@ -45,7 +45,15 @@ export interface HttpAppDeps {
   readonly checkReady?: () => Promise<void>;
   /** Also told of every defect (unexpected error), which answers 500 with an envelope. */
   readonly onDefect?: (error: unknown, c: Context) => void;
+  /** The WispHub connector's and webhooks' state; without it, both are reported off. */
+  readonly syncReport?: () => Promise<SyncReport>;
 }
+
+const NONE = { pending: 0, failed: 0, oldest_pending_at: null };
+const standalone = async (): Promise<SyncReport> => ({
+  wisphub: { enabled: noDeliveries.wisphub, status_pull: null, reference_pull: null, deliveries: NONE },
+  webhooks: { endpoints: 0, deliveries: NONE },
+});
 
 const reply = (c: Context, { status, body }: Reply) => c.json(body, status);
 
@@ -140,6 +148,7 @@ export function createHttpApp({
   corsOrigins = [],
   site,
   onDefect = () => undefined,
+  syncReport = standalone,
 }: HttpAppDeps): OpenAPIHono<AppEnv> {
   const views = createViews(desk.calendar, desk.clock);
   const app = new OpenAPIHono<AppEnv>();
@@ -194,7 +203,7 @@ export function createHttpApp({
     }
   });
 
-  app.route('/', createRestApp(desk, views));
+  app.route('/', createRestApp(desk, views, syncReport));
 
   // The API's description and its interactive reference: open, like the health checks.
   serveOpenApiDocument(app);
@@ -211,6 +220,7 @@ export function createHttpApp({
         keysRequired: authenticator.enabled,
         caller: authenticator.identify(requestHeader(c, 'authorization')),
         idempotencyKey: requestHeader(c, 'idempotency-key'),
+        syncReport,
       }),
       onError: ({ error }) => {
         if (error.code === 'INTERNAL_SERVER_ERROR') defect(error.cause ?? error, c);

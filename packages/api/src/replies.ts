@@ -61,6 +61,13 @@ export const operations = {
     failureAction: 'invalid_request',
     scope: 'tickets',
   },
+  retryDelivery: {
+    status: 200,
+    action: 'delivery_retried',
+    failureAction: 'delivery_retry_failed',
+    scope: 'tickets',
+  },
+  syncStatus: { status: 200, action: 'sync_status', failureAction: 'invalid_request', scope: 'admin' },
   saveZone: { status: 200, action: 'zone_saved', failureAction: 'zone_save_failed', scope: 'admin' },
   listZones: { status: 200, action: 'zones_listed', failureAction: 'invalid_request', scope: 'admin' },
   saveTechnician: {
@@ -128,6 +135,20 @@ const refusals: RefusalTable = {
   zone_not_found: {
     status: 404,
     envelope: (e) => failure('zone_not_found', `zone_id: no zone ${e.zone_id}`),
+  },
+  delivery_not_failed: {
+    status: 409,
+    envelope: (e) =>
+      failure(
+        'delivery_not_failed',
+        e.wisphub_sync === null
+          ? `ticket_id: ticket ${e.ticket_id} is not delivered to WispHub`
+          : `ticket_id: the delivery of ticket ${e.ticket_id} to WispHub is ${e.wisphub_sync}; only a failed one is retried`,
+      ),
+  },
+  wisphub_disabled: {
+    status: 409,
+    envelope: () => failure('wisphub_disabled', 'The WispHub connector is off: WISPHUB_URL is not set'),
   },
   idempotency_key_reused: {
     status: 422,

@@ -1,10 +1,13 @@
 import type {
   BusinessCalendar,
   Clock,
+  DeliveryStats,
+  JobRun,
   Page,
   Priority,
   Service,
   SubjectCatalogue,
+  SyncReport,
   Technician,
   Ticket,
   TicketEvent,
@@ -20,13 +23,16 @@ const id = z.int().positive();
 const localTime = z.string().meta({ description: 'YYYY-MM-DD HH:mm in the business time zone' });
 
 const statusLabelSchema = z.enum(['Abierto', 'En Progreso', 'Resuelto', 'Cerrado']);
+const deliveryStateSchema = z.enum(['pending', 'delivered', 'failed']);
 
 export const ticketViewSchema = z
   .object({
     ticket_id: id,
     service_id: id,
     zone_id: id,
-    technician_id: id,
+    technician_id: id
+      .nullable()
+      .meta({ description: 'Null only for a ticket opened in WispHub without one' }),
     subject: z.string().meta({ example: 'Falla Masiva' }),
     description: z.string(),
     priority: z.enum(['1', '2', '3', '4']).meta({ description: '1 Baja, 2 Normal, 3 Alta, 4 Muy Alta' }),
@@ -45,6 +51,18 @@ export const ticketViewSchema = z
       example: 2,
     }),
     is_overdue: z.boolean().meta({ description: 'end_date has passed (whatever the status)' }),
+    source: z
+      .enum(['api', 'wisphub'])
+      .meta({
+        description: 'Opened through this API (`api`), or in WispHub directly and brought in (`wisphub`)',
+      }),
+    wisphub_ticket_id: id
+      .nullable()
+      .meta({ description: "The ticket's id in WispHub; null until WispHub holds it" }),
+    wisphub_sync: deliveryStateSchema.nullable().meta({
+      description:
+        'Its delivery to WispHub: `pending` (retried until WispHub takes it), `delivered`, `failed` (WispHub refused it; see the history, and retry); null with the connector off',
+    }),
   })
   .meta({ id: 'Ticket' });
 export type TicketView = z.output<typeof ticketViewSchema>;
@@ -54,7 +72,7 @@ const snapshotViewSchema = z
   .object({
     service_id: id,
     zone_id: id,
-    technician_id: id,
+    technician_id: id.nullable(),
     subject: z.string(),
     description: z.string(),
     priority: z.enum(['1', '2', '3', '4']),
@@ -62,6 +80,8 @@ const snapshotViewSchema = z
     status_ticket: statusLabelSchema,
     end_date: localTime,
     answer_text: z.string().nullable(),
+    wisphub_ticket_id: id.nullable(),
+    wisphub_sync: deliveryStateSchema.nullable(),
   })
   .partial()
   .meta({ id: 'TicketSnapshot' });
@@ -69,14 +89,25 @@ const snapshotViewSchema = z
 export const ticketEventViewSchema = z
   .object({
     event_id: id,
-    kind: z.enum(['created', 'status_changed', 'answered']),
+    kind: z.enum([
+      'created',
+      'status_changed',
+      'answered',
+      'delivered',
+      'delivery_failed',
+      'delivery_retried',
+    ]),
     at: localTime.meta({ example: '2026-02-26 10:00' }),
     at_utc: z
       .string()
       .meta({ description: 'The same instant, ISO 8601 in UTC', example: '2026-02-26T15:00:00.000Z' }),
-    actor: z.string().nullable().meta({ description: "The API key's name, when keys are in use" }),
+    actor: z
+      .string()
+      .nullable()
+      .meta({ description: "The API key's name, when keys are in use; `wisphub` for what WispHub reported" }),
     before: snapshotViewSchema.nullable(),
     after: snapshotViewSchema,
+    note: z.string().nullable().meta({ description: "WispHub's answer to a refused delivery, say" }),
   })
   .meta({ id: 'TicketEvent' });
 
@@ -159,6 +190,39 @@ export const servicePageViewSchema = z.object({
   next_cursor: nextCursor,
 });
 
+const deliveryStatsViewSchema = z.object({
+  pending: z.int().nonnegative(),
+  failed: z.int().nonnegative(),
+  oldest_pending_at: localTime.nullable(),
+  oldest_pending_age_seconds: z.int().nonnegative().nullable(),
+});
+
+const jobRunViewSchema = z
+  .object({
+    started_at: localTime.nullable(),
+    finished_at: localTime.nullable(),
+    running: z.boolean().meta({ description: 'A run is under way (started after the last one finished)' }),
+    outcome: z.enum(['ok', 'failed']).nullable().meta({ description: 'Of the last finished run' }),
+    counts: z
+      .record(z.string(), z.int())
+      .nullable()
+      .meta({ description: 'What the last run did, when it succeeded' }),
+    error: z.string().nullable().meta({ description: 'Why the last run failed' }),
+  })
+  .meta({ id: 'SyncRun' });
+
+export const syncReportViewSchema = z
+  .object({
+    wisphub: z.object({
+      enabled: z.boolean().meta({ description: 'WISPHUB_URL is set' }),
+      status_pull: jobRunViewSchema.nullable(),
+      reference_pull: jobRunViewSchema.nullable(),
+      deliveries: deliveryStatsViewSchema,
+    }),
+    webhooks: z.object({ endpoints: z.int().nonnegative(), deliveries: deliveryStatsViewSchema }),
+  })
+  .meta({ id: 'SyncReport' });
+
 const priorityCodes = { 1: '1', 2: '2', 3: '3', 4: '4' } as const satisfies Record<Priority, string>;
 
 /** Turns domain values into what the API shows; times in the calendar's time zone. */
@@ -181,6 +245,9 @@ export function createViews(calendar: BusinessCalendar, clock: Clock) {
       answer_text: t.answer_text,
       business_days_left: calendar.businessDaysBetween(now, t.end_date),
       is_overdue: now > t.end_date,
+      source: t.source,
+      wisphub_ticket_id: t.wisphub_ticket_id,
+      wisphub_sync: t.wisphub_sync,
     };
   };
   const snapshot = (fields: TicketSnapshot) => {
@@ -202,7 +269,38 @@ export function createViews(calendar: BusinessCalendar, clock: Clock) {
     actor: e.actor,
     before: e.before === null ? null : snapshot(e.before),
     after: snapshot(e.after),
+    note: e.note,
   });
+  const deliveryStats = (stats: DeliveryStats) => ({
+    pending: stats.pending,
+    failed: stats.failed,
+    oldest_pending_at: stats.oldest_pending_at === null ? null : calendar.format(stats.oldest_pending_at),
+    oldest_pending_age_seconds:
+      stats.oldest_pending_at === null
+        ? null
+        : Math.max(0, Math.floor((clock.now() - stats.oldest_pending_at) / 1000)),
+  });
+  const jobRun = (run: JobRun | null) => {
+    if (run === null) return null;
+    const running = run.started_at !== null && (run.finished_at === null || run.finished_at < run.started_at);
+    const outcome = run.ok === null ? null : run.ok ? 'ok' : 'failed';
+    let counts: Record<string, number> | null = null;
+    if (run.ok === true && run.detail !== null) {
+      try {
+        counts = JSON.parse(run.detail) as Record<string, number>;
+      } catch {
+        counts = null;
+      }
+    }
+    return {
+      started_at: run.started_at === null ? null : calendar.format(run.started_at),
+      finished_at: run.finished_at === null ? null : calendar.format(run.finished_at),
+      running,
+      outcome,
+      counts,
+      error: run.ok === false ? run.detail : null,
+    } as const;
+  };
   return {
     ticket,
     history: (ticketId: number) => (events: readonly TicketEvent[]) => ({
@@ -221,6 +319,18 @@ export function createViews(calendar: BusinessCalendar, clock: Clock) {
     zoneBlocked: (capacity: ZoneCapacity) => ({
       is_blocked: capacity.is_blocked,
       max_tickets: capacity.max_tickets,
+    }),
+    syncReport: (report: SyncReport) => ({
+      wisphub: {
+        enabled: report.wisphub.enabled,
+        status_pull: jobRun(report.wisphub.status_pull),
+        reference_pull: jobRun(report.wisphub.reference_pull),
+        deliveries: deliveryStats(report.wisphub.deliveries),
+      },
+      webhooks: {
+        endpoints: report.webhooks.endpoints,
+        deliveries: deliveryStats(report.webhooks.deliveries),
+      },
     }),
     subjects: (catalogue: SubjectCatalogue) => ({
       all: catalogue.all,

@@ -16,6 +16,8 @@ import { err, ok } from 'neverthrow';
 
 // A store of your own: here plain arrays. A real one wraps your database; it must make the
 // read-decide-write of createTicket/updateTicket atomic per zone (this one never awaits inside).
+// Decisions also carry outbox messages (deliveries to WispHub and webhooks): none is made unless
+// the desk is given `deliveries`, so this store does not keep them.
 function createArrayStore(): TicketStore {
   const zones: Zone[] = [];
   const technicians: Technician[] = [];
@@ -51,6 +53,9 @@ function createArrayStore(): TicketStore {
           fingerprint: earlier.fingerprint,
           ticket: tickets[earlier.ticketId - 1] as Ticket,
         },
+        existing: tickets.find(
+          (t) => t.wisphub_ticket_id !== null && t.wisphub_ticket_id === request.wisphub_ticket_id,
+        ),
       });
       if (decision.isErr()) return err(decision.error);
       if (decision.value.kind === 'replay') return ok({ ticket: decision.value.ticket, replayed: true });
@@ -73,7 +78,7 @@ function createArrayStore(): TicketStore {
       if (!ticket || !zone) return err(ticketNotFound(ticketId));
       const decision = decide({ ticket, zone, activeTickets: active(zone.zone_id, rule.activeStatuses) });
       if (decision.isErr()) return err(decision.error);
-      tickets[ticketId - 1] = { ...ticket, ...decision.value.change };
+      tickets[ticketId - 1] = decision.value.ticket;
       for (const e of decision.value.events)
         events.push({ ...e, event_id: events.length + 1, ticket_id: ticketId });
       return ok(tickets[ticketId - 1] as Ticket);

@@ -45,6 +45,19 @@ export interface IdempotencyKeyReused {
   readonly key: string;
 }
 
+/** A retry of a delivery to WispHub for a ticket whose delivery has not failed. */
+export interface DeliveryNotFailed {
+  readonly type: 'delivery_not_failed';
+  readonly ticket_id: number;
+  /** Where its delivery stands instead (null: the ticket was never meant for WispHub). */
+  readonly wisphub_sync: 'pending' | 'delivered' | 'failed' | null;
+}
+
+/** A WispHub operation while the connector is off (WISPHUB_URL unset). */
+export interface WispHubDisabled {
+  readonly type: 'wisphub_disabled';
+}
+
 /** Every expected refusal of the ticket use cases. */
 export type TicketError =
   | UnknownSubject
@@ -52,7 +65,9 @@ export type TicketError =
   | ZoneFull
   | TicketNotFound
   | ZoneNotFound
-  | IdempotencyKeyReused;
+  | IdempotencyKeyReused
+  | DeliveryNotFailed
+  | WispHubDisabled;
 
 export const unknownSubject = (subject: string): UnknownSubject => ({
   type: 'unknown_subject',
@@ -82,3 +97,10 @@ export const idempotencyKeyReused = (key: string): IdempotencyKeyReused => ({
   type: 'idempotency_key_reused',
   key,
 });
+
+export const deliveryNotFailed = (
+  ticket_id: number,
+  wisphub_sync: DeliveryNotFailed['wisphub_sync'],
+): DeliveryNotFailed => ({ type: 'delivery_not_failed', ticket_id, wisphub_sync });
+
+export const wisphubDisabled: WispHubDisabled = { type: 'wisphub_disabled' };

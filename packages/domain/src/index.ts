@@ -15,6 +15,31 @@ export {
   createCapacityRule,
 } from './capacity.js';
 export {
+  announce,
+  type Delivery,
+  type DeliveryChannel,
+  type DeliverySettings,
+  type DeliveryStats,
+  defaultRetryPolicy,
+  noDeliveries,
+  type OutboxMessage,
+  type RemoteFailure,
+  type RetryPolicy,
+  refused,
+  retryDelay,
+  unavailable,
+} from './delivery.js';
+export {
+  type AttemptReport,
+  type BatchReport,
+  createDeliveryWorker,
+  type DeliveryWorker,
+  type DeliveryWorkerDeps,
+  type Webhooks,
+} from './delivery-worker.js';
+export {
+  type DeliveryNotFailed,
+  deliveryNotFailed,
   type IdempotencyKeyReused,
   type InvalidReferences,
   idempotencyKeyReused,
@@ -25,6 +50,8 @@ export {
   ticketNotFound,
   type UnknownSubject,
   unknownSubject,
+  type WispHubDisabled,
+  wisphubDisabled,
   type ZoneFull,
   type ZoneNotFound,
   zoneFull,
@@ -32,11 +59,16 @@ export {
 } from './errors.js';
 export {
   type Clock,
+  type ConnectorStore,
   type CreateContext,
   type CreateDecision,
   type CreateOutcome,
   type CreateRequest,
+  type DeliveryClaim,
+  type DeliveryOutcome,
+  type DirectoryUpdate,
   type IdempotencyClaim,
+  type JobRun,
   type PageRequest,
   StoreUnavailableError,
   type TicketFilter,
@@ -73,6 +105,7 @@ export {
   subjectGroupsSchema,
 } from './subjects.js';
 export {
+  type DeliveryState,
   type NewTicket,
   type NewTicketEvent,
   type Priority,
@@ -82,14 +115,25 @@ export {
   statusLabels,
   type Technician,
   type Ticket,
-  type TicketChange,
   type TicketEvent,
   type TicketEventKind,
   type TicketSnapshot,
+  type TicketSource,
   type TicketStatus,
   ticketStatuses,
   type Zone,
 } from './ticket.js';
+export {
+  applyWispHubStatus,
+  type Change,
+  createdEvent,
+  markDelivered,
+  markDeliveryFailed,
+  requeueDelivery,
+  setStatus,
+  snapshotOf,
+  WISPHUB_ACTOR,
+} from './ticket-changes.js';
 export {
   type ChangeOptions,
   type ChangeStatusError,
@@ -100,8 +144,33 @@ export {
   type OpenTicketError,
   type OpenTicketOptions,
   type Page,
+  type RetryDeliveryError,
   type TicketDesk,
   type TicketDeskDeps,
+  withAnnouncements,
   type ZoneCapacity,
   type ZoneLoad,
 } from './ticket-desk.js';
+export {
+  referencedTicketId,
+  referenceOf,
+  type WispHub,
+  type WispHubClient,
+  type WispHubClientPage,
+  type WispHubTechnician,
+  type WispHubTicket,
+  type WispHubZone,
+} from './wisphub.js';
+export {
+  createWispHubSync,
+  type JobResult,
+  type JobTiming,
+  type ReferencePull,
+  readSyncReport,
+  runJob,
+  type StatusPull,
+  type SyncReport,
+  WISPHUB_JOBS,
+  type WispHubSync,
+  type WispHubSyncDeps,
+} from './wisphub-sync.js';

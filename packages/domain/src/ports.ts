@@ -1,5 +1,6 @@
 import type { Result } from 'neverthrow';
 import type { CapacityRule } from './capacity.js';
+import type { Delivery, DeliveryChannel, DeliveryStats, OutboxMessage } from './delivery.js';
 import type { TicketNotFound } from './errors.js';
 import type {
   NewTicket,
@@ -7,7 +8,6 @@ import type {
   Service,
   Technician,
   Ticket,
-  TicketChange,
   TicketEvent,
   TicketStatus,
   Zone,
@@ -34,8 +34,12 @@ export interface IdempotencyClaim {
   readonly fingerprint: string;
 }
 
-export interface CreateRequest extends TicketRefs {
+export interface CreateRequest extends Omit<TicketRefs, 'technician_id'> {
+  /** Null only for a ticket brought in from WispHub without a technician. */
+  readonly technician_id: number | null;
   readonly idempotency?: IdempotencyClaim | undefined;
+  /** For a ticket brought in from WispHub: its id there, to find one brought in already. */
+  readonly wisphub_ticket_id?: number | undefined;
 }
 
 /** What a create decides on, read under the zone's lock. */
@@ -47,11 +51,21 @@ export interface CreateContext {
   readonly activeTickets: number;
   /** The ticket a create with the same idempotency key recorded earlier, with that create's fingerprint. */
   readonly previous: { readonly fingerprint: string; readonly ticket: Ticket } | undefined;
+  /** The ticket that already holds the request's `wisphub_ticket_id`, if any. */
+  readonly existing: Ticket | undefined;
 }
 
-/** A create's decision: insert a ticket with its audit events, or answer with the one recorded earlier. */
+/**
+ * A create's decision: insert a ticket with its audit events and its outbox messages (deliveries
+ * to make once it is committed), or answer with the one recorded earlier.
+ */
 export type CreateDecision =
-  | { readonly kind: 'insert'; readonly ticket: NewTicket; readonly events: readonly NewTicketEvent[] }
+  | {
+      readonly kind: 'insert';
+      readonly ticket: NewTicket;
+      readonly events: readonly NewTicketEvent[];
+      readonly outbox: readonly OutboxMessage[];
+    }
   | { readonly kind: 'replay'; readonly ticket: Ticket };
 
 export interface CreateOutcome {
@@ -68,10 +82,12 @@ export interface UpdateContext {
   readonly activeTickets: number;
 }
 
-/** A change's decision: the new values, and the audit events that describe it. */
+/** A change's decision: the ticket as it is to be, the audit events that describe it, its outbox messages. */
 export interface UpdateDecision {
-  readonly change: TicketChange;
+  /** The same ticket (id, zone, service and creation unchanged) with its new values. */
+  readonly ticket: Ticket;
   readonly events: readonly NewTicketEvent[];
+  readonly outbox: readonly OutboxMessage[];
 }
 
 /** A page request: ids after `after` in the listing's order, at most `limit` of them. */
@@ -94,15 +110,18 @@ export interface TicketStore {
    * Reads the create context (with the ticket recorded under the request's idempotency key, if any)
    * and, in one step that no other create or change in the same zone can interleave with (across
    * processes), carries out what `decide` returns: an insert writes the ticket with a new,
-   * increasing id, its events, and its idempotency key, all or nothing. Writes nothing when
-   * `decide` returns an error, and returns that error.
+   * increasing id, its events, its idempotency key and its outbox messages, all or nothing.
+   * Writes nothing when `decide` returns an error, and returns that error.
    */
   createTicket<E>(
     request: CreateRequest,
     rule: CapacityRule,
     decide: (context: CreateContext) => Result<CreateDecision, E>,
   ): Promise<Result<CreateOutcome, E>>;
-  /** Like `createTicket`, for a change to an existing ticket and its events; `ticket_not_found` when there is none. */
+  /**
+   * Like `createTicket`, for a change to an existing ticket, its events and its outbox messages;
+   * `ticket_not_found` when there is none.
+   */
   updateTicket<E>(
     ticketId: number,
     rule: CapacityRule,
@@ -142,6 +161,111 @@ export interface TicketStore {
   saveServices(services: readonly Service[]): Promise<void>;
   /** Services by ascending id; `after` is a service id. */
   listServices(page: PageRequest): Promise<readonly Service[]>;
+}
+
+/** A claim on due deliveries of one channel (and, for webhooks, one endpoint). */
+export interface DeliveryClaim {
+  readonly channel: DeliveryChannel;
+  /** The webhook endpoint; ignored for WispHub. */
+  readonly endpoint?: string | undefined;
+  /** Who claims: unique per process. */
+  readonly holder: string;
+  readonly now: number;
+  /** How long the claim keeps others off the deliveries it takes. */
+  readonly leaseMs: number;
+  readonly limit: number;
+}
+
+/** How a delivery ends, or waits for another attempt. */
+export type DeliveryOutcome =
+  | { readonly state: 'delivered'; readonly at: number; readonly wisphub_ticket_id: number | null }
+  | { readonly state: 'failed'; readonly at: number; readonly error: string }
+  | {
+      readonly state: 'pending';
+      readonly next_attempt_at: number;
+      readonly error: string;
+      /** The last attempt may have reached the other side: look before sending again. */
+      readonly in_doubt: boolean;
+    };
+
+/** One run of a periodic job, as the last holder recorded it. */
+export interface JobRun {
+  readonly name: string;
+  readonly started_at: number | null;
+  readonly finished_at: number | null;
+  /** Null while the first run is under way. */
+  readonly ok: boolean | null;
+  /** What the run did (counts), or why it failed. */
+  readonly detail: string | null;
+}
+
+/** What the WispHub connector finds out about a zone, technician or service, merged into the directory. */
+export interface DirectoryUpdate {
+  /** Zones by id and name; a zone's own `max_active_tickets` is kept. */
+  readonly zones: readonly { readonly zone_id: number; readonly name: string }[];
+  readonly technicians: readonly Technician[];
+  readonly services: readonly Service[];
+}
+
+/**
+ * What delivering to WispHub and to webhooks needs beyond TicketStore: the transactional outbox
+ * that createTicket and updateTicket write to, leases on periodic jobs shared by every instance,
+ * and lookups by WispHub id.
+ */
+export interface ConnectorStore {
+  /**
+   * Takes up to `limit` pending deliveries of the claim's channel that are due and that no
+   * other holder's lease covers, oldest first, and leases them to `holder`: on PostgreSQL
+   * rows locked by another claim are skipped. For webhooks, only the oldest pending delivery of
+   * each ticket is taken, so a ticket's events go out in order.
+   */
+  claimDeliveries(claim: DeliveryClaim): Promise<readonly Delivery[]>;
+  /**
+   * Records, before an attempt is made, that it is about to be: attempts + 1, and in doubt until
+   * settled. False (and nothing written) when the holder's lease has run out or the delivery is settled.
+   */
+  beginAttempt(deliveryId: number, holder: string, now: number): Promise<boolean>;
+  /**
+   * Ends the holder's lease on a delivery with its outcome; with `decide`, in the same
+   * transaction, changes the delivery's ticket as updateTicket does. Returns false (nothing
+   * written) when the lease has run out or the delivery is settled already.
+   */
+  settleDelivery<E>(
+    deliveryId: number,
+    holder: string,
+    outcome: DeliveryOutcome,
+    change?: {
+      readonly rule: CapacityRule;
+      readonly decide: (context: UpdateContext) => Result<UpdateDecision, E>;
+    },
+  ): Promise<Result<boolean, E | TicketNotFound>>;
+  /** Pending and failed deliveries of a channel, and when the oldest pending one was recorded. */
+  deliveryStats(channel: DeliveryChannel): Promise<DeliveryStats>;
+  /**
+   * Starts a run of the job `name` for `holder` when no other holder's run is under way (or
+   * its lease ran out) and the last run started at least `everyMs` before `now`; false otherwise.
+   */
+  startJob(
+    name: string,
+    holder: string,
+    now: number,
+    timing: { leaseMs: number; everyMs: number },
+  ): Promise<boolean>;
+  /** Records the end of the holder's run. */
+  finishJob(
+    name: string,
+    holder: string,
+    now: number,
+    result: { ok: boolean; detail: string },
+  ): Promise<void>;
+  /** The job's last run, if it ever ran. */
+  jobRun(name: string): Promise<JobRun | undefined>;
+  /** The ticket that holds this WispHub id, if any. */
+  findByWispHubId(wisphubTicketId: number): Promise<Ticket | undefined>;
+  /** Tickets WispHub holds whose status is one of these, by id, a page at a time (`after` a ticket id). */
+  listWispHubTickets(statuses: readonly TicketStatus[], page: PageRequest): Promise<readonly Ticket[]>;
+  /** Merges what WispHub says of zones, technicians and services, in one transaction. */
+  mergeDirectory(update: DirectoryUpdate): Promise<void>;
 }
 
 /**

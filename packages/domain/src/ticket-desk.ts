@@ -1,7 +1,9 @@
 import { err, ok, type Result } from 'neverthrow';
 import type { BusinessCalendar } from './calendar/business-calendar.js';
 import { admitActiveTicket, type CapacityRule } from './capacity.js';
+import { announce, type DeliverySettings, noDeliveries, type OutboxMessage } from './delivery.js';
 import {
+  type DeliveryNotFailed,
   type IdempotencyKeyReused,
   type InvalidReferences,
   idempotencyKeyReused,
@@ -11,6 +13,8 @@ import {
   ticketNotFound,
   type UnknownSubject,
   unknownSubject,
+  type WispHubDisabled,
+  wisphubDisabled,
   type ZoneFull,
   type ZoneNotFound,
   zoneNotFound,
@@ -35,16 +39,8 @@ import type {
   UpdateTicketInput,
 } from './schemas.js';
 import type { SubjectCatalogue } from './subjects.js';
-import type {
-  NewTicket,
-  NewTicketEvent,
-  Service,
-  Technician,
-  Ticket,
-  TicketEvent,
-  TicketSnapshot,
-  Zone,
-} from './ticket.js';
+import type { NewTicket, Service, Technician, Ticket, TicketEvent, Zone } from './ticket.js';
+import { type Change, createdEvent, requeueDelivery, setStatus } from './ticket-changes.js';
 
 export interface TicketDeskDeps {
   readonly store: TicketStore;
@@ -54,6 +50,8 @@ export interface TicketDeskDeps {
   readonly capacity: CapacityRule;
   /** Business days from creation to a ticket's `end_date` (MAX_TICKET_RESOLUTION_DAYS), at least 1. */
   readonly resolutionDays: number;
+  /** Where tickets and their events are delivered (WispHub, webhooks); none by default. */
+  readonly deliveries?: DeliverySettings;
 }
 
 /** One page of a listing; `next_cursor` asks for the next one, null on the last. */
@@ -76,6 +74,7 @@ export interface ZoneLoad extends ZoneCapacity {
 
 export type OpenTicketError = UnknownSubject | InvalidReferences | ZoneFull | IdempotencyKeyReused;
 export type ChangeStatusError = TicketNotFound | ZoneFull;
+export type RetryDeliveryError = TicketNotFound | DeliveryNotFailed | WispHubDisabled;
 
 /** Who makes a change (an API key's name, or null without keys), recorded in the audit trail. */
 export interface ChangeOptions {
@@ -112,6 +111,8 @@ export interface TicketDesk {
     input: UpdateTicketInput,
     options?: ChangeOptions,
   ): Promise<Result<Ticket, ChangeStatusError>>;
+  /** Puts a ticket whose delivery to WispHub failed back in line for WispHub. */
+  retryDelivery(ticketId: number, options?: ChangeOptions): Promise<Result<Ticket, RetryDeliveryError>>;
   getTicket(ticketId: number): Promise<Result<Ticket, TicketNotFound>>;
   /** A ticket's changes, oldest first. */
   ticketHistory(ticketId: number): Promise<Result<readonly TicketEvent[], TicketNotFound>>;
@@ -209,19 +210,16 @@ const unknownZone = (zoneId: number): ReferenceProblem => ({
   message: `zone_id: no zone ${zoneId}`,
 });
 
-/** The fields a new ticket starts with, for its `created` event. */
-function snapshotOf(ticket: NewTicket): TicketSnapshot {
-  // Field by field: a rest spread would make a slower, larger object, kept for as long as the event.
+/** A change as a store writes it, with the webhook messages that announce its events. */
+export function withAnnouncements(
+  settings: DeliverySettings,
+  change: Change,
+  extra: readonly OutboxMessage[] = [],
+) {
   return {
-    service_id: ticket.service_id,
-    zone_id: ticket.zone_id,
-    technician_id: ticket.technician_id,
-    subject: ticket.subject,
-    priority: ticket.priority,
-    description: ticket.description,
-    status: ticket.status,
-    end_date: ticket.end_date,
-    answer_text: ticket.answer_text,
+    ticket: change.ticket,
+    events: change.events,
+    outbox: [...extra, ...announce(settings, change.events)],
   };
 }
 
@@ -241,7 +239,10 @@ function pageRequest(query: PageQuery): PageRequest & { readonly limit: number }
 
 export function createTicketDesk(deps: TicketDeskDeps): TicketDesk {
   const { store, clock, calendar, subjects, capacity, resolutionDays } = deps;
+  const deliveries = deps.deliveries ?? noDeliveries;
   const newTicketsAreActive = capacity.isActive(1);
+  // The same for every create: a WispHub delivery when the connector is on.
+  const newTicketOutbox: readonly OutboxMessage[] = deliveries.wisphub ? [{ channel: 'wisphub' }] : [];
 
   return {
     subjects,
@@ -265,11 +266,17 @@ export function createTicketDesk(deps: TicketDeskDeps): TicketDesk {
         end_date: calendar.addBusinessDays(now, resolutionDays),
         answer_text: null,
         updated_at: now,
+        source: 'api',
+        wisphub_ticket_id: null,
+        wisphub_sync: deliveries.wisphub ? 'pending' : null,
+        wisphub_status: null,
       };
+      const events = [createdEvent(ticket, actor)];
       const insert: CreateDecision = {
         kind: 'insert',
         ticket,
-        events: [{ kind: 'created', at: now, actor, before: null, after: snapshotOf(ticket) }],
+        events,
+        outbox: [...newTicketOutbox, ...announce(deliveries, events)],
       };
       const claim = options.idempotency;
       const idempotency = claim && {
@@ -303,39 +310,20 @@ export function createTicketDesk(deps: TicketDeskDeps): TicketDesk {
       return store.updateTicket<ChangeStatusError>(ticketId, capacity, ({ ticket, zone, activeTickets }) => {
         const entersActive = capacity.isActive(input.status) && !capacity.isActive(ticket.status);
         return (entersActive ? admitActiveTicket(capacity, zone, activeTickets) : ok(undefined)).map(
-          (): UpdateDecision => {
-            const answer = input.answer_text ?? ticket.answer_text;
-            const events: NewTicketEvent[] = [];
-            if (input.status !== ticket.status) {
-              events.push({
-                kind: 'status_changed',
-                at: now,
-                actor,
-                before: { status: ticket.status },
-                after: { status: input.status },
-              });
-            }
-            if (answer !== ticket.answer_text) {
-              events.push({
-                kind: 'answered',
-                at: now,
-                actor,
-                before: { answer_text: ticket.answer_text },
-                after: { answer_text: answer },
-              });
-            }
-            // A request that changes nothing leaves the ticket, and its history, as they were.
-            return {
-              change: {
-                status: input.status,
-                answer_text: answer,
-                updated_at: events.length > 0 ? now : ticket.updated_at,
-              },
-              events,
-            };
-          },
+          (): UpdateDecision => withAnnouncements(deliveries, setStatus(ticket, input, now, actor)),
         );
       });
+    },
+
+    async retryDelivery(ticketId, options = {}) {
+      if (!deliveries.wisphub) return err(wisphubDisabled);
+      const now = clock.now();
+      const actor = options.actor ?? null;
+      return store.updateTicket<RetryDeliveryError>(ticketId, capacity, ({ ticket }) =>
+        requeueDelivery(ticket, now, actor).map(
+          (change): UpdateDecision => withAnnouncements(deliveries, change, [{ channel: 'wisphub' }]),
+        ),
+      );
     },
 
     async getTicket(ticketId) {

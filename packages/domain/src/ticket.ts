@@ -22,12 +22,19 @@ export const priorityLabels: Readonly<Record<Priority, string>> = {
   4: 'Muy Alta',
 };
 
+/** Where a ticket was opened: through this service's API, or directly in WispHub. */
+export type TicketSource = 'api' | 'wisphub';
+
+/** Where a delivery (a ticket's to WispHub, say) stands. */
+export type DeliveryState = 'pending' | 'delivered' | 'failed';
+
 /** A field-support ticket. Times are epoch milliseconds. */
 export interface Ticket {
   readonly ticket_id: number;
   readonly service_id: number;
   readonly zone_id: number;
-  readonly technician_id: number;
+  /** Null only for a ticket opened in WispHub without a technician. */
+  readonly technician_id: number | null;
   readonly subject: string;
   readonly priority: Priority;
   readonly description: string;
@@ -36,17 +43,20 @@ export interface Ticket {
   readonly end_date: number;
   readonly answer_text: string | null;
   readonly updated_at: number;
+  readonly source: TicketSource;
+  /** Its id in WispHub, once WispHub holds it. */
+  readonly wisphub_ticket_id: number | null;
+  /** Its delivery to WispHub; null when the WispHub connector is off. */
+  readonly wisphub_sync: DeliveryState | null;
+  /**
+   * The status WispHub last reported for it (or was sent with it), so that a change made in
+   * WispHub can be told from one made here. Null until WispHub holds it.
+   */
+  readonly wisphub_status: TicketStatus | null;
 }
 
 /** A ticket before the store has given it an id. */
 export type NewTicket = Omit<Ticket, 'ticket_id'>;
-
-/** What a status change writes. */
-export interface TicketChange {
-  readonly status: TicketStatus;
-  readonly answer_text: string | null;
-  readonly updated_at: number;
-}
 
 /** A neighbourhood or tower whose active tickets are throttled. */
 export interface Zone {
@@ -72,7 +82,13 @@ export interface Service {
 /** What an audit event records of a ticket: the fields a change touched, before or after it. */
 export type TicketSnapshot = Partial<Omit<Ticket, 'ticket_id' | 'created_at' | 'updated_at'>>;
 
-export type TicketEventKind = 'created' | 'status_changed' | 'answered';
+export type TicketEventKind =
+  | 'created'
+  | 'status_changed'
+  | 'answered'
+  | 'delivered'
+  | 'delivery_failed'
+  | 'delivery_retried';
 
 /** One change to a ticket, as the audit trail keeps it. */
 export interface TicketEvent {
@@ -85,6 +101,8 @@ export interface TicketEvent {
   readonly kind: TicketEventKind;
   readonly before: TicketSnapshot | null;
   readonly after: TicketSnapshot;
+  /** What else there is to say: WispHub's answer to a failed delivery, say. */
+  readonly note: string | null;
 }
 
 /** An event before the store has given it an id and a ticket. */

@@ -1,15 +1,26 @@
 import type {
+  CapacityRule,
+  ConnectorStore,
+  Delivery,
+  DeliveryChannel,
+  DeliveryState,
+  JobRun,
+  NewTicketEvent,
+  OutboxMessage,
   PageRequest,
   Service,
   Technician,
   Ticket,
   TicketEvent,
+  TicketNotFound,
   TicketStatus,
   TicketStore,
+  UpdateContext,
+  UpdateDecision,
   Zone,
 } from '@tickets/domain';
 import { ticketNotFound } from '@tickets/domain';
-import { err, ok } from 'neverthrow';
+import { err, ok, type Result } from 'neverthrow';
 
 /** Ids kept sorted for cursor pages, with the records by id. */
 class SortedTable<T> {
@@ -50,12 +61,37 @@ interface IdempotencyRow {
   readonly recordedAt: number;
 }
 
+/** An outbox row. */
+interface DeliveryRow {
+  readonly delivery_id: number;
+  readonly ticket_id: number;
+  readonly channel: DeliveryChannel;
+  readonly endpoint: string | null;
+  readonly event: TicketEvent | null;
+  /** For a webhook, the ticket as its event left it. */
+  readonly payload: Ticket | null;
+  readonly created_at: number;
+  state: DeliveryState;
+  attempts: number;
+  in_doubt: boolean;
+  next_attempt_at: number;
+  lease_until: number;
+  lease_holder: string | null;
+  last_error: string | null;
+}
+
+interface JobRow {
+  holder: string | null;
+  lease_until: number;
+  run: JobRun;
+}
+
 /**
  * A store in the process's memory, for tests, demos and embedding. Every operation runs
  * synchronously to completion, so a create's read, decision and write cannot interleave with
  * another's. Everything is lost when the process ends.
  */
-export function createMemoryTicketStore(): TicketStore {
+export function createMemoryTicketStore(): TicketStore & ConnectorStore {
   const zones = new SortedTable<Zone>();
   const technicians = new SortedTable<Technician>();
   const services = new SortedTable<Service>();
@@ -68,6 +104,12 @@ export function createMemoryTicketStore(): TicketStore {
   const idempotency = new Map<string, IdempotencyRow>();
   // Per zone and status, how many tickets: counting active ones costs the same at any volume.
   const statusCounts = new Map<number, number[]>();
+  const byWispHubId = new Map<number, number>();
+  const outbox = new Map<number, DeliveryRow>();
+  // Pending deliveries by id, oldest first.
+  const pending = new Set<number>();
+  let lastDeliveryId = 0;
+  const jobs = new Map<string, JobRow>();
 
   const countsOf = (zoneId: number): number[] => {
     let counts = statusCounts.get(zoneId);
@@ -81,17 +123,76 @@ export function createMemoryTicketStore(): TicketStore {
     const counts = countsOf(zoneId);
     return statuses.reduce((sum, status) => sum + (counts[status] as number), 0);
   };
-  const record = (ticketId: number, newEvents: readonly Omit<TicketEvent, 'event_id' | 'ticket_id'>[]) => {
+  const record = (ticketId: number, newEvents: readonly NewTicketEvent[]): TicketEvent[] => {
     const list = eventsByTicket[ticketId - 1] ?? [];
+    const recorded: TicketEvent[] = [];
     for (const event of newEvents) {
       lastEventId += 1;
-      list.push({ ...event, event_id: lastEventId, ticket_id: ticketId });
+      const full = { ...event, event_id: lastEventId, ticket_id: ticketId };
+      list.push(full);
+      recorded.push(full);
     }
     eventsByTicket[ticketId - 1] = list;
+    return recorded;
+  };
+  const enqueue = (ticket: Ticket, messages: readonly OutboxMessage[], events: readonly TicketEvent[]) => {
+    for (const message of messages) {
+      lastDeliveryId += 1;
+      const isWebhook = message.channel === 'webhook';
+      outbox.set(lastDeliveryId, {
+        delivery_id: lastDeliveryId,
+        ticket_id: ticket.ticket_id,
+        channel: message.channel,
+        endpoint: isWebhook ? message.endpoint : null,
+        event: isWebhook ? (events[message.event] ?? null) : null,
+        payload: isWebhook ? ticket : null,
+        created_at: ticket.updated_at,
+        state: 'pending',
+        attempts: 0,
+        in_doubt: false,
+        next_attempt_at: 0,
+        lease_until: 0,
+        lease_holder: null,
+        last_error: null,
+      });
+      pending.add(lastDeliveryId);
+    }
+  };
+  /** Writes a ticket's new state, its events and its outbox messages. */
+  const apply = (before: Ticket, decision: UpdateDecision): Ticket => {
+    const changed = decision.ticket;
+    tickets[before.ticket_id - 1] = changed;
+    if (changed.status !== before.status) {
+      const counts = countsOf(before.zone_id);
+      (counts[before.status] as number) -= 1;
+      (counts[changed.status] as number) += 1;
+    }
+    if (changed.wisphub_ticket_id !== before.wisphub_ticket_id) {
+      if (before.wisphub_ticket_id !== null) byWispHubId.delete(before.wisphub_ticket_id);
+      if (changed.wisphub_ticket_id !== null) byWispHubId.set(changed.wisphub_ticket_id, changed.ticket_id);
+    }
+    enqueue(changed, decision.outbox, record(before.ticket_id, decision.events));
+    return changed;
+  };
+  const decideChange = <E>(
+    ticketId: number,
+    rule: CapacityRule,
+    decide: (context: UpdateContext) => Result<UpdateDecision, E>,
+  ): Result<{ before: Ticket; decision: UpdateDecision }, E | TicketNotFound> => {
+    const ticket = tickets[ticketId - 1];
+    const zone = ticket === undefined ? undefined : zones.get(ticket.zone_id);
+    if (ticket === undefined || zone === undefined) return err(ticketNotFound(ticketId));
+    return decide({ ticket, zone, activeTickets: countActive(zone.zone_id, rule.activeStatuses) }).map(
+      (decision) => ({ before: ticket, decision }),
+    );
+  };
+  const heldBy = (deliveryId: number, holder: string): DeliveryRow | undefined => {
+    const row = outbox.get(deliveryId);
+    return row?.state === 'pending' && row.lease_holder === holder ? row : undefined;
   };
   const idempotencyKey = (client: string, key: string) => `${client}\u0000${key}`;
 
-  const store: TicketStore = {
+  const store: TicketStore & ConnectorStore = {
     async createTicket(request, rule, decide) {
       const zone = zones.get(request.zone_id);
       const claim = request.idempotency;
@@ -100,12 +201,16 @@ export function createMemoryTicketStore(): TicketStore {
       const decision = decide({
         zone,
         service: services.get(request.service_id),
-        technician: technicians.get(request.technician_id),
+        technician: request.technician_id === null ? undefined : technicians.get(request.technician_id),
         activeTickets: zone === undefined ? 0 : countActive(zone.zone_id, rule.activeStatuses),
         previous:
           earlier === undefined
             ? undefined
             : { fingerprint: earlier.fingerprint, ticket: tickets[earlier.ticketId - 1] as Ticket },
+        existing:
+          request.wisphub_ticket_id === undefined
+            ? undefined
+            : tickets[(byWispHubId.get(request.wisphub_ticket_id) ?? 0) - 1],
       });
       if (decision.isErr()) return err(decision.error);
       if (decision.value.kind === 'replay') return ok({ ticket: decision.value.ticket, replayed: true });
@@ -115,7 +220,8 @@ export function createMemoryTicketStore(): TicketStore {
       zoneTickets.push(ticket.ticket_id);
       ticketIdsByZone.set(ticket.zone_id, zoneTickets);
       (countsOf(ticket.zone_id)[ticket.status] as number) += 1;
-      record(ticket.ticket_id, decision.value.events);
+      if (ticket.wisphub_ticket_id !== null) byWispHubId.set(ticket.wisphub_ticket_id, ticket.ticket_id);
+      enqueue(ticket, decision.value.outbox, record(ticket.ticket_id, decision.value.events));
       if (claim !== undefined) {
         idempotency.set(idempotencyKey(claim.client, claim.key), {
           fingerprint: claim.fingerprint,
@@ -127,22 +233,7 @@ export function createMemoryTicketStore(): TicketStore {
     },
 
     async updateTicket(ticketId, rule, decide) {
-      const ticket = tickets[ticketId - 1];
-      const zone = ticket === undefined ? undefined : zones.get(ticket.zone_id);
-      if (ticket === undefined || zone === undefined) return err(ticketNotFound(ticketId));
-      const decision = decide({
-        ticket,
-        zone,
-        activeTickets: countActive(zone.zone_id, rule.activeStatuses),
-      });
-      if (decision.isErr()) return err(decision.error);
-      const changed: Ticket = { ...ticket, ...decision.value.change };
-      tickets[ticketId - 1] = changed;
-      const counts = countsOf(zone.zone_id);
-      (counts[ticket.status] as number) -= 1;
-      (counts[changed.status] as number) += 1;
-      record(ticketId, decision.value.events);
-      return ok(changed);
+      return decideChange(ticketId, rule, decide).map(({ before, decision }) => apply(before, decision));
     },
 
     async getTicket(ticketId) {
@@ -221,6 +312,151 @@ export function createMemoryTicketStore(): TicketStore {
     },
     async listServices(page) {
       return services.page(page);
+    },
+
+    async claimDeliveries({ channel, endpoint, holder, now, leaseMs, limit }) {
+      const claimed: Delivery[] = [];
+      // A webhook waits for the earlier pending ones of its ticket and endpoint.
+      const blocked = new Set<number>();
+      for (const id of pending) {
+        if (claimed.length >= limit) break;
+        const row = outbox.get(id) as DeliveryRow;
+        if (row.channel !== channel) continue;
+        if (channel === 'webhook') {
+          if (row.endpoint !== endpoint) continue;
+          if (blocked.has(row.ticket_id)) continue;
+          blocked.add(row.ticket_id);
+        }
+        if (row.next_attempt_at > now || row.lease_until > now) continue;
+        row.lease_until = now + leaseMs;
+        row.lease_holder = holder;
+        claimed.push({
+          delivery_id: row.delivery_id,
+          channel: row.channel,
+          endpoint: row.endpoint,
+          ticket: row.payload ?? (tickets[row.ticket_id - 1] as Ticket),
+          event: row.event,
+          attempts: row.attempts,
+          in_doubt: row.in_doubt,
+          created_at: row.created_at,
+        });
+      }
+      return claimed;
+    },
+
+    async beginAttempt(deliveryId, holder) {
+      const row = heldBy(deliveryId, holder);
+      if (row === undefined) return false;
+      row.attempts += 1;
+      row.in_doubt = true;
+      return true;
+    },
+
+    async settleDelivery(deliveryId, holder, outcome, change) {
+      const row = outbox.get(deliveryId);
+      if (row === undefined || heldBy(deliveryId, holder) === undefined) return ok(false);
+      let decided: { before: Ticket; decision: UpdateDecision } | undefined;
+      if (change !== undefined) {
+        const result = decideChange(row.ticket_id, change.rule, change.decide);
+        if (result.isErr()) return err(result.error);
+        decided = result.value;
+      }
+      if (decided !== undefined) apply(decided.before, decided.decision);
+      row.lease_until = 0;
+      row.lease_holder = null;
+      if (outcome.state === 'pending') {
+        row.next_attempt_at = outcome.next_attempt_at;
+        row.in_doubt = outcome.in_doubt;
+        row.last_error = outcome.error;
+      } else {
+        row.state = outcome.state;
+        row.in_doubt = false;
+        row.last_error = outcome.state === 'failed' ? outcome.error : null;
+        pending.delete(deliveryId);
+      }
+      return ok(true);
+    },
+
+    async deliveryStats(channel) {
+      let count = 0;
+      let oldest: number | null = null;
+      for (const id of pending) {
+        const row = outbox.get(id) as DeliveryRow;
+        if (row.channel !== channel) continue;
+        count += 1;
+        if (oldest === null || row.created_at < oldest) oldest = row.created_at;
+      }
+      let failed = 0;
+      for (const row of outbox.values()) if (row.channel === channel && row.state === 'failed') failed += 1;
+      return { pending: count, failed, oldest_pending_at: oldest };
+    },
+
+    async startJob(name, holder, now, { leaseMs, everyMs }) {
+      const row = jobs.get(name);
+      if (row !== undefined) {
+        if (row.lease_until > now && row.holder !== holder) return false;
+        if (row.run.started_at !== null && now - row.run.started_at < everyMs) return false;
+      }
+      jobs.set(name, {
+        holder,
+        lease_until: now + leaseMs,
+        run: {
+          name,
+          started_at: now,
+          finished_at: row?.run.finished_at ?? null,
+          ok: row?.run.ok ?? null,
+          detail: row?.run.detail ?? null,
+        },
+      });
+      return true;
+    },
+
+    async finishJob(name, holder, now, { ok: succeeded, detail }) {
+      const row = jobs.get(name);
+      if (row === undefined || row.holder !== holder) return;
+      row.lease_until = 0;
+      row.run = { ...row.run, finished_at: now, ok: succeeded, detail };
+    },
+
+    async jobRun(name) {
+      return jobs.get(name)?.run;
+    },
+
+    async findByWispHubId(wisphubTicketId) {
+      const id = byWispHubId.get(wisphubTicketId);
+      return id === undefined ? undefined : tickets[id - 1];
+    },
+
+    async listWispHubTickets(statuses, { limit, after }) {
+      const ids = [...byWispHubId.values()].filter((id) => id > (after ?? 0)).sort((a, b) => a - b);
+      const found: Ticket[] = [];
+      for (const id of ids) {
+        if (found.length >= limit) break;
+        const ticket = tickets[id - 1] as Ticket;
+        if (statuses.includes(ticket.status)) found.push(ticket);
+      }
+      return found;
+    },
+
+    async mergeDirectory(update) {
+      for (const zone of update.zones) {
+        const known = zones.get(zone.zone_id);
+        zones.set(zone.zone_id, { ...zone, max_active_tickets: known?.max_active_tickets ?? null });
+      }
+      for (const technician of update.technicians) {
+        const known = technicians.get(technician.technician_id);
+        technicians.set(technician.technician_id, {
+          ...technician,
+          active: known?.active ?? technician.active,
+        });
+      }
+      for (const service of update.services) {
+        const known = services.get(service.service_id);
+        services.set(service.service_id, {
+          ...service,
+          customer_name: service.customer_name ?? known?.customer_name ?? null,
+        });
+      }
     },
   };
   return store;

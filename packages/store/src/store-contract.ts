@@ -1,5 +1,6 @@
 import {
   type CapacityRule,
+  type ConnectorStore,
   type CreateDecision,
   createBusinessCalendar,
   createCapacityRule,
@@ -9,9 +10,12 @@ import {
   type NewTicket,
   type NewTicketEvent,
   noHolidays,
+  type OutboxMessage,
+  type Ticket,
   type TicketDesk,
   type TicketStore,
   ticketNotFound,
+  type UpdateDecision,
   zoneFull,
 } from '@tickets/domain';
 import { err, ok } from 'neverthrow';
@@ -19,7 +23,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 /** A store under test and how to dispose of it. */
 export interface StoreFixture {
-  readonly store: TicketStore;
+  readonly store: TicketStore & ConnectorStore;
   close(): Promise<void>;
 }
 
@@ -37,23 +41,39 @@ const draft = (overrides: Partial<NewTicket> = {}): NewTicket => ({
   end_date: NOW + 5 * 86_400_000,
   answer_text: null,
   updated_at: NOW,
+  source: 'api',
+  wisphub_ticket_id: null,
+  wisphub_sync: null,
+  wisphub_status: null,
   ...overrides,
 });
 
 const refs = { service_id: 100, technician_id: 5, zone_id: 2 };
 
-const insert = (ticket: NewTicket, events: readonly NewTicketEvent[] = []): CreateDecision => ({
-  kind: 'insert',
-  ticket,
-  events,
-});
+const insert = (
+  ticket: NewTicket,
+  events: readonly NewTicketEvent[] = [],
+  outbox: readonly OutboxMessage[] = [],
+): CreateDecision => ({ kind: 'insert', ticket, events, outbox });
 const change = (
+  ticket: Ticket,
   status: 1 | 2 | 3 | 4,
   answer_text: string | null = null,
   events: readonly NewTicketEvent[] = [],
-) => ({
-  change: { status, answer_text, updated_at: NOW + 60_000 },
+  outbox: readonly OutboxMessage[] = [],
+): UpdateDecision => ({
+  ticket: { ...ticket, status, answer_text, updated_at: NOW + 60_000 },
   events,
+  outbox,
+});
+const event = (kind: NewTicketEvent['kind'], overrides: Partial<NewTicketEvent> = {}): NewTicketEvent => ({
+  kind,
+  at: NOW,
+  actor: null,
+  before: null,
+  after: {},
+  note: null,
+  ...overrides,
 });
 
 function deskOver(store: TicketStore, capacity: CapacityRule): TicketDesk {
@@ -78,7 +98,7 @@ function deskOver(store: TicketStore, capacity: CapacityRule): TicketDesk {
 export function describeTicketStoreContract(name: string, open: () => Promise<StoreFixture>): void {
   describe(`TicketStore contract: ${name}`, () => {
     let fixture: StoreFixture;
-    let store: TicketStore;
+    let store: TicketStore & ConnectorStore;
     const rule = createCapacityRule({ maxActiveTicketsPerZone: 3, activeStatuses: [1] });
 
     beforeEach(async () => {
@@ -161,6 +181,7 @@ export function describeTicketStoreContract(name: string, open: () => Promise<St
             technician: { technician_id: 5, name: 'Ana Gómez', active: true },
             activeTickets: 0,
             previous: undefined,
+            existing: undefined,
           },
           {
             zone: undefined,
@@ -168,6 +189,7 @@ export function describeTicketStoreContract(name: string, open: () => Promise<St
             technician: undefined,
             activeTickets: 0,
             previous: undefined,
+            existing: undefined,
           },
         ]);
       });
@@ -219,7 +241,7 @@ export function describeTicketStoreContract(name: string, open: () => Promise<St
             zone: { zone_id: 2, name: 'Centro', max_active_tickets: null },
             activeTickets: 1,
           });
-          return ok({ change: changed, events: [] });
+          return ok(change(ticket, 3, 'Listo'));
         });
         expect(updated).toEqual(ok({ ...ticket, ...changed }));
         expect(await store.getTicket(ticket.ticket_id)).toEqual({ ...ticket, ...changed });
@@ -227,7 +249,9 @@ export function describeTicketStoreContract(name: string, open: () => Promise<St
       });
 
       it('answers ticket_not_found for an unknown id', async () => {
-        expect(await store.updateTicket(4242, rule, () => ok(change(3)))).toEqual(err(ticketNotFound(4242)));
+        expect(await store.updateTicket(4242, rule, (context) => ok(change(context.ticket, 3)))).toEqual(
+          err(ticketNotFound(4242)),
+        );
       });
 
       it('leaves the ticket unchanged when decide refuses', async () => {
@@ -240,31 +264,24 @@ export function describeTicketStoreContract(name: string, open: () => Promise<St
 
     describe('audit events', () => {
       it('keeps the events decide returns with the ticket they belong to, oldest first', async () => {
-        const created: NewTicketEvent = {
-          kind: 'created',
-          at: NOW,
-          actor: 'crm',
-          before: null,
-          after: { status: 1 },
-        };
+        const created = event('created', { actor: 'crm', after: { status: 1 } });
         const ticket = (
           await store.createTicket(refs, rule, () => ok(insert(draft(), [created])))
         )._unsafeUnwrap().ticket;
-        const resolved: NewTicketEvent = {
-          kind: 'status_changed',
+        const resolved = event('status_changed', {
           at: NOW + 60_000,
-          actor: null,
           before: { status: 1 },
           after: { status: 3 },
-        };
-        const answered: NewTicketEvent = {
-          kind: 'answered',
+        });
+        const answered = event('answered', {
           at: NOW + 60_000,
-          actor: null,
           before: { answer_text: null },
           after: { answer_text: 'Listo' },
-        };
-        await store.updateTicket(ticket.ticket_id, rule, () => ok(change(3, 'Listo', [resolved, answered])));
+          note: 'con nota',
+        });
+        await store.updateTicket(ticket.ticket_id, rule, () =>
+          ok(change(ticket, 3, 'Listo', [resolved, answered])),
+        );
         const history = await store.listTicketEvents(ticket.ticket_id);
         expect(history.map(({ event_id: _, ...event }) => event)).toEqual(
           [created, resolved, answered].map((event) => ({ ...event, ticket_id: ticket.ticket_id })),
@@ -274,10 +291,9 @@ export function describeTicketStoreContract(name: string, open: () => Promise<St
       });
 
       it('keeps no event of a refused create or change', async () => {
-        const event: NewTicketEvent = { kind: 'created', at: NOW, actor: null, before: null, after: {} };
         await store.createTicket(refs, rule, () => err('no'));
         const ticket = (
-          await store.createTicket(refs, rule, () => ok(insert(draft(), [event])))
+          await store.createTicket(refs, rule, () => ok(insert(draft(), [event('created')])))
         )._unsafeUnwrap().ticket;
         await store.updateTicket(ticket.ticket_id, rule, () => err('no'));
         expect(await store.listTicketEvents(ticket.ticket_id)).toHaveLength(1);
@@ -388,6 +404,295 @@ export function describeTicketStoreContract(name: string, open: () => Promise<St
         expect(await ids({ limit: 10, zone_id: 2, status: 1 })).toEqual([made[3], made[0]]);
         expect(await ids({ limit: 10, status: 4 })).toEqual([made[4]]);
         expect(await ids({ limit: 10, zone_id: 3, after: made[1] })).toEqual([]);
+      });
+    });
+
+    describe('the outbox', () => {
+      const lease = { leaseMs: 30_000, limit: 10 };
+      const claim = (
+        holder: string,
+        now = NOW,
+        channel: 'wisphub' | 'webhook' = 'wisphub',
+        endpoint?: string,
+      ) => store.claimDeliveries({ channel, endpoint, holder, now, ...lease });
+      const open = async (outbox: readonly OutboxMessage[], events = [event('created')], overrides = {}) =>
+        (
+          await store.createTicket(refs, rule, () => ok(insert(draft(overrides), events, outbox)))
+        )._unsafeUnwrap().ticket;
+
+      it("records a create's deliveries with its ticket, and none of a refused one", async () => {
+        await store.createTicket(refs, rule, () => err('full'));
+        const ticket = await open([
+          { channel: 'wisphub' },
+          { channel: 'webhook', endpoint: 'https://a', event: 0 },
+        ]);
+        const [wisphub] = await claim('w1');
+        expect(wisphub).toEqual({
+          delivery_id: expect.any(Number),
+          channel: 'wisphub',
+          endpoint: null,
+          ticket,
+          event: null,
+          attempts: 0,
+          in_doubt: false,
+          created_at: NOW,
+        });
+        const [webhook] = await claim('w1', NOW, 'webhook', 'https://a');
+        expect(webhook?.event).toEqual({
+          ...event('created'),
+          event_id: expect.any(Number),
+          ticket_id: ticket.ticket_id,
+        });
+        expect(webhook?.ticket).toEqual(ticket);
+        expect(await claim('w1', NOW, 'webhook', 'https://b')).toEqual([]);
+        expect(await store.deliveryStats('wisphub')).toEqual({
+          pending: 1,
+          failed: 0,
+          oldest_pending_at: NOW,
+        });
+      });
+
+      it('leases a delivery to one holder until its lease runs out', async () => {
+        await open([{ channel: 'wisphub' }]);
+        const [taken] = await claim('w1');
+        expect(taken).toBeDefined();
+        expect(await claim('w2', NOW + 29_999)).toEqual([]);
+        expect((await claim('w2', NOW + 30_000)).map((d) => d.delivery_id)).toEqual([taken?.delivery_id]);
+        // The first holder lost it: it can neither begin an attempt nor settle.
+        const id = taken?.delivery_id ?? 0;
+        expect(await store.beginAttempt(id, 'w1', NOW + 30_001)).toBe(false);
+        expect(
+          await store.settleDelivery(id, 'w1', { state: 'delivered', at: NOW, wisphub_ticket_id: 7 }),
+        ).toEqual(ok(false));
+        expect(await store.beginAttempt(id, 'w2', NOW + 30_001)).toBe(true);
+      });
+
+      it('never gives one delivery to two of many concurrent claims', async () => {
+        for (let i = 0; i < 30; i += 1) await open([{ channel: 'wisphub' }]);
+        const claims = await Promise.all(Array.from({ length: 6 }, (_, i) => claim(`w${i}`)));
+        const ids = claims.flat().map((d) => d.delivery_id);
+        expect(new Set(ids).size).toBe(ids.length);
+        expect(ids.length).toBeGreaterThanOrEqual(10);
+        expect(ids.length).toBeLessThanOrEqual(30);
+      });
+
+      it('counts attempts, keeps a delivery in doubt, and puts it back for later', async () => {
+        await open([{ channel: 'wisphub' }]);
+        const [taken] = await claim('w1');
+        const id = taken?.delivery_id ?? 0;
+        expect(await store.beginAttempt(id, 'w1', NOW)).toBe(true);
+        const later = {
+          state: 'pending' as const,
+          next_attempt_at: NOW + 5_000,
+          error: 'timeout',
+          in_doubt: true,
+        };
+        expect(await store.settleDelivery(id, 'w1', later)).toEqual(ok(true));
+        expect(await claim('w2', NOW + 4_999)).toEqual([]);
+        const [again] = await claim('w2', NOW + 5_000);
+        expect(again).toMatchObject({ delivery_id: id, attempts: 1, in_doubt: true });
+        const refused = { state: 'pending' as const, next_attempt_at: NOW, error: '503', in_doubt: false };
+        expect(await store.settleDelivery(id, 'w2', refused)).toEqual(ok(true));
+        expect((await claim('w3', NOW + 5_000))[0]).toMatchObject({ attempts: 1, in_doubt: false });
+      });
+
+      it('settles a delivery and changes its ticket in one step, or neither', async () => {
+        const ticket = await open([{ channel: 'wisphub' }]);
+        const [taken] = await claim('w1');
+        const id = taken?.delivery_id ?? 0;
+        const delivered = { state: 'delivered' as const, at: NOW + 1, wisphub_ticket_id: 900 };
+        const refusal = await store.settleDelivery(id, 'w1', delivered, { rule, decide: () => err('no') });
+        expect(refusal).toEqual(err('no'));
+        expect((await store.deliveryStats('wisphub')).pending).toBe(1);
+        const settled = await store.settleDelivery(id, 'w1', delivered, {
+          rule,
+          decide: (context) =>
+            ok({
+              ticket: { ...context.ticket, wisphub_ticket_id: 900, wisphub_sync: 'delivered' as const },
+              events: [event('delivered', { after: { wisphub_ticket_id: 900 } })],
+              outbox: [{ channel: 'webhook' as const, endpoint: 'https://a', event: 0 }],
+            }),
+        });
+        expect(settled).toEqual(ok(true));
+        const stored = { ...ticket, wisphub_ticket_id: 900, wisphub_sync: 'delivered' as const };
+        expect(await store.getTicket(ticket.ticket_id)).toEqual(stored);
+        expect(await store.findByWispHubId(900)).toEqual(stored);
+        expect(await store.findByWispHubId(901)).toBeUndefined();
+        expect((await store.listTicketEvents(ticket.ticket_id)).map((e) => e.kind)).toEqual([
+          'created',
+          'delivered',
+        ]);
+        expect(await store.deliveryStats('wisphub')).toEqual({
+          pending: 0,
+          failed: 0,
+          oldest_pending_at: null,
+        });
+        expect(await claim('w2', NOW + 60_000)).toEqual([]);
+        const [webhook] = await claim('w2', NOW, 'webhook', 'https://a');
+        expect(webhook?.ticket).toEqual(stored);
+        expect(webhook?.event?.kind).toBe('delivered');
+        // Settled once: a second settlement changes nothing.
+        expect(await store.settleDelivery(id, 'w1', delivered)).toEqual(ok(false));
+      });
+
+      it('counts failed deliveries, and never claims them again', async () => {
+        await open([{ channel: 'wisphub' }]);
+        await open([{ channel: 'wisphub' }], [event('created')], {
+          created_at: NOW + 5,
+          updated_at: NOW + 5,
+        });
+        const [first] = await claim('w1', NOW, 'wisphub');
+        await store.settleDelivery(first?.delivery_id ?? 0, 'w1', { state: 'failed', at: NOW, error: '400' });
+        expect(await store.deliveryStats('wisphub')).toEqual({
+          pending: 1,
+          failed: 1,
+          oldest_pending_at: NOW + 5,
+        });
+        expect((await claim('w2', NOW + 60_000)).map((d) => d.ticket.created_at)).toEqual([NOW + 5]);
+      });
+
+      it("hands out a ticket's webhooks to an endpoint one at a time, in order", async () => {
+        const hook = (index: number) => ({
+          channel: 'webhook' as const,
+          endpoint: 'https://a',
+          event: index,
+        });
+        const ticket = await open([hook(0)]);
+        await store.updateTicket(ticket.ticket_id, rule, (context) =>
+          ok(
+            change(
+              context.ticket,
+              3,
+              'Listo',
+              [event('status_changed'), event('answered')],
+              [hook(0), hook(1)],
+            ),
+          ),
+        );
+        const other = await open([hook(0)]);
+        const first = await claim('w1', NOW, 'webhook', 'https://a');
+        expect(first.map((d) => [d.ticket.ticket_id, d.event?.kind])).toEqual([
+          [ticket.ticket_id, 'created'],
+          [other.ticket_id, 'created'],
+        ]);
+        expect(first[0]?.ticket.status).toBe(1);
+        // The next of the first ticket waits until the first is settled, even once its lease ran out.
+        expect(await claim('w2', NOW + 60_000, 'webhook', 'https://a')).toHaveLength(2);
+        const [resend] = await claim('w3', NOW + 120_000, 'webhook', 'https://a');
+        await store.settleDelivery(resend?.delivery_id ?? 0, 'w3', {
+          state: 'delivered',
+          at: NOW,
+          wisphub_ticket_id: null,
+        });
+        const next = await claim('w4', NOW + 120_000, 'webhook', 'https://a');
+        expect(next.map((d) => [d.ticket.ticket_id, d.event?.kind, d.ticket.status])).toEqual([
+          [ticket.ticket_id, 'status_changed', 3],
+        ]);
+      });
+    });
+
+    describe('WispHub bookkeeping', () => {
+      it('finds the ticket brought in under a WispHub id when creating again', async () => {
+        const imported = { ...refs, wisphub_ticket_id: 77 };
+        const first = await store.createTicket(imported, rule, (context) => {
+          expect(context.existing).toBeUndefined();
+          return ok(insert(draft({ source: 'wisphub', wisphub_ticket_id: 77, wisphub_sync: 'delivered' })));
+        });
+        const ticket = first._unsafeUnwrap().ticket;
+        await store.createTicket(imported, rule, (context) => {
+          expect(context.existing).toEqual(ticket);
+          return err('stop');
+        });
+      });
+
+      it('takes a ticket without a technician', async () => {
+        const { ticket } = (
+          await store.createTicket({ ...refs, technician_id: null }, rule, (context) => {
+            expect(context.technician).toBeUndefined();
+            return ok(insert(draft({ technician_id: null })));
+          })
+        )._unsafeUnwrap();
+        expect(await store.getTicket(ticket.ticket_id)).toEqual({ ...ticket, technician_id: null });
+      });
+
+      it('lists the tickets WispHub holds in some statuses, by id', async () => {
+        const ids: number[] = [];
+        for (const [wisphub_ticket_id, status] of [
+          [10, 1],
+          [null, 1],
+          [11, 3],
+          [12, 1],
+        ] as const) {
+          const created = await store.createTicket(refs, rule, () =>
+            ok(insert(draft({ wisphub_ticket_id, status }))),
+          );
+          ids.push(created._unsafeUnwrap().ticket.ticket_id);
+        }
+        const listed = async (page: { limit: number; after?: number }, statuses: (1 | 3)[] = [1]) =>
+          (await store.listWispHubTickets(statuses, page)).map((t) => t.wisphub_ticket_id);
+        expect(await listed({ limit: 10 })).toEqual([10, 12]);
+        expect(await listed({ limit: 10 }, [1, 3])).toEqual([10, 11, 12]);
+        expect(await listed({ limit: 1, after: ids[0] }, [1, 3])).toEqual([11]);
+      });
+
+      it("merges WispHub's directory, keeping a zone's limit, a technician's state and a known customer name", async () => {
+        await store.saveZone({ zone_id: 3, name: 'Norte', max_active_tickets: 1 });
+        await store.saveTechnician({ technician_id: 5, name: 'Ana Gómez', active: false });
+        await store.mergeDirectory({
+          zones: [
+            { zone_id: 3, name: 'Norte Alto' },
+            { zone_id: 8, name: 'Nueva' },
+          ],
+          technicians: [
+            { technician_id: 5, name: 'Ana G.', active: true },
+            { technician_id: 6, name: 'Beto', active: true },
+          ],
+          services: [
+            { service_id: 100, zone_id: 8, customer_name: null },
+            { service_id: 101, zone_id: 3, customer_name: 'Eva' },
+          ],
+        });
+        expect(await store.listZones({ limit: 10 })).toEqual([
+          { zone_id: 2, name: 'Centro', max_active_tickets: null },
+          { zone_id: 3, name: 'Norte Alto', max_active_tickets: 1 },
+          { zone_id: 8, name: 'Nueva', max_active_tickets: null },
+        ]);
+        expect(await store.listTechnicians({ limit: 10 })).toEqual([
+          { technician_id: 5, name: 'Ana G.', active: false },
+          { technician_id: 6, name: 'Beto', active: true },
+        ]);
+        expect(await store.listServices({ limit: 2 })).toEqual([
+          { service_id: 100, zone_id: 8, customer_name: 'Luis Pérez' },
+          { service_id: 101, zone_id: 3, customer_name: 'Eva' },
+        ]);
+      });
+
+      it('runs a periodic job in one holder at a time, at most once per interval', async () => {
+        const timing = { leaseMs: 10_000, everyMs: 60_000 };
+        expect(await store.jobRun('pull')).toBeUndefined();
+        expect(await store.startJob('pull', 'a', NOW, timing)).toBe(true);
+        expect(await store.startJob('pull', 'b', NOW + 1, { ...timing, everyMs: 0 })).toBe(false);
+        expect(await store.jobRun('pull')).toEqual({
+          name: 'pull',
+          started_at: NOW,
+          finished_at: null,
+          ok: null,
+          detail: null,
+        });
+        await store.finishJob('pull', 'b', NOW + 2, { ok: false, detail: 'not mine' });
+        await store.finishJob('pull', 'a', NOW + 2, { ok: true, detail: '{"updated":1}' });
+        expect(await store.startJob('pull', 'b', NOW + 59_999, timing)).toBe(false);
+        expect(await store.startJob('pull', 'b', NOW + 60_000, timing)).toBe(true);
+        expect(await store.jobRun('pull')).toEqual({
+          name: 'pull',
+          started_at: NOW + 60_000,
+          finished_at: NOW + 2,
+          ok: true,
+          detail: '{"updated":1}',
+        });
+        // A holder that died mid-run leaves its lease to run out.
+        expect(await store.startJob('pull', 'c', NOW + 69_999, { ...timing, everyMs: 0 })).toBe(false);
+        expect(await store.startJob('pull', 'c', NOW + 70_000, { ...timing, everyMs: 0 })).toBe(true);
       });
     });
 

@@ -192,7 +192,7 @@ export function TicketRow({ ticket, technicianName, zoneName, onSave, onSaved }:
 
 export interface TicketTableProps {
   readonly tickets: readonly TicketView[];
-  readonly technicianName: (id: number) => string;
+  readonly technicianName: (id: number | null) => string;
   readonly zoneName: (id: number) => string;
   readonly onSave: (change: TicketChange) => Promise<SaveOutcome>;
   readonly onSaved: (message: string) => void;
@@ -261,7 +261,8 @@ export function TicketList(): ReactNode {
   const zoneNames = new Map((zones.data?.items ?? []).map((z) => [z.zone_id, z.name]));
   const technicianNames = new Map((technicians.data?.items ?? []).map((t) => [t.technician_id, t.name]));
   const zoneName = (id: number) => zoneNames.get(id) ?? `Zona ${id}`;
-  const technicianName = (id: number) => technicianNames.get(id) ?? `Técnico #${id}`;
+  const technicianName = (id: number | null) =>
+    id === null ? 'Sin asignar' : (technicianNames.get(id) ?? `Técnico #${id}`);
 
   const update = useMutation({
     mutationFn: (change: TicketChange) => api.tickets.updateStatus.mutate(change),

@@ -1,5 +1,5 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
-import type { TicketDesk } from '@tickets/domain';
+import type { SyncReport, TicketDesk } from '@tickets/domain';
 import type { Context, MiddlewareHandler } from 'hono';
 import { ok } from 'neverthrow';
 import { type Authenticator, allows, type Caller } from '../auth.js';
@@ -17,9 +17,11 @@ import {
   listZoneLoadsRoute,
   listZonesRoute,
   restRoutes,
+  retryDeliveryRoute,
   saveServiceRoute,
   saveTechnicianRoute,
   saveZoneRoute,
+  syncStatusRoute,
   ticketHistoryRoute,
   updateTicketRoute,
   zoneBlockedRoute,
@@ -93,7 +95,11 @@ export function authorizeRest(authenticator: Authenticator): MiddlewareHandler<A
 }
 
 /** The REST API: each handler gets its request parsed by its route's schemas, calls one use case, maps the result. */
-export function createRestApp(desk: TicketDesk, views: Views): OpenAPIHono<AppEnv> {
+export function createRestApp(
+  desk: TicketDesk,
+  views: Views,
+  syncReport: () => Promise<SyncReport>,
+): OpenAPIHono<AppEnv> {
   const app = new OpenAPIHono<AppEnv>();
   // The catalogue is fixed for the life of the process: answer it from one prepared reply.
   const subjects = respond(operations.listSubjects, ok(desk.subjects), views.subjects);
@@ -133,6 +139,18 @@ export function createRestApp(desk: TicketDesk, views: Views): OpenAPIHono<AppEn
       await desk.changeStatus(params.ticket_id, body, { actor: actorOf(c) }),
       views.ticket,
     ),
+  );
+
+  serveRoute(app, retryDeliveryRoute, operations.retryDelivery.failureAction, async (c, { params }) =>
+    respond(
+      operations.retryDelivery,
+      await desk.retryDelivery(params.ticket_id, { actor: actorOf(c) }),
+      views.ticket,
+    ),
+  );
+
+  serveRoute(app, syncStatusRoute, operations.syncStatus.failureAction, async () =>
+    respond(operations.syncStatus, ok(await syncReport()), views.syncReport),
   );
 
   serveRoute(app, zoneCapacityRoute, operations.zoneCapacity.failureAction, async (_c, { params }) =>

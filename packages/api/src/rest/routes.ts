@@ -16,6 +16,7 @@ import {
   servicePageViewSchema,
   serviceViewSchema,
   subjectsViewSchema,
+  syncReportViewSchema,
   technicianPageViewSchema,
   technicianViewSchema,
   ticketHistoryViewSchema,
@@ -180,6 +181,45 @@ export const ticketHistoryRoute = createRoute({
     200: json('The history', successSchema(operations.ticketHistory.action, ticketHistoryViewSchema)),
     400: invalid(operations.ticketHistory.failureAction, 'The id is not a positive integer'),
     404: ticketNotFound,
+    503: storeUnavailable,
+  },
+});
+
+export const retryDeliveryRoute = createRoute({
+  method: 'post',
+  path: '/api/v1/tickets/{ticket_id}/wisphub/retry',
+  tags: ['WispHub'],
+  summary: 'Send a ticket that WispHub refused to WispHub again (after correcting what it refused)',
+  request: { params: ticketIdParams },
+  security,
+  responses: {
+    401: unauthorized,
+    403: forbidden,
+    200: json(
+      'The ticket, back in line for WispHub (`wisphub_sync: pending`)',
+      successSchema(operations.retryDelivery.action, ticketViewSchema),
+    ),
+    400: invalid(operations.retryDelivery.failureAction, 'The id is not a positive integer'),
+    404: ticketNotFound,
+    409: json(
+      'Its delivery has not failed (`delivery_not_failed`), or the WispHub connector is off (`wisphub_disabled`)',
+      failureSchema(['delivery_not_failed', 'wisphub_disabled']),
+    ),
+    503: storeUnavailable,
+  },
+});
+
+export const syncStatusRoute = createRoute({
+  method: 'get',
+  path: '/api/v1/sync/wisphub',
+  tags: ['WispHub'],
+  summary:
+    "The WispHub connector's state: the last status and reference pulls, pending and failed deliveries, and webhooks",
+  security,
+  responses: {
+    401: unauthorized,
+    403: forbidden,
+    200: json('The connector', successSchema(operations.syncStatus.action, syncReportViewSchema)),
     503: storeUnavailable,
   },
 });
@@ -393,6 +433,8 @@ export const restRoutes = [
   [ticketHistoryRoute, operations.ticketHistory],
   [listTicketsRoute, operations.listTickets],
   [updateTicketRoute, operations.updateTicket],
+  [retryDeliveryRoute, operations.retryDelivery],
+  [syncStatusRoute, operations.syncStatus],
   [zoneCapacityRoute, operations.zoneCapacity],
   [listZoneLoadsRoute, operations.listZoneLoads],
   [zoneBlockedRoute, operations.zoneBlocked],

@@ -62,6 +62,9 @@ function setup() {
       keysRequired: false,
       caller: undefined,
       idempotencyKey: undefined,
+      syncReport: async () => {
+        throw new Error('not under test');
+      },
     }),
     app: createHttpApp({ desk, onDefect: (error) => defects.push(error) }),
     defects,
@@ -177,6 +180,9 @@ describe('tickets.create', () => {
         answer_text: null,
         business_days_left: 3,
         is_overdue: false,
+        source: 'api',
+        wisphub_ticket_id: null,
+        wisphub_sync: null,
       },
       message: null,
       meta: null,

@@ -3,6 +3,7 @@ import {
   listTicketsQuerySchema,
   pageQuerySchema,
   StoreUnavailableError,
+  type SyncReport,
   saveServiceInputSchema,
   saveTechnicianInputSchema,
   saveZoneInputSchema,
@@ -31,6 +32,8 @@ export interface TrpcContext {
   readonly caller: Caller | undefined;
   /** The request's Idempotency-Key header, used by tickets.create. */
   readonly idempotencyKey: string | undefined;
+  /** The WispHub connector's and webhooks' state. */
+  readonly syncReport: () => Promise<SyncReport>;
 }
 
 function issuesOf(cause: unknown): readonly Issue[] | null {
@@ -141,6 +144,16 @@ export const appRouter = t.router({
             ctx.views.ticket,
           ).body,
       ),
+    retryDelivery: procedureFor(operations.retryDelivery)
+      .input(ticketIdParams)
+      .mutation(
+        async ({ ctx, input }) =>
+          respond(
+            operations.retryDelivery,
+            await ctx.desk.retryDelivery(input.ticket_id, { actor: actorOf(ctx) }),
+            ctx.views.ticket,
+          ).body,
+      ),
     subjects: procedureFor(operations.listSubjects).query(
       ({ ctx }) => respond(operations.listSubjects, ok(ctx.desk.subjects), ctx.views.subjects).body,
     ),
@@ -171,6 +184,12 @@ export const appRouter = t.router({
         async ({ ctx, input = {} }) =>
           respond(operations.listZones, await ctx.desk.listZones(input), ctx.views.zonePage).body,
       ),
+  }),
+  sync: t.router({
+    wisphub: procedureFor(operations.syncStatus).query(
+      async ({ ctx }) =>
+        respond(operations.syncStatus, ok(await ctx.syncReport()), ctx.views.syncReport).body,
+    ),
   }),
   technicians: t.router({
     save: procedureFor(operations.saveTechnician)

@@ -1,4 +1,11 @@
-import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from 'kysely';
+import {
+  type ColumnDefinitionBuilder,
+  type Kysely,
+  type Migration,
+  type MigrationProvider,
+  Migrator,
+  sql,
+} from 'kysely';
 import type { SqlDatabase } from './database.js';
 import type { SqlDialectName } from './schema.js';
 
@@ -112,6 +119,104 @@ function migrations(dialect: SqlDialectName): Record<string, Migration> {
           select zone_id, status, count(*) from tickets group by zone_id, status`.execute(db);
       },
     },
+    // The WispHub connector and webhooks: where a ticket came from and where it is in WispHub, a
+    // note on events (WispHub's answer to a refused delivery), the transactional outbox, and
+    // leases on periodic jobs. A ticket brought in from WispHub may have no technician.
+    '0004_wisphub': {
+      async up(db: Kysely<unknown>) {
+        const key = dialect === 'sqlite' ? 'integer' : 'bigint';
+        const identity = (c: ColumnDefinitionBuilder) =>
+          dialect === 'sqlite'
+            ? c.primaryKey().autoIncrement()
+            : c.primaryKey().generatedByDefaultAsIdentity();
+        if (dialect === 'postgres') {
+          await sql`alter table tickets alter column technician_id drop not null`.execute(db);
+          await sql`alter table tickets add column source text not null default 'api'`.execute(db);
+          await sql`alter table tickets add column wisphub_ticket_id bigint`.execute(db);
+          await sql`alter table tickets add column wisphub_sync text`.execute(db);
+          await sql`alter table tickets add column wisphub_status integer`.execute(db);
+        } else {
+          // SQLite cannot drop a NOT NULL: the table is built again (foreign keys are off while
+          // migrations run, and checked before they commit; see migrateToLatest).
+          await sql`create table tickets_new (
+            id integer primary key autoincrement,
+            service_id bigint not null references services (id),
+            zone_id bigint not null references zones (id),
+            technician_id bigint references technicians (id),
+            subject text not null,
+            priority integer not null,
+            description text not null,
+            status integer not null,
+            created_at bigint not null,
+            end_date bigint not null,
+            answer_text text,
+            updated_at bigint not null,
+            source text not null default 'api',
+            wisphub_ticket_id bigint,
+            wisphub_sync text,
+            wisphub_status integer
+          )`.execute(db);
+          await sql`insert into tickets_new (id, service_id, zone_id, technician_id, subject, priority,
+              description, status, created_at, end_date, answer_text, updated_at)
+            select id, service_id, zone_id, technician_id, subject, priority, description, status,
+              created_at, end_date, answer_text, updated_at from tickets`.execute(db);
+          await sql`drop table tickets`.execute(db);
+          await sql`alter table tickets_new rename to tickets`.execute(db);
+          await db.schema
+            .createIndex('tickets_zone_status')
+            .on('tickets')
+            .columns(['zone_id', 'status', 'id'])
+            .execute();
+          await db.schema.createIndex('tickets_zone_id').on('tickets').columns(['zone_id', 'id']).execute();
+          await db.schema.createIndex('tickets_status_id').on('tickets').columns(['status', 'id']).execute();
+        }
+        await db.schema
+          .createIndex('tickets_wisphub_ticket_id')
+          .unique()
+          .on('tickets')
+          .column('wisphub_ticket_id')
+          .execute();
+        await db.schema.alterTable('ticket_events').addColumn('note', 'text').execute();
+        await db.schema
+          .createTable('outbox')
+          .addColumn('id', key, identity)
+          .addColumn('ticket_id', 'bigint', (c) => c.notNull().references('tickets.id'))
+          .addColumn('channel', 'text', (c) => c.notNull())
+          // The webhook endpoint; null for WispHub.
+          .addColumn('endpoint', 'text')
+          // The event a webhook announces, and the ticket as that event left it (JSON).
+          .addColumn('event_id', 'bigint', (c) => c.references('ticket_events.id'))
+          .addColumn('payload', 'text')
+          .addColumn('state', 'text', (c) => c.notNull())
+          .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+          .addColumn('in_doubt', 'integer', (c) => c.notNull().defaultTo(0))
+          .addColumn('next_attempt_at', 'bigint', (c) => c.notNull().defaultTo(0))
+          .addColumn('lease_until', 'bigint', (c) => c.notNull().defaultTo(0))
+          .addColumn('lease_holder', 'text')
+          .addColumn('last_error', 'text')
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .addColumn('settled_at', 'bigint')
+          .execute();
+        // Claims take pending deliveries of a channel oldest first; stats count them by state.
+        await db.schema
+          .createIndex('outbox_state')
+          .on('outbox')
+          .columns(['channel', 'state', 'id'])
+          .execute();
+        // A webhook waits for the earlier pending deliveries of its ticket.
+        await db.schema.createIndex('outbox_ticket').on('outbox').columns(['ticket_id', 'id']).execute();
+        await db.schema
+          .createTable('sync_jobs')
+          .addColumn('name', 'text', (c) => c.primaryKey())
+          .addColumn('holder', 'text')
+          .addColumn('lease_until', 'bigint', (c) => c.notNull().defaultTo(0))
+          .addColumn('started_at', 'bigint')
+          .addColumn('finished_at', 'bigint')
+          .addColumn('ok', 'integer')
+          .addColumn('detail', 'text')
+          .execute();
+      },
+    },
   };
 }
 
@@ -127,23 +232,40 @@ const MIGRATION_LOCK_KEY = 7_340_211;
  * at once: SQLite migrates inside `BEGIN IMMEDIATE` (the database's write lock), PostgreSQL under a
  * session advisory lock, so one process migrates and the others then find nothing to do.
  */
-export async function migrateToLatest({ kysely: db, dialect }: SqlDatabase): Promise<readonly string[]> {
+export async function migrateToLatest(
+  { kysely: db, dialect }: SqlDatabase,
+  /** Stop after this migration (tests of a migration over older data). */
+  upTo?: string,
+): Promise<readonly string[]> {
   return db.connection().execute(async (conn) => {
     const run = async () => {
       const migrator = new Migrator({ db: conn, provider: providerFor(dialect) });
-      const { error, results } = await migrator.migrateToLatest();
+      const { error, results } = await (upTo === undefined
+        ? migrator.migrateToLatest()
+        : migrator.migrateTo(upTo));
       if (error !== undefined) throw error instanceof Error ? error : new Error(String(error));
       return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
     };
     if (dialect === 'sqlite') {
+      // Foreign keys are off while tables are built again (they can only be switched outside a
+      // transaction), and every reference is checked before the migrations commit.
+      await sql`pragma foreign_keys = off`.execute(conn);
       await sql`begin immediate`.execute(conn);
       try {
         const applied = await run();
+        const broken = await sql`pragma foreign_key_check`.execute(conn);
+        if (broken.rows.length > 0) {
+          throw new Error(
+            `migrations left ${broken.rows.length} broken references: ${JSON.stringify(broken.rows[0])}`,
+          );
+        }
         await sql`commit`.execute(conn);
         return applied;
       } catch (error) {
         await sql`rollback`.execute(conn).catch(() => undefined);
         throw error;
+      } finally {
+        await sql`pragma foreign_keys = on`.execute(conn);
       }
     }
     await sql`select pg_advisory_lock(${MIGRATION_LOCK_KEY})`.execute(conn);

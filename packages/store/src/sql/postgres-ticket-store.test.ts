@@ -52,6 +52,7 @@ describe('the PostgreSQL store under conflicts', () => {
         ok({
           kind: 'insert',
           events: [],
+          outbox: [],
           ticket: {
             service_id: 1,
             zone_id: 1,
@@ -64,6 +65,10 @@ describe('the PostgreSQL store under conflicts', () => {
             end_date: 1,
             answer_text: null,
             updated_at: 0,
+            source: 'api',
+            wisphub_ticket_id: null,
+            wisphub_sync: null,
+            wisphub_status: null,
           },
         }),
       );

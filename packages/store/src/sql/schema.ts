@@ -5,7 +5,7 @@ export interface TicketsTable {
   id: Generated<number>;
   service_id: number;
   zone_id: number;
-  technician_id: number;
+  technician_id: number | null;
   subject: string;
   priority: number;
   description: string;
@@ -14,6 +14,10 @@ export interface TicketsTable {
   end_date: number;
   answer_text: string | null;
   updated_at: number;
+  source: string;
+  wisphub_ticket_id: number | null;
+  wisphub_sync: string | null;
+  wisphub_status: number | null;
 }
 
 export interface ZonesTable {
@@ -44,6 +48,38 @@ export interface TicketEventsTable {
   before: string | null;
   /** JSON of the fields after the change. */
   after: string;
+  note: string | null;
+}
+
+/** The transactional outbox: deliveries to WispHub and to webhook endpoints. */
+export interface OutboxTable {
+  id: Generated<number>;
+  ticket_id: number;
+  channel: string;
+  endpoint: string | null;
+  event_id: number | null;
+  /** JSON of the ticket as the event left it (webhooks). */
+  payload: string | null;
+  state: string;
+  attempts: Generated<number>;
+  in_doubt: Generated<number>;
+  next_attempt_at: Generated<number>;
+  lease_until: Generated<number>;
+  lease_holder: string | null;
+  last_error: string | null;
+  created_at: number;
+  settled_at: number | null;
+}
+
+/** Leases on periodic jobs, and how their last run went. */
+export interface SyncJobsTable {
+  name: string;
+  holder: string | null;
+  lease_until: Generated<number>;
+  started_at: number | null;
+  finished_at: number | null;
+  ok: number | null;
+  detail: string | null;
 }
 
 export interface IdempotencyKeysTable {
@@ -68,6 +104,8 @@ export interface TicketDatabase {
   zones: ZonesTable;
   technicians: TechniciansTable;
   services: ServicesTable;
+  outbox: OutboxTable;
+  sync_jobs: SyncJobsTable;
 }
 
 /** The SQL dialects the store speaks; they differ only where SQL itself does. */

@@ -1,6 +1,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createCapacityRule } from '@tickets/domain';
+import { sql } from 'kysely';
+import { ok } from 'neverthrow';
+import { describe, expect, it } from 'vitest';
 import { describeTicketStoreContract } from '../store-contract.js';
 import { closeDatabase } from './database.js';
 import { migrateToLatest } from './migrations.js';
@@ -19,3 +23,66 @@ describeTicketStoreContract('SQLite', async () => {
     },
   };
 });
+
+describe('the SQLite schema', () => {
+  it('keeps every ticket, event and key, and their references, when it gains the WispHub columns', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tickets-migrate-'));
+    const db = openSqlite({ path: join(dir, 'tickets.db') });
+    try {
+      await migrateToLatest(db, '0003_zone_status_counts');
+      await sql`insert into zones (id, name) values (1, 'Z')`.execute(db.kysely);
+      await sql`insert into technicians (id, name, active) values (1, 'T', 1)`.execute(db.kysely);
+      await sql`insert into services (id, zone_id) values (1, 1)`.execute(db.kysely);
+      await sql`insert into tickets (id, service_id, zone_id, technician_id, subject, priority, description,
+          status, created_at, end_date, updated_at) values (41, 1, 1, 1, 'Falla Masiva', 3, 'x', 1, 5, 6, 5)`.execute(
+        db.kysely,
+      );
+      await sql`insert into ticket_events (ticket_id, at, kind, after) values (41, 5, 'created', '{}')`.execute(
+        db.kysely,
+      );
+      await sql`insert into idempotency_keys values ('', 'k', 'f', 41, 5)`.execute(db.kysely);
+      await sql`insert into zone_status_counts values (1, 1, 1)`.execute(db.kysely);
+      expect(await migrateToLatest(db)).toEqual(['0004_wisphub']);
+      const store = createSqlTicketStore(db);
+      expect(await store.getTicket(41)).toMatchObject({
+        ticket_id: 41,
+        technician_id: 1,
+        source: 'api',
+        wisphub_ticket_id: null,
+        wisphub_sync: null,
+      });
+      expect((await store.listTicketEvents(41)).map((e) => [e.kind, e.note])).toEqual([['created', null]]);
+      expect(await store.countActiveTickets(1, [1])).toBe(1);
+      const rule = createCapacityRule({ maxActiveTicketsPerZone: 9, activeStatuses: [1] });
+      const next = await store.createTicket({ zone_id: 1, service_id: 1, technician_id: null }, rule, () =>
+        ok({ kind: 'insert', events: [], outbox: [], ticket: newTicket() }),
+      );
+      expect(next._unsafeUnwrap().ticket.ticket_id).toBe(42);
+      const foreignKeys = await sql<{ foreign_keys: number }>`pragma foreign_keys`.execute(db.kysely);
+      expect(foreignKeys.rows[0]?.foreign_keys).toBe(1);
+    } finally {
+      await closeDatabase(db);
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+function newTicket() {
+  return {
+    service_id: 1,
+    zone_id: 1,
+    technician_id: null,
+    subject: 'Falla Masiva',
+    priority: 3 as const,
+    description: 'y',
+    status: 1 as const,
+    created_at: 7,
+    end_date: 8,
+    answer_text: null,
+    updated_at: 7,
+    source: 'api' as const,
+    wisphub_ticket_id: null,
+    wisphub_sync: null,
+    wisphub_status: null,
+  };
+}

@@ -1,4 +1,4 @@
-import { StoreUnavailableError, type TicketStore } from '@tickets/domain';
+import { StoreUnavailableError } from '@tickets/domain';
 
 // Socket errors, and SQLSTATEs that mean "not now" rather than "wrong request": connection
 // exceptions (class 08), shutdowns and restarts (57P01-57P03), too many connections (53300),
@@ -34,7 +34,7 @@ export function isUnavailable(error: unknown): boolean {
 }
 
 /** The same store, with every "cannot reach the storage" error turned into StoreUnavailableError. */
-export function reportUnavailable(store: TicketStore): TicketStore {
+export function reportUnavailable<S extends object>(store: S): S {
   const guarded: Record<string, unknown> = {};
   for (const [name, method] of Object.entries(store) as [
     string,
@@ -47,5 +47,5 @@ export function reportUnavailable(store: TicketStore): TicketStore {
           : error;
       });
   }
-  return guarded as unknown as TicketStore;
+  return guarded as S;
 }

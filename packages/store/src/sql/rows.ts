@@ -1,0 +1,131 @@
+import type {
+  DeliveryState,
+  NewTicket,
+  Priority,
+  Service,
+  Technician,
+  Ticket,
+  TicketEvent,
+  TicketEventKind,
+  TicketSource,
+  TicketStatus,
+  Zone,
+} from '@tickets/domain';
+import type { Selectable } from 'kysely';
+import type {
+  ServicesTable,
+  TechniciansTable,
+  TicketEventsTable,
+  TicketsTable,
+  ZonesTable,
+} from './schema.js';
+
+// Drivers may hand back 64-bit integers as strings (pg's int8); every number passes through here.
+export const num = (value: unknown): number => (typeof value === 'number' ? value : Number(value));
+
+const numOrNull = (value: unknown): number | null =>
+  value === null || value === undefined ? null : num(value);
+
+/** A ticket as stored, read back. */
+export function toTicket(row: Selectable<TicketsTable>): Ticket {
+  return {
+    ticket_id: num(row.id),
+    service_id: num(row.service_id),
+    zone_id: num(row.zone_id),
+    technician_id: numOrNull(row.technician_id),
+    subject: row.subject,
+    priority: num(row.priority) as Priority,
+    description: row.description,
+    status: num(row.status) as TicketStatus,
+    created_at: num(row.created_at),
+    end_date: num(row.end_date),
+    answer_text: row.answer_text,
+    updated_at: num(row.updated_at),
+    source: row.source as TicketSource,
+    wisphub_ticket_id: numOrNull(row.wisphub_ticket_id),
+    wisphub_sync: row.wisphub_sync as DeliveryState | null,
+    wisphub_status: numOrNull(row.wisphub_status) as TicketStatus | null,
+  };
+}
+
+/** A new ticket's columns. */
+export const ticketColumns = (t: NewTicket): Omit<TicketsTable, 'id'> => ({
+  service_id: t.service_id,
+  zone_id: t.zone_id,
+  technician_id: t.technician_id,
+  subject: t.subject,
+  priority: t.priority,
+  description: t.description,
+  status: t.status,
+  created_at: t.created_at,
+  end_date: t.end_date,
+  answer_text: t.answer_text,
+  updated_at: t.updated_at,
+  source: t.source,
+  wisphub_ticket_id: t.wisphub_ticket_id,
+  wisphub_sync: t.wisphub_sync,
+  wisphub_status: t.wisphub_status,
+});
+
+/** The columns a change may write: everything but the id, the zone, the service and the creation. */
+export const changedColumns = (t: Ticket) => ({
+  id: t.ticket_id,
+  technician_id: t.technician_id,
+  subject: t.subject,
+  priority: t.priority,
+  description: t.description,
+  status: t.status,
+  end_date: t.end_date,
+  answer_text: t.answer_text,
+  updated_at: t.updated_at,
+  wisphub_ticket_id: t.wisphub_ticket_id,
+  wisphub_sync: t.wisphub_sync,
+  wisphub_status: t.wisphub_status,
+});
+
+export const toZone = (row: Selectable<ZonesTable>): Zone => ({
+  zone_id: num(row.id),
+  name: row.name,
+  max_active_tickets: numOrNull(row.max_active_tickets),
+});
+
+export const toTechnician = (row: Selectable<TechniciansTable>): Technician => ({
+  technician_id: num(row.id),
+  name: row.name,
+  active: num(row.active) === 1,
+});
+
+export const toService = (row: Selectable<ServicesTable>): Service => ({
+  service_id: num(row.id),
+  zone_id: num(row.zone_id),
+  customer_name: row.customer_name,
+});
+
+export const toEvent = (row: Selectable<TicketEventsTable>): TicketEvent => ({
+  event_id: num(row.id),
+  ticket_id: num(row.ticket_id),
+  at: num(row.at),
+  actor: row.actor,
+  kind: row.kind as TicketEventKind,
+  before: row.before === null ? null : JSON.parse(row.before),
+  after: JSON.parse(row.after),
+  note: row.note ?? null,
+});
+
+export const zoneRow = (zone: Zone): ZonesTable => ({
+  id: zone.zone_id,
+  name: zone.name,
+  max_active_tickets: zone.max_active_tickets,
+});
+
+export const technicianRow = (t: Technician): TechniciansTable => ({
+  id: t.technician_id,
+  name: t.name,
+  active: t.active ? 1 : 0,
+});
+
+export const serviceRow = (s: Service): ServicesTable => ({
+  id: s.service_id,
+  zone_id: s.zone_id,
+  customer_name: s.customer_name,
+});

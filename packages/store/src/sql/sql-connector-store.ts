@@ -1,0 +1,332 @@
+import type {
+  ConnectorStore,
+  Delivery,
+  DeliveryChannel,
+  Ticket,
+  TicketEventKind,
+  TicketNotFound,
+} from '@tickets/domain';
+import { ticketNotFound } from '@tickets/domain';
+import type { Selectable } from 'kysely';
+import { err, ok, type Result } from 'neverthrow';
+import type { SqlDatabase } from './database.js';
+import { num, toTicket } from './rows.js';
+import type { SyncJobsTable, TicketsTable } from './schema.js';
+import { merge, type Statements } from './statements.js';
+import { first, rowsOf, type Step, type StepRunner } from './step.js';
+import type { TicketSteps } from './ticket-steps.js';
+
+/** What the connector's part of the SQL store shares with the ticket store's. */
+export interface ConnectorParts {
+  readonly database: SqlDatabase;
+  readonly runner: StepRunner;
+  readonly q: Statements;
+  readonly steps: TicketSteps;
+  readonly saveInChunks: <T>(
+    rows: readonly T[],
+    save: (chunk: readonly T[]) => { compile(): { sql: string; parameters: readonly unknown[] } },
+  ) => Step<void>;
+}
+
+/** A claimed outbox row with its ticket's columns and its event's. */
+type ClaimedRow = Selectable<TicketsTable> & {
+  delivery_id: unknown;
+  channel: string;
+  endpoint: string | null;
+  payload: string | null;
+  attempts: unknown;
+  in_doubt: unknown;
+  delivery_created_at: unknown;
+  event_id: unknown;
+  event_at: unknown;
+  event_actor: string | null;
+  event_kind: string | null;
+  event_before: string | null;
+  event_after: string | null;
+  event_note: string | null;
+};
+
+function toDelivery(row: ClaimedRow): Delivery {
+  const ticket: Ticket = row.payload === null ? toTicket(row) : JSON.parse(row.payload);
+  return {
+    delivery_id: num(row.delivery_id),
+    channel: row.channel as DeliveryChannel,
+    endpoint: row.endpoint,
+    ticket,
+    event:
+      row.event_id === null || row.event_kind === null
+        ? null
+        : {
+            event_id: num(row.event_id),
+            ticket_id: ticket.ticket_id,
+            at: num(row.event_at),
+            actor: row.event_actor,
+            kind: row.event_kind as TicketEventKind,
+            before: row.event_before === null ? null : JSON.parse(row.event_before),
+            after: JSON.parse(row.event_after ?? '{}'),
+            note: row.event_note,
+          },
+    attempts: num(row.attempts),
+    in_doubt: num(row.in_doubt) === 1,
+    created_at: num(row.delivery_created_at),
+  };
+}
+
+const always = () => true;
+const keepOk = (result: Result<unknown, unknown>) => result.isOk();
+
+/**
+ * The outbox, job leases and WispHub lookups over SQL. Claims and settlements are transactions:
+ * on PostgreSQL a claim skips rows another claim has locked (FOR UPDATE SKIP LOCKED), and a
+ * settlement locks its row; on SQLite each holds the database's write lock.
+ */
+export function createSqlConnectorStore({
+  database,
+  runner,
+  q,
+  steps,
+  saveInChunks,
+}: ConnectorParts): ConnectorStore {
+  const db = database.kysely;
+  const postgres = database.dialect === 'postgres';
+
+  return {
+    claimDeliveries({ channel, endpoint, holder, now, leaseMs, limit }) {
+      return runner.write(function* () {
+        let candidates = db
+          .selectFrom('outbox as o')
+          .select('o.id')
+          .where('o.channel', '=', channel)
+          .where('o.state', '=', 'pending')
+          .where('o.next_attempt_at', '<=', now)
+          .where('o.lease_until', '<=', now)
+          .orderBy('o.id')
+          .limit(limit);
+        if (channel === 'webhook') {
+          candidates = candidates
+            .where('o.endpoint', '=', endpoint ?? '')
+            .where((eb) =>
+              eb.not(
+                eb.exists(
+                  eb
+                    .selectFrom('outbox as p')
+                    .select('p.id')
+                    .whereRef('p.ticket_id', '=', 'o.ticket_id')
+                    .where('p.channel', '=', 'webhook')
+                    .whereRef('p.endpoint', '=', 'o.endpoint')
+                    .where('p.state', '=', 'pending')
+                    .whereRef('p.id', '<', 'o.id'),
+                ),
+              ),
+            );
+        }
+        if (postgres) candidates = candidates.forUpdate().skipLocked();
+        const ids = (yield* rowsOf<{ id: unknown }>(candidates)).map((row) => num(row.id));
+        if (ids.length === 0) return [];
+        yield* rowsOf(
+          db
+            .updateTable('outbox')
+            .set({ lease_until: now + leaseMs, lease_holder: holder })
+            .where('id', 'in', ids),
+        );
+        const rows = yield* rowsOf<ClaimedRow>(
+          db
+            .selectFrom('outbox as o')
+            .innerJoin('tickets as t', 't.id', 'o.ticket_id')
+            .leftJoin('ticket_events as e', 'e.id', 'o.event_id')
+            .selectAll('t')
+            .select([
+              'o.id as delivery_id',
+              'o.channel',
+              'o.endpoint',
+              'o.payload',
+              'o.attempts',
+              'o.in_doubt',
+              'o.created_at as delivery_created_at',
+              'e.id as event_id',
+              'e.at as event_at',
+              'e.actor as event_actor',
+              'e.kind as event_kind',
+              'e.before as event_before',
+              'e.after as event_after',
+              'e.note as event_note',
+            ])
+            .where('o.id', 'in', ids)
+            .orderBy('o.id'),
+        );
+        return rows.map(toDelivery);
+      }, always);
+    },
+
+    beginAttempt(deliveryId, holder) {
+      return runner.write(function* () {
+        const rows = yield* rowsOf(
+          db
+            .updateTable('outbox')
+            .set((eb) => ({ attempts: eb('attempts', '+', 1), in_doubt: 1 }))
+            .where('id', '=', deliveryId)
+            .where('state', '=', 'pending')
+            .where('lease_holder', '=', holder)
+            .returning('id'),
+        );
+        return rows.length > 0;
+      }, always);
+    },
+
+    settleDelivery<E>(
+      deliveryId: number,
+      holder: string,
+      outcome: Parameters<ConnectorStore['settleDelivery']>[2],
+      change?: Parameters<ConnectorStore['settleDelivery']>[3],
+    ): Promise<Result<boolean, E | TicketNotFound>> {
+      return runner.write(function* (): Step<Result<boolean, E | TicketNotFound>> {
+        let current = db
+          .selectFrom('outbox')
+          .select(['state', 'lease_holder', 'ticket_id'])
+          .where('id', '=', deliveryId);
+        if (postgres) current = current.forUpdate();
+        const row = (yield* rowsOf<{ state: string; lease_holder: string | null; ticket_id: unknown }>(
+          current,
+        ))[0];
+        if (row === undefined || row.state !== 'pending' || row.lease_holder !== holder) return ok(false);
+        if (change !== undefined) {
+          const ticketId = num(row.ticket_id);
+          const ticket = yield* first(q.ticket, { id: ticketId });
+          if (ticket === undefined) return err(ticketNotFound(ticketId));
+          const changed = yield* steps.changeTicket(
+            ticketId,
+            num(ticket.zone_id),
+            change.rule,
+            change.decide,
+          );
+          if (changed.isErr()) return err(changed.error as E | TicketNotFound);
+        }
+        const settled =
+          outcome.state === 'pending'
+            ? {
+                next_attempt_at: outcome.next_attempt_at,
+                in_doubt: outcome.in_doubt ? 1 : 0,
+                last_error: outcome.error,
+              }
+            : {
+                state: outcome.state,
+                in_doubt: 0,
+                last_error: outcome.state === 'failed' ? outcome.error : null,
+                settled_at: outcome.at,
+              };
+        yield* rowsOf(
+          db
+            .updateTable('outbox')
+            .set({ ...settled, lease_until: 0, lease_holder: null })
+            .where('id', '=', deliveryId),
+        );
+        return ok(true);
+      }, keepOk);
+    },
+
+    async deliveryStats(channel) {
+      const rows = await runner.read(() =>
+        rowsOf<{ state: string; n: unknown; oldest: unknown }>(
+          db
+            .selectFrom('outbox')
+            .select((eb) => ['state', eb.fn.countAll().as('n'), eb.fn.min('created_at').as('oldest')])
+            .where('channel', '=', channel)
+            .where('state', 'in', ['pending', 'failed'])
+            .groupBy('state'),
+        ),
+      );
+      const pending = rows.find((row) => row.state === 'pending');
+      const failed = rows.find((row) => row.state === 'failed');
+      return {
+        pending: num(pending?.n ?? 0),
+        failed: num(failed?.n ?? 0),
+        oldest_pending_at: pending === undefined ? null : num(pending.oldest),
+      };
+    },
+
+    startJob(name, holder, now, { leaseMs, everyMs }) {
+      return runner.write(function* () {
+        yield* rowsOf(
+          db
+            .insertInto('sync_jobs')
+            .values({ name, holder: null, started_at: null, finished_at: null, ok: null, detail: null })
+            .onConflict((oc) => oc.column('name').doNothing()),
+        );
+        const taken = yield* rowsOf(
+          db
+            .updateTable('sync_jobs')
+            .set({ holder, lease_until: now + leaseMs, started_at: now })
+            .where('name', '=', name)
+            .where((eb) => eb.or([eb('lease_until', '<=', now), eb('holder', '=', holder)]))
+            .where((eb) => eb.or([eb('started_at', 'is', null), eb('started_at', '<=', now - everyMs)]))
+            .returning('name'),
+        );
+        return taken.length > 0;
+      }, always);
+    },
+
+    async finishJob(name, holder, now, result) {
+      await runner.write(
+        () =>
+          rowsOf(
+            db
+              .updateTable('sync_jobs')
+              .set({ lease_until: 0, finished_at: now, ok: result.ok ? 1 : 0, detail: result.detail })
+              .where('name', '=', name)
+              .where('holder', '=', holder),
+          ),
+        always,
+      );
+    },
+
+    async jobRun(name) {
+      const row = (
+        await runner.read(() =>
+          rowsOf<Selectable<SyncJobsTable>>(db.selectFrom('sync_jobs').selectAll().where('name', '=', name)),
+        )
+      )[0];
+      if (row === undefined) return undefined;
+      return {
+        name,
+        started_at: row.started_at === null ? null : num(row.started_at),
+        finished_at: row.finished_at === null ? null : num(row.finished_at),
+        ok: row.ok === null ? null : num(row.ok) === 1,
+        detail: row.detail,
+      };
+    },
+
+    async findByWispHubId(wisphubTicketId) {
+      const row = await runner.read(() => first(q.ticketByWispHubId, { wisphub_ticket_id: wisphubTicketId }));
+      return row === undefined ? undefined : toTicket(row);
+    },
+
+    async listWispHubTickets(statuses, { limit, after }) {
+      let query = db
+        .selectFrom('tickets')
+        .selectAll()
+        .where('wisphub_ticket_id', 'is not', null)
+        .where('status', 'in', [...statuses])
+        .orderBy('id')
+        .limit(limit);
+      if (after !== undefined) query = query.where('id', '>', after);
+      return (await runner.read(() => rowsOf<Selectable<TicketsTable>>(query))).map(toTicket);
+    },
+
+    async mergeDirectory({ zones, technicians, services }) {
+      await runner.write(function* () {
+        yield* saveInChunks(
+          zones.map((z) => ({ id: z.zone_id, name: z.name, max_active_tickets: null })),
+          (chunk) => merge.zones(db, chunk),
+        );
+        yield* saveInChunks(
+          technicians.map((t) => ({ id: t.technician_id, name: t.name, active: t.active ? 1 : 0 })),
+          (chunk) => merge.technicians(db, chunk),
+        );
+        yield* saveInChunks(
+          services.map((s) => ({ id: s.service_id, zone_id: s.zone_id, customer_name: s.customer_name })),
+          (chunk) => merge.services(db, chunk),
+        );
+      }, always);
+    },
+  };
+}

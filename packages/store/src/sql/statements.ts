@@ -1,0 +1,215 @@
+import type { Kysely } from 'kysely';
+import { prepareQuery } from './prepared-query.js';
+import type {
+  OutboxTable,
+  ServicesTable,
+  SqlDialectName,
+  TechniciansTable,
+  TicketDatabase,
+  TicketEventsTable,
+  TicketsTable,
+  ZonesTable,
+} from './schema.js';
+
+type Db = Kysely<TicketDatabase>;
+
+/** Upserts of directory rows, many per statement. */
+export const upsert = {
+  zones: (db: Db, rows: readonly ZonesTable[]) =>
+    db
+      .insertInto('zones')
+      .values([...rows])
+      .onConflict((oc) =>
+        oc.column('id').doUpdateSet((eb) => ({
+          name: eb.ref('excluded.name'),
+          max_active_tickets: eb.ref('excluded.max_active_tickets'),
+        })),
+      ),
+  technicians: (db: Db, rows: readonly TechniciansTable[]) =>
+    db
+      .insertInto('technicians')
+      .values([...rows])
+      .onConflict((oc) =>
+        oc
+          .column('id')
+          .doUpdateSet((eb) => ({ name: eb.ref('excluded.name'), active: eb.ref('excluded.active') })),
+      ),
+  services: (db: Db, rows: readonly ServicesTable[]) =>
+    db
+      .insertInto('services')
+      .values([...rows])
+      .onConflict((oc) =>
+        oc.column('id').doUpdateSet((eb) => ({
+          zone_id: eb.ref('excluded.zone_id'),
+          customer_name: eb.ref('excluded.customer_name'),
+        })),
+      ),
+};
+
+/** Merges of what WispHub says: a zone's own limit, a technician's `active` and a known customer name stay. */
+export const merge = {
+  zones: (db: Db, rows: readonly ZonesTable[]) =>
+    db
+      .insertInto('zones')
+      .values([...rows])
+      .onConflict((oc) => oc.column('id').doUpdateSet((eb) => ({ name: eb.ref('excluded.name') }))),
+  technicians: (db: Db, rows: readonly TechniciansTable[]) =>
+    db
+      .insertInto('technicians')
+      .values([...rows])
+      .onConflict((oc) => oc.column('id').doUpdateSet((eb) => ({ name: eb.ref('excluded.name') }))),
+  services: (db: Db, rows: readonly ServicesTable[]) =>
+    db
+      .insertInto('services')
+      .values([...rows])
+      .onConflict((oc) =>
+        oc.column('id').doUpdateSet((eb) => ({
+          zone_id: eb.ref('excluded.zone_id'),
+          customer_name: eb.fn.coalesce(eb.ref('excluded.customer_name'), eb.ref('services.customer_name')),
+        })),
+      ),
+};
+
+/** The statements of the store's hot paths, compiled once (see prepareQuery). */
+export function prepareStatements(db: Db, dialect: SqlDialectName) {
+  return {
+    lockZone: prepareQuery(db, (db, v: { id: number }) => {
+      const query = db.selectFrom('zones').selectAll().where('id', '=', v.id);
+      return dialect === 'postgres' ? query.forUpdate() : query;
+    }),
+    zone: prepareQuery(db, (db, v: { id: number }) =>
+      db.selectFrom('zones').selectAll().where('id', '=', v.id),
+    ),
+    ticket: prepareQuery(db, (db, v: { id: number }) =>
+      db.selectFrom('tickets').selectAll().where('id', '=', v.id),
+    ),
+    ticketByWispHubId: prepareQuery(db, (db, v: { wisphub_ticket_id: number }) =>
+      db.selectFrom('tickets').selectAll().where('wisphub_ticket_id', '=', v.wisphub_ticket_id),
+    ),
+    idempotencyKey: prepareQuery(db, (db, v: { client: string; key: string }) =>
+      db
+        .selectFrom('idempotency_keys')
+        .select(['fingerprint', 'ticket_id'])
+        .where('client', '=', v.client)
+        .where('key', '=', v.key),
+    ),
+    insertTicket: prepareQuery(db, (db, v: Omit<TicketsTable, 'id'>) =>
+      db
+        .insertInto('tickets')
+        .values({
+          service_id: v.service_id,
+          zone_id: v.zone_id,
+          technician_id: v.technician_id,
+          subject: v.subject,
+          priority: v.priority,
+          description: v.description,
+          status: v.status,
+          created_at: v.created_at,
+          end_date: v.end_date,
+          answer_text: v.answer_text,
+          updated_at: v.updated_at,
+          source: v.source,
+          wisphub_ticket_id: v.wisphub_ticket_id,
+          wisphub_sync: v.wisphub_sync,
+          wisphub_status: v.wisphub_status,
+        })
+        .returning('id'),
+    ),
+    insertEvent: prepareQuery(db, (db, v: Omit<TicketEventsTable, 'id'>) =>
+      db
+        .insertInto('ticket_events')
+        .values({
+          ticket_id: v.ticket_id,
+          at: v.at,
+          actor: v.actor,
+          kind: v.kind,
+          before: v.before,
+          after: v.after,
+          note: v.note,
+        })
+        .returning('id'),
+    ),
+    insertOutbox: prepareQuery(
+      db,
+      (
+        db,
+        v: Pick<
+          OutboxTable,
+          'ticket_id' | 'channel' | 'endpoint' | 'event_id' | 'payload' | 'state' | 'created_at'
+        >,
+      ) =>
+        db.insertInto('outbox').values({
+          ticket_id: v.ticket_id,
+          channel: v.channel,
+          endpoint: v.endpoint,
+          event_id: v.event_id,
+          payload: v.payload,
+          state: v.state,
+          created_at: v.created_at,
+        }),
+    ),
+    insertIdempotencyKey: prepareQuery(
+      db,
+      (db, v: { client: string; key: string; fingerprint: string; ticket_id: number; recorded_at: number }) =>
+        db.insertInto('idempotency_keys').values({
+          client: v.client,
+          key: v.key,
+          fingerprint: v.fingerprint,
+          ticket_id: v.ticket_id,
+          recorded_at: v.recorded_at,
+        }),
+    ),
+    // Each field named: the stand-in for the values has no keys of its own to spread.
+    saveZone: prepareQuery(db, (db, v: ZonesTable) =>
+      upsert.zones(db, [{ id: v.id, name: v.name, max_active_tickets: v.max_active_tickets }]),
+    ),
+    saveTechnician: prepareQuery(db, (db, v: TechniciansTable) =>
+      upsert.technicians(db, [{ id: v.id, name: v.name, active: v.active }]),
+    ),
+    saveService: prepareQuery(db, (db, v: ServicesTable) =>
+      upsert.services(db, [{ id: v.id, zone_id: v.zone_id, customer_name: v.customer_name }]),
+    ),
+    countTicket: prepareQuery(db, (db, v: { zone_id: number; status: number }) =>
+      db
+        .insertInto('zone_status_counts')
+        .values({ zone_id: v.zone_id, status: v.status, tickets: 1 })
+        .onConflict((oc) =>
+          oc
+            .columns(['zone_id', 'status'])
+            .doUpdateSet((eb) => ({ tickets: eb('zone_status_counts.tickets', '+', 1) })),
+        ),
+    ),
+    uncountTicket: prepareQuery(db, (db, v: { zone_id: number; status: number }) =>
+      db
+        .updateTable('zone_status_counts')
+        .set((eb) => ({ tickets: eb('tickets', '-', 1) }))
+        .where('zone_id', '=', v.zone_id)
+        .where('status', '=', v.status),
+    ),
+    updateTicket: prepareQuery(
+      db,
+      (
+        db,
+        v: Omit<TicketsTable, 'id' | 'service_id' | 'zone_id' | 'created_at' | 'source'> & { id: number },
+      ) =>
+        db
+          .updateTable('tickets')
+          .set({
+            technician_id: v.technician_id,
+            subject: v.subject,
+            priority: v.priority,
+            description: v.description,
+            status: v.status,
+            end_date: v.end_date,
+            answer_text: v.answer_text,
+            updated_at: v.updated_at,
+            wisphub_ticket_id: v.wisphub_ticket_id,
+            wisphub_sync: v.wisphub_sync,
+            wisphub_status: v.wisphub_status,
+          })
+          .where('id', '=', v.id),
+    ),
+  };
+}
+
+export type Statements = ReturnType<typeof prepareStatements>;

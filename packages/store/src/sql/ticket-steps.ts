@@ -1,0 +1,251 @@
+import type {
+  CapacityRule,
+  CreateContext,
+  CreateRequest,
+  NewTicketEvent,
+  OutboxMessage,
+  Ticket,
+  TicketNotFound,
+  TicketStatus,
+  UpdateContext,
+  UpdateDecision,
+} from '@tickets/domain';
+import { ticketNotFound } from '@tickets/domain';
+import { type Kysely, sql } from 'kysely';
+import { err, ok, type Result } from 'neverthrow';
+import type { SqlDatabase } from './database.js';
+import { type PreparedQuery, prepareQuery } from './prepared-query.js';
+import { changedColumns, num, toService, toTechnician, toTicket, toZone } from './rows.js';
+import type { TicketDatabase } from './schema.js';
+import type { Statements } from './statements.js';
+import { all, first, type Step } from './step.js';
+
+type CountQuery = PreparedQuery<{ zone_id: number }, { n: unknown }>;
+
+/** Everything a create decides on, but the idempotency key, in one row (nulls for what is missing). */
+interface CreateContextRow {
+  zone_id: number | null;
+  zone_name: string | null;
+  max_active_tickets: number | null;
+  service_id: number | null;
+  service_zone_id: number | null;
+  customer_name: string | null;
+  technician_id: number | null;
+  technician_name: string | null;
+  technician_active: number | null;
+  active_tickets: unknown;
+}
+type CreateContextQuery = PreparedQuery<
+  { zone_id: number; service_id: number; technician_id: number | null },
+  CreateContextRow
+>;
+
+/** Compiled once per set of active statuses, which comes from configuration. */
+function perStatusSet<Q>(
+  build: (statuses: readonly TicketStatus[]) => Q,
+): (statuses: readonly TicketStatus[]) => Q {
+  const compiled = new Map<string, Q>();
+  return (statuses) => {
+    const key = statuses.join(',');
+    let query = compiled.get(key);
+    if (query === undefined) {
+      query = build(statuses);
+      compiled.set(key, query);
+    }
+    return query;
+  };
+}
+
+/**
+ * The steps the store's zone transactions are made of (see step.ts), shared by the ticket store
+ * and the connector store: read what a decision needs, and write what it decided.
+ */
+export function createTicketSteps(database: SqlDatabase, q: Statements) {
+  const db: Kysely<TicketDatabase> = database.kysely;
+
+  const countOf = perStatusSet(
+    (statuses): CountQuery =>
+      prepareQuery(db, (db, v: { zone_id: number }) =>
+        db
+          .selectFrom('zone_status_counts')
+          .select((eb) => eb.fn.coalesce(eb.fn.sum('tickets'), eb.lit(0)).as('n'))
+          .where('zone_id', '=', v.zone_id)
+          .where('status', 'in', [...statuses]),
+      ),
+  );
+
+  // One statement for the zone, the service, the technician and the zone's load: one round trip
+  // on PostgreSQL, one step of SQLite's engine.
+  const contextOf = perStatusSet(
+    (statuses) =>
+      prepareQuery(db, (db, v: { zone_id: number; service_id: number; technician_id: number | null }) =>
+        db
+          .selectFrom(sql<{ one: number }>`(select 1 as one)`.as('one'))
+          .leftJoin('zones as z', (join) => join.on('z.id', '=', v.zone_id))
+          .leftJoin('services as s', (join) => join.on('s.id', '=', v.service_id))
+          .leftJoin('technicians as t', (join) => join.on('t.id', '=', v.technician_id))
+          .select((eb) => [
+            'z.id as zone_id',
+            'z.name as zone_name',
+            'z.max_active_tickets',
+            's.id as service_id',
+            's.zone_id as service_zone_id',
+            's.customer_name',
+            't.id as technician_id',
+            't.name as technician_name',
+            't.active as technician_active',
+            eb
+              .selectFrom('zone_status_counts')
+              .select((eb) => eb.fn.coalesce(eb.fn.sum('tickets'), eb.lit(0)).as('n'))
+              .where('zone_id', '=', v.zone_id)
+              .where('status', 'in', [...statuses])
+              .as('active_tickets'),
+          ]),
+      ) as CreateContextQuery,
+  );
+
+  /** A zone's active tickets: a sum over at most four counter rows, at any volume. */
+  function* activeIn(zoneId: number, statuses: readonly TicketStatus[]): Step<number> {
+    const row = yield* first(countOf(statuses), { zone_id: zoneId });
+    return num(row?.n ?? 0);
+  }
+
+  /** What a create decides on; `locked` takes the zone's lock (PostgreSQL) for the write that follows. */
+  function* createContext(request: CreateRequest, rule: CapacityRule, locked: boolean): Step<CreateContext> {
+    // SQLite's transaction holds the write lock already; PostgreSQL locks the zone's row first.
+    if (locked && database.dialect === 'postgres') yield* all(q.lockZone, { id: request.zone_id });
+    const row = yield* first(contextOf(rule.activeStatuses), {
+      zone_id: request.zone_id,
+      service_id: request.service_id,
+      technician_id: request.technician_id,
+    });
+    const claim = request.idempotency;
+    const earlier =
+      claim === undefined
+        ? undefined
+        : yield* first(q.idempotencyKey, { client: claim.client, key: claim.key });
+    const earlierTicket =
+      earlier === undefined ? undefined : yield* first(q.ticket, { id: num(earlier.ticket_id) });
+    const existing =
+      request.wisphub_ticket_id === undefined
+        ? undefined
+        : yield* first(q.ticketByWispHubId, { wisphub_ticket_id: request.wisphub_ticket_id });
+    const zone =
+      row?.zone_id == null
+        ? undefined
+        : toZone({
+            id: row.zone_id,
+            name: row.zone_name as string,
+            max_active_tickets: row.max_active_tickets,
+          });
+    return {
+      zone,
+      service:
+        row?.service_id == null
+          ? undefined
+          : toService({
+              id: row.service_id,
+              zone_id: row.service_zone_id as number,
+              customer_name: row.customer_name,
+            }),
+      technician:
+        row?.technician_id == null
+          ? undefined
+          : toTechnician({
+              id: row.technician_id,
+              name: row.technician_name as string,
+              active: row.technician_active as number,
+            }),
+      activeTickets: zone === undefined ? 0 : num(row?.active_tickets ?? 0),
+      previous:
+        earlier === undefined || earlierTicket === undefined
+          ? undefined
+          : { fingerprint: earlier.fingerprint, ticket: toTicket(earlierTicket) },
+      existing: existing === undefined ? undefined : toTicket(existing),
+    };
+  }
+
+  /** Records a ticket's events; returns their ids, in order. */
+  function* recordEvents(ticketId: number, events: readonly NewTicketEvent[]): Step<number[]> {
+    const ids: number[] = [];
+    for (const event of events) {
+      const row = yield* first(q.insertEvent, {
+        ticket_id: ticketId,
+        at: event.at,
+        actor: event.actor,
+        kind: event.kind,
+        before: event.before === null ? null : JSON.stringify(event.before),
+        after: JSON.stringify(event.after),
+        note: event.note,
+      });
+      ids.push(num(row?.id));
+    }
+    return ids;
+  }
+
+  /** Records a ticket's outbox messages; a webhook's carries the ticket as its event left it. */
+  function* enqueue(
+    ticket: Ticket,
+    messages: readonly OutboxMessage[],
+    eventIds: readonly number[],
+  ): Step<void> {
+    let payload: string | undefined;
+    for (const message of messages) {
+      const isWebhook = message.channel === 'webhook';
+      if (isWebhook) payload ??= JSON.stringify(ticket);
+      yield* all(q.insertOutbox, {
+        ticket_id: ticket.ticket_id,
+        channel: message.channel,
+        endpoint: isWebhook ? message.endpoint : null,
+        event_id: isWebhook ? (eventIds[message.event] ?? null) : null,
+        payload: isWebhook ? (payload ?? null) : null,
+        state: 'pending',
+        created_at: ticket.updated_at,
+      });
+    }
+  }
+
+  /** Records a new ticket's events and outbox messages, and counts it in its zone. */
+  function* recordNew(ticket: Ticket, events: readonly NewTicketEvent[], outbox: readonly OutboxMessage[]) {
+    yield* all(q.countTicket, { zone_id: ticket.zone_id, status: ticket.status });
+    const eventIds = yield* recordEvents(ticket.ticket_id, events);
+    if (outbox.length > 0) yield* enqueue(ticket, outbox, eventIds);
+  }
+
+  /**
+   * Under the lock of the ticket's zone, reads the ticket again, lets `decide` decide, and writes
+   * the ticket's new state, its events and its outbox messages.
+   */
+  function* changeTicket<E>(
+    ticketId: number,
+    zoneId: number,
+    rule: CapacityRule,
+    decide: (context: UpdateContext) => Result<UpdateDecision, E>,
+  ): Step<Result<Ticket, E | TicketNotFound>> {
+    const zoneRow = yield* first(q.lockZone, { id: zoneId });
+    // Read again under the zone's lock: the status may have changed since.
+    const row = yield* first(q.ticket, { id: ticketId });
+    if (zoneRow === undefined || row === undefined) return err(ticketNotFound(ticketId));
+    const zone = toZone(zoneRow);
+    const ticket = toTicket(row);
+    const decision = decide({
+      ticket,
+      zone,
+      activeTickets: yield* activeIn(zone.zone_id, rule.activeStatuses),
+    });
+    if (decision.isErr()) return err(decision.error);
+    const changed = decision.value.ticket;
+    yield* all(q.updateTicket, changedColumns(changed));
+    if (changed.status !== ticket.status) {
+      yield* all(q.uncountTicket, { zone_id: zoneId, status: ticket.status });
+      yield* all(q.countTicket, { zone_id: zoneId, status: changed.status });
+    }
+    const eventIds = yield* recordEvents(ticketId, decision.value.events);
+    if (decision.value.outbox.length > 0) yield* enqueue(changed, decision.value.outbox, eventIds);
+    return ok(changed);
+  }
+
+  return { activeIn, createContext, recordNew, changeTicket };
+}
+
+export type TicketSteps = ReturnType<typeof createTicketSteps>;
