@@ -51,11 +51,9 @@ export const ticketViewSchema = z
       example: 2,
     }),
     is_overdue: z.boolean().meta({ description: 'end_date has passed (whatever the status)' }),
-    source: z
-      .enum(['api', 'wisphub'])
-      .meta({
-        description: 'Opened through this API (`api`), or in WispHub directly and brought in (`wisphub`)',
-      }),
+    source: z.enum(['api', 'wisphub']).meta({
+      description: 'Opened through this API (`api`), or in WispHub directly and brought in (`wisphub`)',
+    }),
     wisphub_ticket_id: id
       .nullable()
       .meta({ description: "The ticket's id in WispHub; null until WispHub holds it" }),

@@ -170,7 +170,7 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
         return 'delivered';
       }
     }
-    if (!(await store.beginAttempt(d.delivery_id, holder, clock.now()))) {
+    if (!(await store.beginAttempt(d.delivery_id, holder, clock.now() + deps.leaseMs))) {
       report({ ...base(d), attempt: d.attempts, outcome: 'lost' });
       return 'other';
     }
@@ -195,7 +195,7 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
   }
 
   async function toWebhook(webhooks: Webhooks, d: Delivery): Promise<RemoteFailure | 'delivered' | 'other'> {
-    if (!(await store.beginAttempt(d.delivery_id, holder, clock.now()))) {
+    if (!(await store.beginAttempt(d.delivery_id, holder, clock.now() + deps.leaseMs))) {
       report({ ...base(d), attempt: d.attempts, outcome: 'lost' });
       return 'other';
     }

@@ -221,10 +221,11 @@ export interface ConnectorStore {
    */
   claimDeliveries(claim: DeliveryClaim): Promise<readonly Delivery[]>;
   /**
-   * Records, before an attempt is made, that it is about to be: attempts + 1, and in doubt until
-   * settled. False (and nothing written) when the holder's lease has run out or the delivery is settled.
+   * Records, before an attempt is made, that it is about to be: attempts + 1, in doubt until
+   * settled, and the holder's lease renewed until `leaseUntil` (so the attempt fits in it). False
+   * (and nothing written) when another holder took the delivery over or it is settled.
    */
-  beginAttempt(deliveryId: number, holder: string, now: number): Promise<boolean>;
+  beginAttempt(deliveryId: number, holder: string, leaseUntil: number): Promise<boolean>;
   /**
    * Ends the holder's lease on a delivery with its outcome; with `decide`, in the same
    * transaction, changes the delivery's ticket as updateTicket does. Returns false (nothing

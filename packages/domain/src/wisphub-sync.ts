@@ -31,6 +31,8 @@ export interface ReferencePull {
   readonly services: number;
   /** Clients without a zone, which cannot be a service here. */
   readonly without_zone: number;
+  /** Client records WispHub answered that could not be read. */
+  readonly unreadable: number;
 }
 
 /** What a pull of WispHub's ticket states did. */
@@ -178,6 +180,7 @@ export function createWispHubSync(deps: WispHubSyncDeps): WispHubSync {
       let pages = 0;
       let clients = 0;
       let withoutZone = 0;
+      let unreadable = 0;
       const zones = new Set<number>();
       const technicians = new Set<number>();
       let services = 0;
@@ -188,6 +191,7 @@ export function createWispHubSync(deps: WispHubSyncDeps): WispHubSync {
         pages += 1;
         clients += page.value.clients.length;
         withoutZone += update.withoutZone;
+        unreadable += page.value.skipped;
         services += update.services.length;
         for (const zone of update.zones) zones.add(zone.zone_id);
         for (const technician of update.technicians) technicians.add(technician.technician_id);
@@ -200,6 +204,7 @@ export function createWispHubSync(deps: WispHubSyncDeps): WispHubSync {
         technicians: technicians.size,
         services,
         without_zone: withoutZone,
+        unreadable,
       });
     },
 

@@ -43,6 +43,8 @@ export interface WispHubTicket {
 export interface WispHubClientPage {
   readonly clients: readonly WispHubClient[];
   readonly count: number;
+  /** Records of the page that could not be read. */
+  readonly skipped: number;
 }
 
 /**

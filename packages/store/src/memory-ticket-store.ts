@@ -344,9 +344,10 @@ export function createMemoryTicketStore(): TicketStore & ConnectorStore {
       return claimed;
     },
 
-    async beginAttempt(deliveryId, holder) {
+    async beginAttempt(deliveryId, holder, leaseUntil) {
       const row = heldBy(deliveryId, holder);
       if (row === undefined) return false;
+      row.lease_until = leaseUntil;
       row.attempts += 1;
       row.in_doubt = true;
       return true;

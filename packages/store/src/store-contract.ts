@@ -460,11 +460,14 @@ export function describeTicketStoreContract(name: string, open: () => Promise<St
         expect((await claim('w2', NOW + 30_000)).map((d) => d.delivery_id)).toEqual([taken?.delivery_id]);
         // The first holder lost it: it can neither begin an attempt nor settle.
         const id = taken?.delivery_id ?? 0;
-        expect(await store.beginAttempt(id, 'w1', NOW + 30_001)).toBe(false);
+        expect(await store.beginAttempt(id, 'w1', NOW + 60_001)).toBe(false);
         expect(
           await store.settleDelivery(id, 'w1', { state: 'delivered', at: NOW, wisphub_ticket_id: 7 }),
         ).toEqual(ok(false));
-        expect(await store.beginAttempt(id, 'w2', NOW + 30_001)).toBe(true);
+        expect(await store.beginAttempt(id, 'w2', NOW + 90_000)).toBe(true);
+        // The attempt renewed the lease.
+        expect(await claim('w3', NOW + 89_999)).toEqual([]);
+        expect(await claim('w3', NOW + 90_000)).toHaveLength(1);
       });
 
       it('never gives one delivery to two of many concurrent claims', async () => {
@@ -480,7 +483,7 @@ export function describeTicketStoreContract(name: string, open: () => Promise<St
         await open([{ channel: 'wisphub' }]);
         const [taken] = await claim('w1');
         const id = taken?.delivery_id ?? 0;
-        expect(await store.beginAttempt(id, 'w1', NOW)).toBe(true);
+        expect(await store.beginAttempt(id, 'w1', NOW + 30_000)).toBe(true);
         const later = {
           state: 'pending' as const,
           next_attempt_at: NOW + 5_000,

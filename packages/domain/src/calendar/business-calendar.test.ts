@@ -409,6 +409,29 @@ describe('a Colombian business calendar (America/Bogota, Monday to Friday, three
     expect(calendar.localDate(Date.UTC(2026, 1, 27, 5, 0))).toBe('2026-02-27');
   });
 
+  it('reads a wall-clock time back into the instant it formats', () => {
+    expect(calendar.instantOf('2026-02-26 10:00')).toBe(Date.UTC(2026, 1, 26, 15, 0));
+    for (const instant of [0, Date.UTC(2026, 11, 31, 23, 59), Date.UTC(1999, 5, 1, 4, 7)]) {
+      expect(calendar.instantOf(calendar.format(instant))).toBe(instant);
+    }
+    for (const text of [
+      '2026-02-30 10:00',
+      '2026-02-26 24:00',
+      '26/02/2026 10:00',
+      '2026-02-26 10:00:00',
+      '',
+    ]) {
+      expect(calendar.instantOf(text)).toBeUndefined();
+    }
+  });
+
+  it('moves a wall-clock time in a DST gap forward, and takes the earlier of an ambiguous one', () => {
+    const newYork = colombia({ timeZone: 'America/New_York' });
+    expect(newYork.instantOf('2026-03-08 02:30')).toBe(at('America/New_York', '2026-03-08T02:30'));
+    expect(newYork.instantOf('2026-03-08 02:30')).toBe(Date.UTC(2026, 2, 8, 7, 30));
+    expect(newYork.instantOf('2026-11-01 01:30')).toBe(Date.UTC(2026, 10, 1, 5, 30));
+  });
+
   it('tells business days from weekends, holidays and non-dates', () => {
     expect(calendar.isBusinessDay('2026-02-26')).toBe(true);
     expect(calendar.isBusinessDay('2026-02-28')).toBe(false);

@@ -51,6 +51,11 @@ export interface BusinessCalendar {
   isBusinessDay(isoDate: string): boolean | undefined;
   /** `YYYY-MM-DD HH:mm` of an instant in the calendar's time zone. */
   format(epochMs: number): string;
+  /**
+   * The instant of a `YYYY-MM-DD HH:mm` wall-clock time in the calendar's time zone (a time in a
+   * DST gap moves forward, an ambiguous one is the earlier instant); undefined when it is not one.
+   */
+  instantOf(localTime: string): number | undefined;
   /** `YYYY-MM-DD` of the local day of an instant. */
   localDate(epochMs: number): string;
 }
@@ -146,6 +151,13 @@ class WeekdayHolidayCalendar implements BusinessCalendar {
 
   localDate(epochMs: number): string {
     return formatIsoDate(this.#localDay(epochMs));
+  }
+
+  instantOf(localTime: string): number | undefined {
+    const match = /^(\d{4}-\d{2}-\d{2}) ([01]\d|2[0-3]):([0-5]\d)$/.exec(localTime);
+    const day = match === null ? undefined : parseIsoDate(match[1] as string);
+    if (match === null || day === undefined) return undefined;
+    return this.#zone.toInstant(day * MS_PER_DAY + Number(match[2]) * 3_600_000 + Number(match[3]) * 60_000);
   }
 
   #localDay(epochMs: number): number {

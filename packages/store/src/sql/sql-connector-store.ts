@@ -158,12 +158,12 @@ export function createSqlConnectorStore({
       }, always);
     },
 
-    beginAttempt(deliveryId, holder) {
+    beginAttempt(deliveryId, holder, leaseUntil) {
       return runner.write(function* () {
         const rows = yield* rowsOf(
           db
             .updateTable('outbox')
-            .set((eb) => ({ attempts: eb('attempts', '+', 1), in_doubt: 1 }))
+            .set((eb) => ({ attempts: eb('attempts', '+', 1), in_doubt: 1, lease_until: leaseUntil }))
             .where('id', '=', deliveryId)
             .where('state', '=', 'pending')
             .where('lease_holder', '=', holder)
