@@ -263,7 +263,10 @@ export interface ConnectorStore {
   jobRun(name: string): Promise<JobRun | undefined>;
   /** The ticket that holds this WispHub id, if any. */
   findByWispHubId(wisphubTicketId: number): Promise<Ticket | undefined>;
-  /** Tickets WispHub holds whose status is one of these, by id, a page at a time (`after` a ticket id). */
+  /**
+   * Tickets WispHub holds whose status here, or whose status WispHub last reported, is one of
+   * these, by id, a page at a time (`after` a ticket id).
+   */
   listWispHubTickets(statuses: readonly TicketStatus[], page: PageRequest): Promise<readonly Ticket[]>;
   /** Merges what WispHub says of zones, technicians and services, in one transaction. */
   mergeDirectory(update: DirectoryUpdate): Promise<void>;

@@ -236,7 +236,7 @@ export function createWispHubSync(deps: WispHubSyncDeps): WispHubSync {
         if (await bringIn(remote)) imported += 1;
         else if (remote.service?.zone == null) skipped += 1;
       }
-      // Ours that WispHub holds and that are active here but not there any more.
+      // Ours that WispHub holds, active here or when WispHub last reported, that it no longer lists as active.
       let after: number | undefined;
       for (;;) {
         const page = await store.listWispHubTickets(capacity.activeStatuses, { limit: PAGE, after });

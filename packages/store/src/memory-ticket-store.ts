@@ -434,7 +434,9 @@ export function createMemoryTicketStore(): TicketStore & ConnectorStore {
       for (const id of ids) {
         if (found.length >= limit) break;
         const ticket = tickets[id - 1] as Ticket;
-        if (statuses.includes(ticket.status)) found.push(ticket);
+        const reported = ticket.wisphub_status;
+        if (statuses.includes(ticket.status) || (reported !== null && statuses.includes(reported)))
+          found.push(ticket);
       }
       return found;
     },

@@ -305,7 +305,7 @@ export function createSqlConnectorStore({
         .selectFrom('tickets')
         .selectAll()
         .where('wisphub_ticket_id', 'is not', null)
-        .where('status', 'in', [...statuses])
+        .where((eb) => eb.or([eb('status', 'in', [...statuses]), eb('wisphub_status', 'in', [...statuses])]))
         .orderBy('id')
         .limit(limit);
       if (after !== undefined) query = query.where('id', '>', after);
