@@ -22,7 +22,60 @@ describe('loadConfig', () => {
       apiKeys: [],
       corsOrigins: [],
       logLevel: 'info',
+      wisphub: undefined,
+      webhooks: undefined,
     });
+  });
+
+  it('turns the WispHub connector and webhooks on with their addresses and secrets', () => {
+    const config = loadConfig({
+      WISPHUB_URL: 'https://api.wisphub.app/',
+      WISPHUB_API_KEY: 'abc.def',
+      WISPHUB_SYNC_SECONDS: '1',
+      WISPHUB_REFERENCE_SYNC_SECONDS: '30',
+      WISPHUB_DEPARTMENT: 'Campo',
+      WISPHUB_NEW_STATUS: '2',
+      WISPHUB_TIMEOUT_SECONDS: '4',
+      WEBHOOK_URLS: 'https://bot.example.com/hooks, http://127.0.0.1:9000/x',
+      WEBHOOK_SECRET: 'whsec-0123456789abcdef',
+    })._unsafeUnwrap();
+    expect(config.wisphub).toEqual({
+      url: 'https://api.wisphub.app',
+      apiKey: 'abc.def',
+      syncSeconds: 1,
+      referenceSyncSeconds: 30,
+      department: 'Campo',
+      newStatus: 2,
+      timeoutSeconds: 4,
+    });
+    expect(config.webhooks).toEqual({
+      urls: ['https://bot.example.com/hooks', 'http://127.0.0.1:9000/x'],
+      secret: 'whsec-0123456789abcdef',
+    });
+    expect(loadConfig({ WISPHUB_URL: 'https://x.example' })._unsafeUnwrapErr()).toMatch(
+      /^WISPHUB_API_KEY must be set with WISPHUB_URL/,
+    );
+  });
+
+  it.each([
+    [
+      { WISPHUB_URL: 'ftp://x' },
+      'WISPHUB_URL must be an http(s) address, e.g. https://api.wisphub.app (got "ftp://x")',
+    ],
+    [{ WISPHUB_NEW_STATUS: '5' }, 'WISPHUB_NEW_STATUS must be from 1 to 4 (got "5")'],
+    [{ WISPHUB_SYNC_SECONDS: '0' }, 'WISPHUB_SYNC_SECONDS must be from 1 to 86400 (got "0")'],
+    [
+      { WEBHOOK_URLS: 'https://a.example,nope' },
+      'WEBHOOK_URLS must be comma-separated http(s) addresses; "nope" is not one (got "https://a.example,nope")',
+    ],
+    [
+      { WEBHOOK_URLS: 'https://a.example' },
+      'WEBHOOK_SECRET must be set with WEBHOOK_URLS (16 characters or more): it signs every webhook',
+    ],
+    [{ WEBHOOK_SECRET: 'short secret' }, 'WEBHOOK_SECRET must be 16 characters or more, without spaces'],
+    [{ WISPHUB_API_KEY: ' ' }, 'WISPHUB_API_KEY must not be blank'],
+  ])('refuses %o with one line that names the variable, and never repeats a secret', (env, line) => {
+    expect(loadConfig(env)._unsafeUnwrapErr()).toBe(line);
   });
 
   it('reads API keys, CORS origins and the log level', () => {

@@ -9,6 +9,25 @@ export type DatabaseSetting =
   | { readonly kind: 'sqlite'; readonly path: string }
   | { readonly kind: 'postgres'; readonly url: string };
 
+/** The WispHub connector's settings (WISPHUB_*); undefined when WISPHUB_URL is unset. */
+export interface WispHubSettings {
+  readonly url: string;
+  /** Never logged. */
+  readonly apiKey: string;
+  readonly syncSeconds: number;
+  readonly referenceSyncSeconds: number;
+  readonly department: string;
+  readonly newStatus: TicketStatus;
+  readonly timeoutSeconds: number;
+}
+
+/** Outgoing webhooks (WEBHOOK_URLS, WEBHOOK_SECRET); undefined when WEBHOOK_URLS is unset. */
+export interface WebhookSettings {
+  readonly urls: readonly string[];
+  /** Never logged. */
+  readonly secret: string;
+}
+
 /** The server's settings, read from the environment once at start-up. */
 export interface Config {
   readonly port: number;
@@ -32,6 +51,8 @@ export interface Config {
   readonly apiKeys: readonly ApiKey[];
   readonly corsOrigins: readonly string[];
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'silent';
+  readonly wisphub: WispHubSettings | undefined;
+  readonly webhooks: WebhookSettings | undefined;
 }
 
 const integer = (min: number, max: number) =>
@@ -134,6 +155,38 @@ const origins = z.string().transform((value, ctx) => {
   return items;
 });
 
+const httpUrl = (value: string) => {
+  if (!URL.canParse(value)) return false;
+  const url = new URL(value);
+  return (
+    (url.protocol === 'http:' || url.protocol === 'https:') && url.username === '' && url.password === ''
+  );
+};
+
+const wisphubUrl = z
+  .string()
+  .trim()
+  .refine(httpUrl, { error: 'must be an http(s) address, e.g. https://api.wisphub.app' })
+  .transform((value) => value.replace(/\/+$/, ''));
+
+const webhookUrls = z.string().transform((value, ctx) => {
+  const items = list(value);
+  const bad = items.find((url) => !httpUrl(url));
+  if (bad !== undefined || items.length === 0) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `must be comma-separated http(s) addresses${bad === undefined ? '' : `; "${bad}" is not one`}`,
+    });
+    return z.NEVER;
+  }
+  return [...new Set(items)];
+});
+
+/** A secret: 16 characters or more, no spaces. */
+const secret = z.string().refine((value) => value.length >= 16 && !/\s/.test(value), {
+  error: 'must be 16 characters or more, without spaces',
+});
+
 const environmentSchema = z.object({
   PORT: integer(0, 65_535).default(3000),
   HOST: z.string().trim().min(1, { error: 'must not be blank' }).default('0.0.0.0'),
@@ -156,7 +209,19 @@ const environmentSchema = z.object({
       error: 'must be fatal, error, warn, info, debug or silent',
     })
     .default('info'),
+  WISPHUB_URL: wisphubUrl.optional(),
+  WISPHUB_API_KEY: z.string().trim().min(1, { error: 'must not be blank' }).optional(),
+  WISPHUB_SYNC_SECONDS: integer(1, 86_400).default(60),
+  WISPHUB_REFERENCE_SYNC_SECONDS: integer(1, 604_800).default(900),
+  WISPHUB_DEPARTMENT: z.string().trim().min(1, { error: 'must not be blank' }).default('Soporte Técnico'),
+  WISPHUB_NEW_STATUS: integer(1, 4).default(1),
+  WISPHUB_TIMEOUT_SECONDS: integer(1, 120).default(10),
+  WEBHOOK_URLS: webhookUrls.optional(),
+  WEBHOOK_SECRET: secret.optional(),
 });
+
+// Their values are never repeated back in an error.
+const SECRETS = new Set(['API_KEYS', 'WISPHUB_API_KEY', 'WEBHOOK_SECRET']);
 
 /** A database URL fit for logs: the password, if any, replaced by ***. */
 function masked(url: string): string {
@@ -177,8 +242,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): R
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const name = String(issue?.path[0] ?? 'environment');
-    // API_KEYS holds secrets: its value is never repeated back.
-    const value = name === 'API_KEYS' ? undefined : given[name];
+    const value = SECRETS.has(name) ? undefined : given[name];
     return err(`${name} ${issue?.message ?? 'is invalid'}${value === undefined ? '' : ` (got "${value}")`}`);
   }
   const e = parsed.data;
@@ -189,6 +253,14 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): R
   if (database.data.kind === 'memory' && e.WEB_CONCURRENCY > 1) {
     return err(
       `WEB_CONCURRENCY must be 1 with DATABASE_URL=memory: (each worker would hold its own tickets and zone counts); use sqlite: or postgres:`,
+    );
+  }
+  if (e.WISPHUB_URL !== undefined && e.WISPHUB_API_KEY === undefined) {
+    return err('WISPHUB_API_KEY must be set with WISPHUB_URL (the key WispHub gives under Ajustes > API)');
+  }
+  if (e.WEBHOOK_URLS !== undefined && e.WEBHOOK_SECRET === undefined) {
+    return err(
+      'WEBHOOK_SECRET must be set with WEBHOOK_URLS (16 characters or more): it signs every webhook',
     );
   }
   return ok({
@@ -210,5 +282,21 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): R
     apiKeys: e.API_KEYS,
     corsOrigins: e.CORS_ORIGINS,
     logLevel: e.LOG_LEVEL,
+    wisphub:
+      e.WISPHUB_URL === undefined || e.WISPHUB_API_KEY === undefined
+        ? undefined
+        : {
+            url: e.WISPHUB_URL,
+            apiKey: e.WISPHUB_API_KEY,
+            syncSeconds: e.WISPHUB_SYNC_SECONDS,
+            referenceSyncSeconds: e.WISPHUB_REFERENCE_SYNC_SECONDS,
+            department: e.WISPHUB_DEPARTMENT,
+            newStatus: e.WISPHUB_NEW_STATUS as TicketStatus,
+            timeoutSeconds: e.WISPHUB_TIMEOUT_SECONDS,
+          },
+    webhooks:
+      e.WEBHOOK_URLS === undefined || e.WEBHOOK_SECRET === undefined
+        ? undefined
+        : { urls: e.WEBHOOK_URLS, secret: e.WEBHOOK_SECRET },
   });
 }

@@ -1,4 +1,4 @@
-import type { TicketStore } from '@tickets/domain';
+import type { ConnectorStore, TicketStore } from '@tickets/domain';
 import {
   closeDatabase,
   createMemoryTicketStore,
@@ -12,7 +12,7 @@ import type { Config } from './config.js';
 
 /** The store DATABASE_URL names, opened. */
 export interface OpenDatabase {
-  readonly store: TicketStore;
+  readonly store: TicketStore & ConnectorStore;
   /** Applies pending migrations; returns their names. */
   migrate(): Promise<readonly string[]>;
   /** Resolves when the database answers. */

@@ -1,13 +1,16 @@
 import cluster from 'node:cluster';
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
 import { createAuthenticator, createHttpApp } from '@tickets/api';
-import type { BusinessCalendar, SubjectCatalogue } from '@tickets/domain';
+import { type BusinessCalendar, readSyncReport, type SubjectCatalogue } from '@tickets/domain';
 import { type Logger, pino } from 'pino';
 import { type Config, loadConfig } from './config.js';
+import { type Connector, startConnector } from './connector/connector.js';
 import { createConsoleSite } from './console-site.js';
 import { openDatabase } from './database.js';
-import { buildCalendar, createDesk, loadSubjects, systemClock } from './settings.js';
+import { buildCalendar, createDesk, deliverySettings, loadSubjects, systemClock } from './settings.js';
 
 function fail(line: string): never {
   console.error(`tickets: configuration error: ${line}`);
@@ -15,6 +18,8 @@ function fail(line: string): never {
 }
 
 const SHUTDOWN_DEADLINE_MS = 10_000;
+// A delivery cut short is left in doubt and looked up in WispHub by whoever takes it next.
+const CONNECTOR_STOP_MS = 2_000;
 const IDEMPOTENCY_KEYS_KEPT_MS = 48 * 3_600_000;
 const PURGE_EVERY_MS = 3_600_000;
 
@@ -36,7 +41,22 @@ async function serveTickets(
   const database = openDatabase(config);
   if (migrate) await database.migrate();
 
-  const desk = createDesk(config, database.store, calendar, subjects);
+  let connector: Connector | undefined;
+  const desk = createDesk(config, database.store, calendar, subjects, () => connector?.kick());
+  if (config.wisphub !== undefined || config.webhooks !== undefined) {
+    connector = startConnector({
+      config,
+      store: database.store,
+      calendar,
+      subjects,
+      clock: systemClock,
+      logger,
+      holder: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
+    });
+    if (config.wisphub !== undefined) logger.info(`tickets: delivering to WispHub at ${config.wisphub.url}`);
+    if (config.webhooks !== undefined)
+      logger.info(`tickets: announcing to ${config.webhooks.urls.length} webhook(s)`);
+  }
   const app = createHttpApp({
     desk,
     checkReady: database.ping,
@@ -44,6 +64,7 @@ async function serveTickets(
     logger,
     corsOrigins: config.corsOrigins,
     site: createConsoleSite(fileURLToPath(new URL('../../console/dist/', import.meta.url))),
+    syncReport: () => readSyncReport(database.store, deliverySettings(config)),
   });
 
   // Idempotency keys are kept 48 hours (the promise is at least 24), then forgotten.
@@ -70,6 +91,12 @@ async function serveTickets(
     }, SHUTDOWN_DEADLINE_MS).unref();
     // No new connections; keep-alive connections close as soon as their request is answered.
     server.close(async () => {
+      if (connector !== undefined) {
+        await Promise.race([
+          connector.stop(),
+          new Promise((resolve) => setTimeout(resolve, CONNECTOR_STOP_MS)),
+        ]);
+      }
       await database.close();
       logger.info('tickets: stopped');
       process.exit(0);

@@ -6,6 +6,7 @@ import {
   createCapacityRule,
   createSubjectCatalogue,
   createTicketDesk,
+  type DeliverySettings,
   defaultSubjects,
   type SubjectCatalogue,
   subjectGroupsSchema,
@@ -73,22 +74,35 @@ export function loadSubjects(config: Config): Result<SubjectCatalogue, string> {
 /** The system clock: the one place the server reads the time. */
 export const systemClock: Clock = { now: () => Date.now() };
 
+/** Where tickets and their events go besides the store: WispHub (WISPHUB_URL) and webhooks (WEBHOOK_URLS). */
+export const deliverySettings = (config: Config): DeliverySettings => ({
+  wisphub: config.wisphub !== undefined,
+  webhooks: config.webhooks?.urls ?? [],
+});
+
+/** The zone rule the configuration sets. */
+export const capacityRule = (config: Config) =>
+  createCapacityRule({
+    maxActiveTicketsPerZone: config.maxActiveTicketsPerZone,
+    activeStatuses: config.activeTicketStates,
+  });
+
 /** The use cases over a store, with the calendar, catalogue and zone rule the configuration sets. */
 export function createDesk(
   config: Config,
   store: TicketStore,
   calendar: BusinessCalendar,
   subjects: SubjectCatalogue,
+  onDeliveries?: () => void,
 ): TicketDesk {
   return createTicketDesk({
     store,
     clock: systemClock,
     calendar,
     subjects,
-    capacity: createCapacityRule({
-      maxActiveTicketsPerZone: config.maxActiveTicketsPerZone,
-      activeStatuses: config.activeTicketStates,
-    }),
+    capacity: capacityRule(config),
     resolutionDays: config.resolutionDays,
+    deliveries: deliverySettings(config),
+    onDeliveries,
   });
 }

@@ -231,5 +231,16 @@ describe("pulling WispHub's ticket states", () => {
       ok: false,
       detail: 'WispHub is unavailable (503)',
     });
+    // After a failure the next run is due sooner than the interval.
+    connected.sim.setFault(null);
+    const soon = { now: () => Date.UTC(2026, 1, 26, 15, 1, 10) };
+    const retried = await runJob(
+      connected.store,
+      soon,
+      { name: WISPHUB_JOBS.statuses, holder: 'c', timing: { ...timing, retryMs: 10_000 } },
+      () => connected.sync.pullStatuses(),
+    );
+    expect(retried.ran).toBe(true);
+    expect((await connected.store.jobRun(WISPHUB_JOBS.statuses))?.ok).toBe(true);
   });
 });

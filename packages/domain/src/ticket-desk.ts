@@ -52,6 +52,8 @@ export interface TicketDeskDeps {
   readonly resolutionDays: number;
   /** Where tickets and their events are delivered (WispHub, webhooks); none by default. */
   readonly deliveries?: DeliverySettings;
+  /** Told after a change that recorded deliveries was written, so they can be made at once. */
+  readonly onDeliveries?: () => void;
 }
 
 /** One page of a listing; `next_cursor` asks for the next one, null on the last. */
@@ -240,6 +242,12 @@ function pageRequest(query: PageQuery): PageRequest & { readonly limit: number }
 export function createTicketDesk(deps: TicketDeskDeps): TicketDesk {
   const { store, clock, calendar, subjects, capacity, resolutionDays } = deps;
   const deliveries = deps.deliveries ?? noDeliveries;
+  const delivers = deliveries.wisphub || deliveries.webhooks.length > 0;
+  /** Passes a result on, telling `onDeliveries` when it wrote something to deliver. */
+  const told = <T, E>(result: Result<T, E>): Result<T, E> => {
+    if (delivers && result.isOk()) deps.onDeliveries?.();
+    return result;
+  };
   const newTicketsAreActive = capacity.isActive(1);
   // The same for every create: a WispHub delivery when the connector is on.
   const newTicketOutbox: readonly OutboxMessage[] = deliveries.wisphub ? [{ channel: 'wisphub' }] : [];
@@ -290,7 +298,7 @@ export function createTicketDesk(deps: TicketDeskDeps): TicketDesk {
         zone_id: input.zone_id,
         idempotency,
       };
-      return store.createTicket<OpenTicketError>(request, capacity, (context) => {
+      const created = await store.createTicket<OpenTicketError>(request, capacity, (context) => {
         if (context.previous !== undefined && idempotency !== undefined) {
           return context.previous.fingerprint === idempotency.fingerprint
             ? ok({ kind: 'replay', ticket: context.previous.ticket })
@@ -302,26 +310,31 @@ export function createTicketDesk(deps: TicketDeskDeps): TicketDesk {
           )
           .map(() => insert);
       });
+      return created.isOk() && created.value.replayed ? created : told(created);
     },
 
-    changeStatus(ticketId, input, options = {}) {
+    async changeStatus(ticketId, input, options = {}) {
       const now = clock.now();
       const actor = options.actor ?? null;
-      return store.updateTicket<ChangeStatusError>(ticketId, capacity, ({ ticket, zone, activeTickets }) => {
-        const entersActive = capacity.isActive(input.status) && !capacity.isActive(ticket.status);
-        return (entersActive ? admitActiveTicket(capacity, zone, activeTickets) : ok(undefined)).map(
-          (): UpdateDecision => withAnnouncements(deliveries, setStatus(ticket, input, now, actor)),
-        );
-      });
+      return told(
+        await store.updateTicket<ChangeStatusError>(ticketId, capacity, ({ ticket, zone, activeTickets }) => {
+          const entersActive = capacity.isActive(input.status) && !capacity.isActive(ticket.status);
+          return (entersActive ? admitActiveTicket(capacity, zone, activeTickets) : ok(undefined)).map(
+            (): UpdateDecision => withAnnouncements(deliveries, setStatus(ticket, input, now, actor)),
+          );
+        }),
+      );
     },
 
     async retryDelivery(ticketId, options = {}) {
       if (!deliveries.wisphub) return err(wisphubDisabled);
       const now = clock.now();
       const actor = options.actor ?? null;
-      return store.updateTicket<RetryDeliveryError>(ticketId, capacity, ({ ticket }) =>
-        requeueDelivery(ticket, now, actor).map(
-          (change): UpdateDecision => withAnnouncements(deliveries, change, [{ channel: 'wisphub' }]),
+      return told(
+        await store.updateTicket<RetryDeliveryError>(ticketId, capacity, ({ ticket }) =>
+          requeueDelivery(ticket, now, actor).map(
+            (change): UpdateDecision => withAnnouncements(deliveries, change, [{ channel: 'wisphub' }]),
+          ),
         ),
       );
     },

@@ -260,6 +260,8 @@ export function createWispHubSync(deps: WispHubSyncDeps): WispHubSync {
 export interface JobTiming {
   readonly everyMs: number;
   readonly leaseMs: number;
+  /** After a failed run, the next is due this soon (when shorter than `everyMs`). */
+  readonly retryMs?: number;
 }
 
 /** What `runJob` did: nothing (another instance ran it, or it is not due), or the run's result. */
@@ -277,7 +279,11 @@ export async function runJob<T>(
   job: { readonly name: string; readonly holder: string; readonly timing: JobTiming },
   work: () => Promise<Result<T, RemoteFailure>>,
 ): Promise<JobResult<T>> {
-  if (!(await store.startJob(job.name, job.holder, clock.now(), job.timing))) return { ran: false };
+  const { everyMs, leaseMs, retryMs = everyMs } = job.timing;
+  const last = retryMs < everyMs ? await store.jobRun(job.name) : undefined;
+  const due = last?.ok === false ? retryMs : everyMs;
+  if (!(await store.startJob(job.name, job.holder, clock.now(), { everyMs: due, leaseMs })))
+    return { ran: false };
   let result: Result<T, RemoteFailure>;
   try {
     result = await work();
