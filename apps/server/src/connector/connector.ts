@@ -90,7 +90,10 @@ export function startConnector(deps: ConnectorDeps): Connector {
           timeoutMs: WEBHOOK_TIMEOUT_MS,
           render: views.ticket,
         });
-  const timeoutMs = Math.max((wisphubSettings?.timeoutSeconds ?? 0) * 1000, WEBHOOK_TIMEOUT_MS);
+  const timeoutMs = Math.max(
+    (wisphubSettings?.timeoutSeconds ?? 0) * 1000,
+    webhooks === undefined ? 0 : WEBHOOK_TIMEOUT_MS,
+  );
   const report = (attempt: AttemptReport) => {
     const line = attempt.channel === 'wisphub' ? 'wisphub delivery' : 'webhook delivery';
     if (attempt.outcome === 'failed') logger.warn(attempt, `${line} refused`);
