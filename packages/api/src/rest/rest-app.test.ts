@@ -4,9 +4,14 @@ import {
   createCapacityRule,
   createSubjectCatalogue,
   createTicketDesk,
+  type DeliverySettings,
   defaultSubjects,
+  markDeliveryFailed,
+  noDeliveries,
+  readSyncReport,
 } from '@tickets/domain';
 import { createMemoryTicketStore } from '@tickets/store';
+import { ok } from 'neverthrow';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { type Envelope, errorMetaSchema } from '../envelope.js';
@@ -25,25 +30,34 @@ const THURSDAY = bogota(2026, 2, 26);
 
 const colombianHolidays2026 = ['2026-01-01', '2026-01-12', '2026-03-23', '2026-04-02', '2026-04-03'];
 
-function setup() {
+function setup(deliveries: DeliverySettings = noDeliveries) {
   let now = THURSDAY;
+  const store = createMemoryTicketStore();
   const calendar = createBusinessCalendar({
     timeZone: 'America/Bogota',
     weekdays: [1, 2, 3, 4, 5],
     holidays: { holidaysIn: (year) => (year === 2026 ? colombianHolidays2026 : []) },
   })._unsafeUnwrap();
+  const capacity = createCapacityRule({ maxActiveTicketsPerZone: 3, activeStatuses: [1, 2] });
   const desk = createTicketDesk({
-    store: createMemoryTicketStore(),
+    store,
     clock: { now: () => now },
     calendar,
     subjects: createSubjectCatalogue(defaultSubjects)._unsafeUnwrap(),
-    capacity: createCapacityRule({ maxActiveTicketsPerZone: 3, activeStatuses: [1, 2] }),
+    capacity,
     resolutionDays: 3,
+    deliveries,
   });
   const defects: unknown[] = [];
-  const app = createHttpApp({ desk, onDefect: (error) => defects.push(error) });
+  const app = createHttpApp({
+    desk,
+    onDefect: (error) => defects.push(error),
+    syncReport: () => readSyncReport(store, deliveries),
+  });
   return {
     app,
+    store,
+    capacity,
     api: client(app, defects),
     setNow: (ms: number) => {
       now = ms;
@@ -169,8 +183,8 @@ async function seed(api: Api): Promise<void> {
   for (const n of [1, 2, 3]) await api.put(`/api/v1/services/${n}`, { zone_id: n, customer_name: `C${n}` });
 }
 
-async function seeded() {
-  const fixture = setup();
+async function seeded(deliveries?: DeliverySettings) {
+  const fixture = setup(deliveries);
   await seed(fixture.api);
   return fixture;
 }
@@ -1256,5 +1270,122 @@ describe('business days left and the zone board', () => {
     );
     expect(rest.status).toBe(200);
     expect((await api.get('/api/v1/zones/capacity?limit=0')).status).toBe(400);
+  });
+});
+
+describe('WispHub deliveries', () => {
+  const connected: DeliverySettings = { wisphub: true, webhooks: [] };
+
+  /** Opens a ticket and has WispHub refuse its delivery, as a delivery worker records it. */
+  async function refusedByWispHub(fixture: Awaited<ReturnType<typeof seeded>>): Promise<TicketView> {
+    const ticket = await openTicket(fixture.api, 1);
+    const [delivery] = await fixture.store.claimDeliveries({
+      channel: 'wisphub',
+      holder: 'test',
+      now: THURSDAY,
+      leaseMs: 1_000,
+      limit: 1,
+    });
+    const answer = 'WispHub answered 400: {"servicio":["no existe"]}';
+    await fixture.store.settleDelivery(
+      delivery?.delivery_id ?? 0,
+      'test',
+      { state: 'failed', at: THURSDAY, error: answer },
+      {
+        rule: fixture.capacity,
+        decide: (context) => {
+          const change = markDeliveryFailed(context.ticket, answer, THURSDAY);
+          return ok({ ...change, outbox: [] });
+        },
+      },
+    );
+    return ticket;
+  }
+
+  it('shows where each ticket stands with WispHub: pending once created, failed with its answer in the history', async () => {
+    const fixture = await seeded(connected);
+    const ticket = await refusedByWispHub(fixture);
+    expect(ticket).toMatchObject({ source: 'api', wisphub_sync: 'pending', wisphub_ticket_id: null });
+    const found = await fixture.api.get<TicketView>(`/api/v1/tickets/${ticket.ticket_id}`);
+    expect(found.body.data.wisphub_sync).toBe('failed');
+    const history = await fixture.api.get<{
+      events: { kind: string; actor: string | null; note: string | null }[];
+    }>(`/api/v1/tickets/${ticket.ticket_id}/history`);
+    expect(history.body.data.events.at(-1)).toMatchObject({
+      kind: 'delivery_failed',
+      actor: 'wisphub',
+      note: 'WispHub answered 400: {"servicio":["no existe"]}',
+    });
+  });
+
+  it('puts a refused ticket back in line for WispHub, once', async () => {
+    const fixture = await seeded(connected);
+    const ticket = await refusedByWispHub(fixture);
+    const retried = await fixture.api.send<TicketView>(
+      'POST',
+      `/api/v1/tickets/${ticket.ticket_id}/wisphub/retry`,
+      '',
+    );
+    expect(retried.status).toBe(200);
+    expect(retried.body).toMatchObject({
+      ok: true,
+      action: 'delivery_retried',
+      data: { wisphub_sync: 'pending' },
+    });
+    const again = await fixture.api.refused(() =>
+      fixture.api.request('POST', `/api/v1/tickets/${ticket.ticket_id}/wisphub/retry`),
+    );
+    expect(again.status).toBe(409);
+    expect(again.body).toMatchObject({
+      action: 'delivery_not_failed',
+      message: `ticket_id: the delivery of ticket ${ticket.ticket_id} to WispHub is pending; only a failed one is retried`,
+    });
+    expect((await fixture.store.deliveryStats('wisphub')).pending).toBe(1);
+  });
+
+  it('refuses a retry for an unknown ticket, a malformed id, or with the connector off', async () => {
+    const fixture = await seeded(connected);
+    expect((await fixture.api.request('POST', '/api/v1/tickets/999/wisphub/retry')).body.action).toBe(
+      'ticket_not_found',
+    );
+    const malformed = await fixture.api.request('POST', '/api/v1/tickets/abc/wisphub/retry');
+    expect([malformed.status, malformed.body.action]).toEqual([400, 'delivery_retry_failed']);
+    const standalone = await seeded();
+    const ticket = await openTicket(standalone.api, 1);
+    expect(ticket.wisphub_sync).toBeNull();
+    const off = await standalone.api.request('POST', `/api/v1/tickets/${ticket.ticket_id}/wisphub/retry`);
+    expect([off.status, off.body.action, off.body.message]).toEqual([
+      409,
+      'wisphub_disabled',
+      'The WispHub connector is off: WISPHUB_URL is not set',
+    ]);
+  });
+
+  it("reports the connector's pending and failed deliveries, and that it is off when it is", async () => {
+    const fixture = await seeded(connected);
+    await refusedByWispHub(fixture);
+    await openTicket(fixture.api, 3);
+    fixture.setNow(THURSDAY + 90_000);
+    const sync = await fixture.api.get('/api/v1/sync/wisphub');
+    expect(sync.body).toMatchObject({ ok: true, action: 'sync_status' });
+    expect(sync.body.data).toEqual({
+      wisphub: {
+        enabled: true,
+        status_pull: null,
+        reference_pull: null,
+        deliveries: {
+          pending: 1,
+          failed: 1,
+          oldest_pending_at: '2026-02-26 10:00',
+          oldest_pending_age_seconds: 90,
+        },
+      },
+      webhooks: {
+        endpoints: 0,
+        deliveries: { pending: 0, failed: 0, oldest_pending_at: null, oldest_pending_age_seconds: null },
+      },
+    });
+    const off = await (await seeded()).api.get<{ wisphub: { enabled: boolean } }>('/api/v1/sync/wisphub');
+    expect(off.body.data.wisphub.enabled).toBe(false);
   });
 });

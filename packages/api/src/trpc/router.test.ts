@@ -6,7 +6,10 @@ import {
   createCapacityRule,
   createSubjectCatalogue,
   createTicketDesk,
+  type DeliverySettings,
   defaultSubjects,
+  noDeliveries,
+  readSyncReport,
 } from '@tickets/domain';
 import { createMemoryTicketStore } from '@tickets/store';
 import { TRPCError } from '@trpc/server';
@@ -22,9 +25,11 @@ import {
   listTicketsRoute,
   listZoneLoadsRoute,
   listZonesRoute,
+  retryDeliveryRoute,
   saveServiceRoute,
   saveTechnicianRoute,
   saveZoneRoute,
+  syncStatusRoute,
   updateTicketRoute,
   zoneCapacityRoute,
 } from '../rest/routes.js';
@@ -38,20 +43,22 @@ import { createCaller } from './router.js';
 const bogota = (year: number, month: number, day: number, hour = 10, minute = 0) =>
   Date.UTC(year, month - 1, day, hour + 5, minute);
 
-function setup() {
+function setup(deliveries: DeliverySettings = noDeliveries) {
   let now = bogota(2026, 2, 26);
+  const store = createMemoryTicketStore();
   const calendar = createBusinessCalendar({
     timeZone: 'America/Bogota',
     weekdays: [1, 2, 3, 4, 5],
     holidays: { holidaysIn: (year) => (year === 2026 ? ['2026-01-01', '2026-03-23'] : []) },
   })._unsafeUnwrap();
   const desk = createTicketDesk({
-    store: createMemoryTicketStore(),
+    store,
     clock: { now: () => now },
     calendar,
     subjects: createSubjectCatalogue(defaultSubjects)._unsafeUnwrap(),
     capacity: createCapacityRule({ maxActiveTicketsPerZone: 3, activeStatuses: [1, 2] }),
     resolutionDays: 3,
+    deliveries,
   });
   const defects: unknown[] = [];
   return {
@@ -62,9 +69,7 @@ function setup() {
       keysRequired: false,
       caller: undefined,
       idempotencyKey: undefined,
-      syncReport: async () => {
-        throw new Error('not under test');
-      },
+      syncReport: () => readSyncReport(store, deliveries),
     }),
     app: createHttpApp({ desk, onDefect: (error) => defects.push(error) }),
     defects,
@@ -86,8 +91,8 @@ async function seed(caller: Caller): Promise<void> {
   await caller.services.save({ service_id: 2, zone_id: 2 });
 }
 
-async function seeded() {
-  const fixture = setup();
+async function seeded(deliveries?: DeliverySettings) {
+  const fixture = setup(deliveries);
   await seed(fixture.caller);
   return fixture;
 }
@@ -300,6 +305,31 @@ describe('tickets.get, tickets.list and tickets.updateStatus', () => {
     const missing = await caller.tickets.updateStatus({ ticket_id: 7, status: 4 });
     expectRouteEnvelope(updateTicketRoute, missing);
     expect(missing.action).toBe('ticket_not_found');
+  });
+});
+
+describe('tickets.retryDelivery and sync.wisphub', () => {
+  it('answers with the envelopes of the REST routes: a retry refused while the delivery is pending, and the sync status', async () => {
+    const { caller } = await seeded({ wisphub: true, webhooks: [] });
+    const created = await caller.tickets.create(ticketIn(1));
+    const ticket = dataOf(created);
+    expect(ticket).toMatchObject({ wisphub_sync: 'pending', source: 'api' });
+    const refused = await caller.tickets.retryDelivery({ ticket_id: ticket.ticket_id });
+    expectRouteEnvelope(retryDeliveryRoute, refused);
+    expect(refused).toMatchObject({ ok: false, action: 'delivery_not_failed' });
+    const sync = await caller.sync.wisphub();
+    expectRouteEnvelope(syncStatusRoute, sync);
+    expect(dataOf(sync).wisphub).toMatchObject({ enabled: true, deliveries: { pending: 1, failed: 0 } });
+  });
+
+  it('refuses a retry with the connector off', async () => {
+    const { caller } = await seeded();
+    const ticket = dataOf(await caller.tickets.create(ticketIn(1)));
+    expect(await caller.tickets.retryDelivery({ ticket_id: ticket.ticket_id })).toMatchObject({
+      ok: false,
+      action: 'wisphub_disabled',
+    });
+    expect(dataOf(await caller.sync.wisphub()).wisphub.enabled).toBe(false);
   });
 });
 
