@@ -7,10 +7,12 @@ import { createProgressBar, type ProgressBar } from './progress.js';
 import { type ImportKind, importKinds, type KindSpec, kindSpecs } from './reference-rows.js';
 
 // `pnpm tickets import zones|technicians|services FILE.csv`: upserts reference data from a CSV file
-// into the store DATABASE_URL names (migrating it first). Exit codes: 0 the import ran (even with
+// into the store DATABASE_URL names (migrating it first). `pnpm tickets sync wisphub`: one pull of
+// WispHub's clients and ticket states (see sync.ts). Exit codes: 0 the command ran (even with
 // rejected rows), 1 it could not run or stopped, 2 the command line is wrong.
 
-const USAGE = 'usage: pnpm tickets import zones|technicians|services FILE.csv';
+const USAGE =
+  'usage: pnpm tickets import zones|technicians|services FILE.csv\n       pnpm tickets sync wisphub';
 
 function usage(problem: string): never {
   console.error(`tickets: ${problem}`);
@@ -27,13 +29,23 @@ function configurationError(line: string): never {
   return failed(`configuration error: ${line}`);
 }
 
-function parseArguments(args: readonly string[]): { kind: ImportKind; file: string } {
+type Command =
+  | { readonly name: 'import'; readonly kind: ImportKind; readonly file: string }
+  | { readonly name: 'sync' };
+
+function parseArguments(args: readonly string[]): Command {
   if (args.includes('--help') || args.includes('-h')) {
     console.log(USAGE);
     process.exit(0);
   }
   const [command, kind, file, ...rest] = args;
   if (command === undefined) usage('no command given');
+  if (command === 'sync') {
+    if (kind !== 'wisphub')
+      usage(kind === undefined ? 'sync with what? wisphub' : `cannot sync with "${kind}": wisphub`);
+    if (file !== undefined) usage(`unexpected argument "${file}"`);
+    return { name: 'sync' };
+  }
   if (command !== 'import') usage(`unknown command "${command}"`);
   if (kind === undefined) usage('import what? zones, technicians or services');
   if (!importKinds.includes(kind as ImportKind)) {
@@ -42,13 +54,22 @@ function parseArguments(args: readonly string[]): { kind: ImportKind; file: stri
   if (file === undefined || file === '') usage(`no CSV file given`);
   if (rest.length > 0) usage(`unexpected argument "${rest[0]}"`);
   // pnpm runs scripts in the repository root; a relative path means where the command was typed.
-  return { kind: kind as ImportKind, file: resolve(process.env.INIT_CWD ?? process.cwd(), file) };
+  return {
+    name: 'import',
+    kind: kind as ImportKind,
+    file: resolve(process.env.INIT_CWD ?? process.cwd(), file),
+  };
 }
 
 async function main(): Promise<void> {
-  const { kind, file } = parseArguments(process.argv.slice(2));
-  const started = performance.now();
+  const command = parseArguments(process.argv.slice(2));
   const config = loadConfig(process.env).match((c) => c, configurationError);
+  if (command.name === 'sync') {
+    const { syncWispHub } = await import('./sync.js');
+    return syncWispHub(config, { failed, configurationError });
+  }
+  const { kind, file } = command;
+  const started = performance.now();
   const spec: KindSpec<unknown> = kindSpecs[kind];
 
   let bytesRead = 0;
@@ -122,5 +143,5 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  failed(`could not import: ${error instanceof Error ? error.message : String(error)}`);
+  failed(`could not run: ${error instanceof Error ? error.message : String(error)}`);
 });
