@@ -13,6 +13,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createWispHubSimulator } from '@tickets/wisphub-sim';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ServerProcess, startServer } from '../../server/src/testing/server-process.js';
@@ -404,5 +405,84 @@ describe('the dispatcher console, in Chromium, against the real server', () => {
 
     expect(problems).toEqual([]);
     await context.close();
+  }, 60_000);
+
+  it("shows each ticket's WispHub number, and sends one WispHub refused again", async () => {
+    if (browser === undefined) throw new Error('set-up failed');
+    const sim = createWispHubSimulator({ clients: 12, zones: 2, technicians: 2 });
+    const { url } = await sim.start();
+    const connected = await startServer({
+      env: {
+        DATABASE_URL: `sqlite:${join(dir, 'wisphub.db')}`,
+        WISPHUB_URL: url,
+        WISPHUB_API_KEY: sim.apiKey,
+        WISPHUB_SYNC_SECONDS: '1',
+        WISPHUB_REFERENCE_SYNC_SECONDS: '1',
+      },
+    });
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'es-CO' });
+    try {
+      // WispHub's clients arrive with the first pull; a service saved only here is one WispHub refuses.
+      await expect
+        .poll(async () => (await fetch(`${connected.baseUrl}/api/v1/services/1`)).status)
+        .not.toBe(500);
+      await expect
+        .poll(async () => {
+          const answer = await fetch(`${connected.baseUrl}/api/v1/services?limit=50`);
+          return ((await answer.json()) as { data: { services: unknown[] } }).data.services.length;
+        })
+        .toBeGreaterThan(5);
+      const known = sim.clients().find((c) => c.zona?.id === 1 && c.tecnico !== null);
+      await rest(connected.baseUrl, 'PUT', '/api/v1/services/900', {
+        zone_id: 1,
+        customer_name: 'Sin WispHub',
+      });
+      const page = await context.newPage();
+      const problems = watch(page);
+      await page.goto(`${connected.baseUrl}/`);
+      await createTicket(page, {
+        service: String(known?.id_servicio),
+        technician: String(known?.tecnico?.id),
+        subject: 'Falla Masiva',
+        description: 'Sin servicio',
+      });
+      await createTicket(page, {
+        service: '900',
+        technician: String(known?.tecnico?.id),
+        subject: 'Internet Lento',
+        description: 'Lento en la noche',
+      });
+      const row = (id: number) =>
+        list(page)
+          .locator('tbody tr.ticket')
+          .filter({ hasText: `#${id}` })
+          .first();
+      await row(1)
+        .getByText(`WispHub #${sim.tickets()[0]?.id_ticket ?? 1}`)
+        .waitFor({ timeout: 10_000 });
+      await row(2).getByText('WispHub lo rechazó').waitFor({ timeout: 10_000 });
+      await page.screenshot({ path: join(artifacts, 'console-wisphub-refused.png') });
+
+      sim.addClient({
+        id_servicio: 900,
+        nombre: 'Sin WispHub',
+        cedula: '1',
+        telefono: '1',
+        direccion: 'x',
+        zona: known?.zona ?? null,
+        tecnico: null,
+      });
+      await page.getByRole('button', { name: 'Reintentar el envío del ticket 2 a WispHub' }).click();
+      await list(page).getByRole('status').getByText('Ticket #2 en cola para WispHub otra vez.').waitFor();
+      await row(2)
+        .getByText(/^WispHub #\d+$/)
+        .waitFor({ timeout: 10_000 });
+      expect(sim.tickets()).toHaveLength(2);
+      expect(problems).toEqual([]);
+    } finally {
+      await context.close();
+      await connected.stop();
+      await sim.close();
+    }
   }, 60_000);
 });

@@ -32,3 +32,35 @@ export function LocalTime({ value, stacked = false }: { value: string; stacked?:
     </time>
   );
 }
+
+/**
+ * Where a ticket stands with WispHub: its number there, on its way, or refused (with a retry
+ * button); nothing when the connector is off.
+ */
+export function WispHubBadge({ ticket, onRetry }: { ticket: TicketView; onRetry: () => void }): ReactNode {
+  if (ticket.source === 'wisphub') {
+    return <span className="badge wisphub">Abierto en WispHub #{ticket.wisphub_ticket_id}</span>;
+  }
+  switch (ticket.wisphub_sync) {
+    case 'delivered':
+      return <span className="badge wisphub">WispHub #{ticket.wisphub_ticket_id}</span>;
+    case 'pending':
+      return <span className="badge wisphub-pending">Enviando a WispHub…</span>;
+    case 'failed':
+      return (
+        <span className="wisphub-failed">
+          <span className="badge wisphub-failed">WispHub lo rechazó</span>{' '}
+          <button
+            type="button"
+            className="link"
+            aria-label={`Reintentar el envío del ticket ${ticket.ticket_id} a WispHub`}
+            onClick={onRetry}
+          >
+            Reintentar envío
+          </button>
+        </span>
+      );
+    default:
+      return null;
+  }
+}

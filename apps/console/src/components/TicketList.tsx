@@ -10,7 +10,7 @@ import {
   useTickets,
   useZoneLoads,
 } from '../queries.js';
-import { LocalTime, PriorityBadge, StatusBadge } from './Badges.js';
+import { LocalTime, PriorityBadge, StatusBadge, WispHubBadge } from './Badges.js';
 import { DaysLeft } from './DaysLeft.js';
 
 /** What saving a ticket's status and answer came to. */
@@ -120,9 +120,18 @@ export interface TicketRowProps {
   readonly zoneName: string;
   readonly onSave: (change: TicketChange) => Promise<SaveOutcome>;
   readonly onSaved: (message: string) => void;
+  /** Sends a ticket WispHub refused to WispHub again. */
+  readonly onRetry: (ticketId: number) => Promise<SaveOutcome>;
 }
 
-export function TicketRow({ ticket, technicianName, zoneName, onSave, onSaved }: TicketRowProps): ReactNode {
+export function TicketRow({
+  ticket,
+  technicianName,
+  zoneName,
+  onSave,
+  onSaved,
+  onRetry,
+}: TicketRowProps): ReactNode {
   const [editing, setEditing] = useState(false);
   const button = useRef<HTMLButtonElement>(null);
   const panelId = `ticket-${ticket.ticket_id}-answer`;
@@ -148,6 +157,10 @@ export function TicketRow({ ticket, technicianName, zoneName, onSave, onSaved }:
                 Respuesta: {ticket.answer_text}
               </span>
             )}
+            <WispHubBadge
+              ticket={ticket}
+              onRetry={() => onRetry(ticket.ticket_id).then((outcome) => onSaved(outcome.message))}
+            />
           </div>
         </td>
         <td data-label="Prioridad">
@@ -196,6 +209,7 @@ export interface TicketTableProps {
   readonly zoneName: (id: number) => string;
   readonly onSave: (change: TicketChange) => Promise<SaveOutcome>;
   readonly onSaved: (message: string) => void;
+  readonly onRetry: (ticketId: number) => Promise<SaveOutcome>;
 }
 
 export function TicketTable({
@@ -204,6 +218,7 @@ export function TicketTable({
   zoneName,
   onSave,
   onSaved,
+  onRetry,
 }: TicketTableProps): ReactNode {
   return (
     <div className="table-wrap">
@@ -230,6 +245,7 @@ export function TicketTable({
               zoneName={zoneName(ticket.zone_id)}
               onSave={onSave}
               onSaved={onSaved}
+              onRetry={onRetry}
             />
           ))}
         </tbody>
@@ -297,6 +313,27 @@ export function TicketList(): ReactNode {
     }
   };
 
+  const retry = useMutation({
+    mutationFn: (ticketId: number) => api.tickets.retryDelivery.mutate({ ticket_id: ticketId }),
+    onSettled: () => refreshAfterChange(queryClient),
+  });
+  const retryDelivery = async (ticketId: number): Promise<SaveOutcome> => {
+    try {
+      const reply = await retry.mutateAsync(ticketId);
+      return reply.ok
+        ? { ok: true, message: `Ticket #${ticketId} en cola para WispHub otra vez.` }
+        : {
+            ok: false,
+            message: `No se reintentó el envío del ticket #${ticketId}: ${reply.message ?? reply.action}`,
+          };
+    } catch (error) {
+      return {
+        ok: false,
+        message: `No se reintentó el envío: ${error instanceof Error ? error.message : String(error)}`,
+      };
+    }
+  };
+
   const list = tickets.data?.pages.flatMap((page) => page.tickets) ?? [];
   return (
     <section className="panel tickets" aria-labelledby="tickets-title">
@@ -359,6 +396,7 @@ export function TicketList(): ReactNode {
           zoneName={zoneName}
           onSave={save}
           onSaved={setAnnouncement}
+          onRetry={retryDelivery}
         />
       )}
       {tickets.hasNextPage && (
