@@ -1,6 +1,4 @@
 import cluster from 'node:cluster';
-import { randomUUID } from 'node:crypto';
-import { hostname } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
 import { createAuthenticator, createHttpApp } from '@tickets/api';
@@ -10,7 +8,14 @@ import { type Config, loadConfig } from './config.js';
 import { type Connector, startConnector } from './connector/connector.js';
 import { createConsoleSite } from './console-site.js';
 import { openDatabase } from './database.js';
-import { buildCalendar, createDesk, deliverySettings, loadSubjects, systemClock } from './settings.js';
+import {
+  buildCalendar,
+  createDesk,
+  deliverySettings,
+  loadSubjects,
+  processHolder,
+  systemClock,
+} from './settings.js';
 
 function fail(line: string): never {
   console.error(`tickets: configuration error: ${line}`);
@@ -51,7 +56,7 @@ async function serveTickets(
       subjects,
       clock: systemClock,
       logger,
-      holder: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
+      holder: processHolder(),
     });
     if (config.wisphub !== undefined) logger.info(`tickets: delivering to WispHub at ${config.wisphub.url}`);
     if (config.webhooks !== undefined)

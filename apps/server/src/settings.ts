@@ -1,21 +1,28 @@
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { createWispHubClient } from '@tickets/connectors';
 import {
   type BusinessCalendar,
   type Clock,
+  type ConnectorStore,
   createBusinessCalendar,
   createCapacityRule,
   createSubjectCatalogue,
   createTicketDesk,
+  createWispHubSync,
   type DeliverySettings,
   defaultSubjects,
   type SubjectCatalogue,
   subjectGroupsSchema,
   type TicketDesk,
   type TicketStore,
+  type WispHub,
+  type WispHubSync,
 } from '@tickets/domain';
 import { createDateHolidaysSource } from '@tickets/holidays';
 import { err, type Result } from 'neverthrow';
-import type { Config } from './config.js';
+import type { Config, WispHubSettings } from './config.js';
 
 // The desk's settings that the configuration names, shared by the server and the `tickets` CLI.
 // Errors are one line naming the variable, meant to be printed as is.
@@ -105,4 +112,38 @@ export function createDesk(
     deliveries: deliverySettings(config),
     onDeliveries,
   });
+}
+
+/** This process, unique among every instance's: who holds a delivery's or a pull's lease. */
+export const processHolder = (prefix = ''): string =>
+  `${prefix}${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+
+/** WispHub's API (WISPHUB_URL) and the pulls of its clients and ticket states, over a store. */
+export function wisphubFor(
+  config: Config,
+  settings: WispHubSettings,
+  store: TicketStore & ConnectorStore,
+  calendar: BusinessCalendar,
+  subjects: SubjectCatalogue,
+): { readonly wisphub: WispHub; readonly sync: WispHubSync } {
+  const wisphub = createWispHubClient({
+    url: settings.url,
+    apiKey: settings.apiKey,
+    calendar,
+    newStatus: settings.newStatus,
+    department: settings.department,
+    timeoutMs: settings.timeoutSeconds * 1000,
+  });
+  const sync = createWispHubSync({
+    store,
+    wisphub,
+    clock: systemClock,
+    calendar,
+    subjects,
+    capacity: capacityRule(config),
+    resolutionDays: config.resolutionDays,
+    deliveries: deliverySettings(config),
+    newStatus: settings.newStatus,
+  });
+  return { wisphub, sync };
 }

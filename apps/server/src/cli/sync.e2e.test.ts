@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -8,29 +7,12 @@ import { createWispHubSimulator } from '@tickets/wisphub-sim';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../config.js';
 import { openDatabase } from '../database.js';
-import { repoRoot } from '../testing/server-process.js';
+import { runTickets } from '../testing/run-tickets.js';
 
-function tickets(args: readonly string[], env: Readonly<Record<string, string>>) {
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-    const child = spawn('pnpm', ['--silent', 'tickets', ...args], {
-      cwd: repoRoot,
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-    });
-    child.once('error', reject);
-    // pnpm adds a line of its own when a script fails.
-    child.once('close', (code) =>
-      resolve({ code, stdout, stderr: stderr.replace(/^.*ELIFECYCLE.*\n?/m, '') }),
-    );
-  });
+/** `pnpm tickets`, without the line pnpm adds of its own when a script fails. */
+async function tickets(args: readonly string[], env: Readonly<Record<string, string>>) {
+  const run = await runTickets(args, env);
+  return { ...run, stderr: run.stderr.replace(/^.*ELIFECYCLE.*\n?/m, '') };
 }
 
 describe('pnpm tickets sync wisphub', () => {

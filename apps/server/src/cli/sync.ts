@@ -1,11 +1,8 @@
-import { randomUUID } from 'node:crypto';
-import { hostname } from 'node:os';
-import { createWispHubClient } from '@tickets/connectors';
-import { createWispHubSync, type RemoteFailure, runJob, WISPHUB_JOBS } from '@tickets/domain';
+import { type RemoteFailure, runJob, WISPHUB_JOBS } from '@tickets/domain';
 import type { Result } from 'neverthrow';
 import type { Config } from '../config.js';
 import { openDatabase } from '../database.js';
-import { buildCalendar, capacityRule, deliverySettings, loadSubjects, systemClock } from '../settings.js';
+import { buildCalendar, loadSubjects, processHolder, systemClock, wisphubFor } from '../settings.js';
 import { createProgressBar, type ProgressBar } from './progress.js';
 
 const count = (n: number) => n.toLocaleString('en-US');
@@ -34,25 +31,8 @@ export async function syncWispHub(
   } catch (error) {
     exits.failed(`cannot open the database ${config.databaseUrl}: ${(error as Error).message}`);
   }
-  const sync = createWispHubSync({
-    store: database.store,
-    wisphub: createWispHubClient({
-      url: settings.url,
-      apiKey: settings.apiKey,
-      calendar,
-      newStatus: settings.newStatus,
-      department: settings.department,
-      timeoutMs: settings.timeoutSeconds * 1000,
-    }),
-    clock: systemClock,
-    calendar,
-    subjects,
-    capacity: capacityRule(config),
-    resolutionDays: config.resolutionDays,
-    deliveries: deliverySettings(config),
-    newStatus: settings.newStatus,
-  });
-  const holder = `cli:${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  const { sync } = wisphubFor(config, settings, database.store, calendar, subjects);
+  const holder = processHolder('cli:');
   const job = async <T>(name: string, work: () => Promise<Result<T, RemoteFailure>>) => {
     const deadline = Date.now() + WAIT_FOR_LEASE_MS;
     for (;;) {

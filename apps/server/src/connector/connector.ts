@@ -1,12 +1,11 @@
 import { createViews } from '@tickets/api';
-import { createWebhookSender, createWispHubClient } from '@tickets/connectors';
+import { createWebhookSender } from '@tickets/connectors';
 import {
   type AttemptReport,
   type BusinessCalendar,
   type Clock,
   type ConnectorStore,
   createDeliveryWorker,
-  createWispHubSync,
   type DeliveryChannel,
   type DeliveryWorker,
   type RemoteFailure,
@@ -17,7 +16,7 @@ import {
 } from '@tickets/domain';
 import type { Result } from 'neverthrow';
 import type { Config } from '../config.js';
-import { capacityRule, deliverySettings } from '../settings.js';
+import { capacityRule, deliverySettings, wisphubFor } from '../settings.js';
 import { type Next, type Repeater, repeat } from './repeat.js';
 
 /** The part of a pino logger the connector uses. */
@@ -69,17 +68,11 @@ export function startConnector(deps: ConnectorDeps): Connector {
   const onError = (what: string) => (error: unknown) => logger.error({ err: error }, `${what} failed`);
 
   const wisphubSettings = config.wisphub;
-  const wisphub =
+  const connected =
     wisphubSettings === undefined
       ? undefined
-      : createWispHubClient({
-          url: wisphubSettings.url,
-          apiKey: wisphubSettings.apiKey,
-          calendar,
-          newStatus: wisphubSettings.newStatus,
-          department: wisphubSettings.department,
-          timeoutMs: wisphubSettings.timeoutSeconds * 1000,
-        });
+      : wisphubFor(config, wisphubSettings, store, calendar, subjects);
+  const wisphub = connected?.wisphub;
   const views = createViews(calendar, clock);
   const webhooks =
     config.webhooks === undefined
@@ -165,18 +158,8 @@ export function startConnector(deps: ConnectorDeps): Connector {
       { idleMs: Math.min(everySeconds, 5) * 1000, maxPauseMs: 30_000, onError: onError(name) },
     );
 
-  if (wisphub !== undefined && wisphubSettings !== undefined) {
-    const sync = createWispHubSync({
-      store,
-      wisphub,
-      clock,
-      calendar,
-      subjects,
-      capacity,
-      resolutionDays: config.resolutionDays,
-      deliveries,
-      newStatus: wisphubSettings.newStatus,
-    });
+  if (connected !== undefined && wisphubSettings !== undefined) {
+    const { sync } = connected;
     deliveryLoops.push(deliveryLoop('wisphub'));
     repeaters.push(
       jobLoop(WISPHUB_JOBS.references, wisphubSettings.referenceSyncSeconds, () => sync.pullReferences()),
