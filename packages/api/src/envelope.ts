@@ -42,16 +42,17 @@ export function success<Action extends string, Data>(
   return { ok: true, type: 'success', action, data, message: null, meta: null };
 }
 
-export function failure<Action extends string>(
+export function failure<Action extends string, Data = null>(
   action: Action,
   message: string,
   errors: readonly FieldError[] = [],
-): ErrorEnvelope<Action> {
+  data: Data = null as Data,
+): ErrorEnvelope<Action, Data> {
   return {
     ok: false,
     type: 'error',
     action,
-    data: null,
+    data,
     message,
     meta: errors.length > 0 ? { errors } : null,
   };
@@ -101,6 +102,20 @@ export function failureSchema<const Actions extends readonly [string, ...string[
     type: z.literal('error'),
     action: z.enum(actions),
     data: z.null(),
+    ...common,
+  });
+}
+
+/** A refusal that carries data: the ticket as it is now, say. */
+export function failureWithDataSchema<const Action extends string, Data extends z.ZodType>(
+  action: Action,
+  data: Data,
+) {
+  return z.object({
+    ok: z.literal(false),
+    type: z.literal('error'),
+    action: z.literal(action),
+    data,
     ...common,
   });
 }

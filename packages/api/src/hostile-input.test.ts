@@ -113,7 +113,7 @@ async function snapshotOf(store: TicketStore) {
   const tickets = await store.listTickets(all);
   return {
     tickets,
-    events: await Promise.all(tickets.map((t) => store.listTicketEvents(t.ticket_id))),
+    events: await Promise.all(tickets.map((t) => store.listTicketEvents(t.ticket_id, all))),
     zones: await store.listZones(all),
     technicians: await store.listTechnicians(all),
     services: await store.listServices(all),

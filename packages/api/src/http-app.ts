@@ -11,7 +11,7 @@ import { serveDocs } from './docs.js';
 import { failure, success } from './envelope.js';
 import { requestHeader } from './headers.js';
 import { healthRoute, readyRoute, serveOpenApiDocument } from './openapi.js';
-import type { Reply } from './replies.js';
+import { createResponder, type Reply } from './replies.js';
 import { type AppEnv, authorizeRest, createRestApp, failureActionOf } from './rest/rest-app.js';
 import { appRouter, type TrpcContext } from './trpc/router.js';
 import { createViews } from './views.js';
@@ -151,6 +151,7 @@ export function createHttpApp({
   syncReport = standalone,
 }: HttpAppDeps): OpenAPIHono<AppEnv> {
   const views = createViews(desk.calendar, desk.clock);
+  const respond = createResponder(views);
   const app = new OpenAPIHono<AppEnv>();
   const defect = (error: unknown, c: Context) => {
     logger.error({ req_id: c.get('requestId'), err: error }, 'defect');
@@ -221,6 +222,7 @@ export function createHttpApp({
         caller: authenticator.identify(requestHeader(c, 'authorization')),
         idempotencyKey: requestHeader(c, 'idempotency-key'),
         syncReport,
+        respond,
       }),
       onError: ({ error }) => {
         if (error.code === 'INTERNAL_SERVER_ERROR') defect(error.cause ?? error, c);

@@ -10,10 +10,11 @@ import {
   type SuccessEnvelope,
   success,
 } from './envelope.js';
+import type { Views } from './views.js';
 
 /** An HTTP status and the envelope to send with it. tRPC sends the envelope alone. */
 export interface Reply<Body extends Envelope = Envelope> {
-  readonly status: 200 | 201 | 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 500 | 503;
+  readonly status: 200 | 201 | 400 | 401 | 403 | 404 | 409 | 412 | 413 | 415 | 422 | 500 | 503;
   readonly body: Body;
 }
 
@@ -97,7 +98,8 @@ type RefusalTable = {
     readonly envelope: (
       error: Extract<TicketError, { type: K }>,
       failureAction: string,
-    ) => ErrorEnvelope | InfoEnvelope<string, unknown>;
+      views: Views,
+    ) => ErrorEnvelope<string, unknown> | InfoEnvelope<string, unknown>;
   };
 };
 
@@ -150,6 +152,16 @@ const refusals: RefusalTable = {
     status: 409,
     envelope: () => failure('wisphub_disabled', 'The WispHub connector is off: WISPHUB_URL is not set'),
   },
+  ticket_changed: {
+    status: 412,
+    envelope: (e, _action, views) =>
+      failure(
+        'ticket_changed',
+        `ticket_id: ticket ${e.ticket.ticket_id} has changed since the version the request was made against (it is at version ${e.ticket.version}); read it again, and change it if the change still applies`,
+        [],
+        views.ticket(e.ticket),
+      ),
+  },
   idempotency_key_reused: {
     status: 422,
     envelope: (e) => {
@@ -161,25 +173,31 @@ const refusals: RefusalTable = {
   },
 };
 
-export function refusal(error: TicketError, failureAction: string): Reply {
+export function refusal(error: TicketError, failureAction: string, views: Views): Reply {
   // The table is indexed by the error's own tag, so the entry always takes this error.
   const entry = refusals[error.type] as RefusalTable[TicketError['type']] & {
-    envelope: (error: TicketError, failureAction: string) => Envelope;
+    envelope: (error: TicketError, failureAction: string, views: Views) => Envelope;
   };
-  return { status: entry.status, body: entry.envelope(error, failureAction) };
+  return { status: entry.status, body: entry.envelope(error, failureAction, views) };
 }
 
 /** The reply to a use case's result: its success envelope, or its refusal. */
-export function respond<T, D, Op extends Operation>(
+export type Respond = <T, D, Op extends Operation>(
   operation: Op,
   result: Result<T, TicketError>,
   view: (value: T) => D,
-): Reply<SuccessEnvelope<Op['action'], D> | ErrorEnvelope | InfoEnvelope<string, unknown>> {
-  return result.match(
-    (value) => ({ status: operation.status, body: success(operation.action, view(value)) }),
-    (error) =>
-      refusal(error, operation.failureAction) as Reply<ErrorEnvelope | InfoEnvelope<string, unknown>>,
-  );
+) => Reply<SuccessEnvelope<Op['action'], D> | ErrorEnvelope<string, unknown> | InfoEnvelope<string, unknown>>;
+
+/** `respond`, with the views refusals that carry a ticket (`ticket_changed`) show it with. */
+export function createResponder(views: Views): Respond {
+  return (operation, result, view) =>
+    result.match(
+      (value) => ({ status: operation.status, body: success(operation.action, view(value)) }),
+      (error) =>
+        refusal(error, operation.failureAction, views) as Reply<
+          ErrorEnvelope<string, unknown> | InfoEnvelope<string, unknown>
+        >,
+    );
 }
 
 /** Validation issues in the shape every schema library reports (zod, Standard Schema). */

@@ -61,6 +61,10 @@ export const ticketViewSchema = z
       description:
         'Its delivery to WispHub: `pending` (retried until WispHub takes it), `delivered`, `failed` (WispHub refused it; see the history, and retry); null with the connector off',
     }),
+    version: id.meta({
+      description: '1 when opened, + 1 with each change; also the `ETag`, and what `If-Match` compares',
+      example: 1,
+    }),
   })
   .meta({ id: 'Ticket' });
 export type TicketView = z.output<typeof ticketViewSchema>;
@@ -110,7 +114,14 @@ export const ticketEventViewSchema = z
   .meta({ id: 'TicketEvent' });
 
 export const ticketHistoryViewSchema = z
-  .object({ ticket_id: id, events: z.array(ticketEventViewSchema) })
+  .object({
+    ticket_id: id,
+    events: z.array(ticketEventViewSchema),
+    next_cursor: z
+      .string()
+      .nullable()
+      .meta({ description: 'Pass as `cursor` for the next page of events; null on the last' }),
+  })
   .meta({ id: 'TicketHistory' });
 
 export const zoneViewSchema = z
@@ -246,6 +257,7 @@ export function createViews(calendar: BusinessCalendar, clock: Clock) {
       source: t.source,
       wisphub_ticket_id: t.wisphub_ticket_id,
       wisphub_sync: t.wisphub_sync,
+      version: t.version,
     };
   };
   const snapshot = (fields: TicketSnapshot) => {
@@ -301,9 +313,10 @@ export function createViews(calendar: BusinessCalendar, clock: Clock) {
   };
   return {
     ticket,
-    history: (ticketId: number) => (events: readonly TicketEvent[]) => ({
+    history: (ticketId: number) => (page: Page<TicketEvent>) => ({
       ticket_id: ticketId,
-      events: events.map(event),
+      events: page.items.map(event),
+      next_cursor: page.next_cursor,
     }),
     ticketPage: (page: Page<Ticket>) => ({ tickets: page.items.map(ticket), next_cursor: page.next_cursor }),
     zone: (zone: Zone) => zone,

@@ -41,7 +41,7 @@ describe('delivering tickets to WispHub', () => {
       wisphub_ticket_id: remote?.id_ticket,
       wisphub_status: 1,
     });
-    const history = (await connected.desk.ticketHistory(ticket.ticket_id))._unsafeUnwrap();
+    const history = (await connected.desk.ticketHistory(ticket.ticket_id))._unsafeUnwrap().items;
     expect(history.map((e) => [e.kind, e.actor])).toEqual([
       ['created', null],
       ['delivered', 'wisphub'],
@@ -105,7 +105,7 @@ describe('delivering tickets to WispHub', () => {
       unavailable: null,
     });
     expect((await connected.store.getTicket(refusedTicket.ticket_id))?.wisphub_sync).toBe('failed');
-    const failed = (await connected.desk.ticketHistory(refusedTicket.ticket_id))._unsafeUnwrap().at(-1);
+    const failed = (await connected.desk.ticketHistory(refusedTicket.ticket_id))._unsafeUnwrap().items.at(-1);
     expect(failed).toMatchObject({ kind: 'delivery_failed', actor: 'wisphub' });
     expect(failed?.note).toMatch(/^WispHub answered 400: .*servicio/);
     expect(await connected.store.deliveryStats('wisphub')).toEqual({
@@ -134,7 +134,7 @@ describe('delivering tickets to WispHub', () => {
     expect(await connected.worker.deliverDue('wisphub')).toMatchObject({ delivered: 1 });
     const kinds = (await connected.desk.ticketHistory(refusedTicket.ticket_id))
       ._unsafeUnwrap()
-      .map((e) => e.kind);
+      .items.map((e) => e.kind);
     expect(kinds).toEqual(['created', 'delivery_failed', 'delivery_retried', 'delivered']);
   });
 

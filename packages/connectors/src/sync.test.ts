@@ -134,7 +134,7 @@ describe("pulling WispHub's ticket states", () => {
     connected.sim.setTicketStatus(first?.wisphub_ticket_id ?? 0, 'Resuelto');
     expect((await connected.sync.pullStatuses())._unsafeUnwrap()).toMatchObject({ updated: 1, checked: 2 });
     expect((await connected.store.getTicket(first?.ticket_id ?? 0))?.status).toBe(3);
-    const last = (await connected.desk.ticketHistory(first?.ticket_id ?? 0))._unsafeUnwrap().at(-1);
+    const last = (await connected.desk.ticketHistory(first?.ticket_id ?? 0))._unsafeUnwrap().items.at(-1);
     expect(last).toMatchObject({ kind: 'status_changed', actor: 'wisphub', after: { status: 3 } });
     expect((await connected.desk.openTicket(input)).isOk()).toBe(true);
   });

@@ -31,6 +31,7 @@ const ticket = (overrides: Partial<Ticket> = {}): Ticket => ({
   wisphub_ticket_id: null,
   wisphub_sync: 'pending',
   wisphub_status: null,
+  version: 1,
   ...overrides,
 });
 

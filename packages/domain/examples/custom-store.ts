@@ -90,7 +90,8 @@ function createArrayStore(): TicketStore {
         .filter((t) => t.ticket_id < (f.after ?? Number.POSITIVE_INFINITY))
         .reverse()
         .slice(0, f.limit),
-    listTicketEvents: async (id) => events.filter((e) => e.ticket_id === id),
+    listTicketEvents: async (id, page) =>
+      events.filter((e) => e.ticket_id === id && e.event_id > (page.after ?? 0)).slice(0, page.limit),
     countActiveTickets: async (zoneId, statuses) => active(zoneId, statuses),
     countActiveTicketsIn: async (ids, statuses) => new Map(ids.map((id) => [id, active(id, statuses)])),
     purgeIdempotencyKeys: async (before) => {

@@ -1,3 +1,5 @@
+import type { Ticket } from './ticket.js';
+
 /** A reference a create or save names that the directory refuses. */
 export interface ReferenceProblem {
   readonly field: 'service_id' | 'technician_id' | 'zone_id';
@@ -53,6 +55,13 @@ export interface DeliveryNotFailed {
   readonly wisphub_sync: 'pending' | 'delivered' | 'failed' | null;
 }
 
+/** A change made against a version of the ticket that is no longer its latest. */
+export interface TicketChanged {
+  readonly type: 'ticket_changed';
+  /** The ticket as it is now. */
+  readonly ticket: Ticket;
+}
+
 /** A WispHub operation while the connector is off (WISPHUB_URL unset). */
 export interface WispHubDisabled {
   readonly type: 'wisphub_disabled';
@@ -67,7 +76,8 @@ export type TicketError =
   | ZoneNotFound
   | IdempotencyKeyReused
   | DeliveryNotFailed
-  | WispHubDisabled;
+  | WispHubDisabled
+  | TicketChanged;
 
 export const unknownSubject = (subject: string): UnknownSubject => ({
   type: 'unknown_subject',
@@ -104,3 +114,5 @@ export const deliveryNotFailed = (
 ): DeliveryNotFailed => ({ type: 'delivery_not_failed', ticket_id, wisphub_sync });
 
 export const wisphubDisabled: WispHubDisabled = { type: 'wisphub_disabled' };
+
+export const ticketChanged = (ticket: Ticket): TicketChanged => ({ type: 'ticket_changed', ticket });

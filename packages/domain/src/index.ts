@@ -45,8 +45,10 @@ export {
   idempotencyKeyReused,
   invalidReferences,
   type ReferenceProblem,
+  type TicketChanged,
   type TicketError,
   type TicketNotFound,
+  ticketChanged,
   ticketNotFound,
   type UnknownSubject,
   unknownSubject,
@@ -137,6 +139,7 @@ export {
 export {
   type ChangeOptions,
   type ChangeStatusError,
+  type ChangeStatusOptions,
   checkReferences,
   createFingerprint,
   createTicketDesk,

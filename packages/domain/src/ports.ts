@@ -131,8 +131,8 @@ export interface TicketStore {
   getTicket(ticketId: number): Promise<Ticket | undefined>;
   /** Tickets matching the filter, newest first; `after` is a ticket id and lists older ones. */
   listTickets(filter: TicketFilter): Promise<readonly Ticket[]>;
-  /** A ticket's audit events, oldest first. */
-  listTicketEvents(ticketId: number): Promise<readonly TicketEvent[]>;
+  /** A ticket's audit events, oldest first; `after` is an event id. */
+  listTicketEvents(ticketId: number, page: PageRequest): Promise<readonly TicketEvent[]>;
   /** All active tickets of a zone. */
   countActiveTickets(zoneId: number, activeStatuses: readonly TicketStatus[]): Promise<number>;
   /** The active tickets of each of these zones (0 for a zone with none), in one go. */

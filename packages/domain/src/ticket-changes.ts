@@ -72,7 +72,16 @@ export function setStatus(
     });
   }
   if (events.length === 0) return unchanged(ticket);
-  return { ticket: { ...ticket, status: input.status, answer_text: answer, updated_at: at }, events };
+  return {
+    ticket: {
+      ...ticket,
+      status: input.status,
+      answer_text: answer,
+      updated_at: at,
+      version: ticket.version + 1,
+    },
+    events,
+  };
 }
 
 /**
@@ -99,6 +108,7 @@ export function markDelivered(
       wisphub_sync: 'delivered',
       wisphub_status: ticket.wisphub_status ?? sentStatus,
       updated_at: at,
+      version: ticket.version + 1,
     },
     events: [
       {
@@ -116,7 +126,7 @@ export function markDelivered(
 /** Records that WispHub refused the ticket, with WispHub's answer. */
 export function markDeliveryFailed(ticket: Ticket, answer: string, at: number): Change {
   return {
-    ticket: { ...ticket, wisphub_sync: 'failed', updated_at: at },
+    ticket: { ...ticket, wisphub_sync: 'failed', updated_at: at, version: ticket.version + 1 },
     events: [
       {
         kind: 'delivery_failed',
@@ -138,7 +148,7 @@ export function requeueDelivery(
 ): Result<Change, DeliveryNotFailed> {
   if (ticket.wisphub_sync !== 'failed') return err(deliveryNotFailed(ticket.ticket_id, ticket.wisphub_sync));
   return ok({
-    ticket: { ...ticket, wisphub_sync: 'pending', updated_at: at },
+    ticket: { ...ticket, wisphub_sync: 'pending', updated_at: at, version: ticket.version + 1 },
     events: [
       {
         kind: 'delivery_retried',

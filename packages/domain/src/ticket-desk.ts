@@ -9,7 +9,9 @@ import {
   idempotencyKeyReused,
   invalidReferences,
   type ReferenceProblem,
+  type TicketChanged,
   type TicketNotFound,
+  ticketChanged,
   ticketNotFound,
   type UnknownSubject,
   unknownSubject,
@@ -75,12 +77,20 @@ export interface ZoneLoad extends ZoneCapacity {
 }
 
 export type OpenTicketError = UnknownSubject | InvalidReferences | ZoneFull | IdempotencyKeyReused;
-export type ChangeStatusError = TicketNotFound | ZoneFull;
+export type ChangeStatusError = TicketNotFound | ZoneFull | TicketChanged;
 export type RetryDeliveryError = TicketNotFound | DeliveryNotFailed | WispHubDisabled;
 
 /** Who makes a change (an API key's name, or null without keys), recorded in the audit trail. */
 export interface ChangeOptions {
   readonly actor?: string | null | undefined;
+}
+
+export interface ChangeStatusOptions extends ChangeOptions {
+  /**
+   * The version of the ticket the change was made against (If-Match): when the ticket has changed
+   * since, the change is refused with the ticket as it is now. Unset, the last change wins.
+   */
+  readonly expectedVersion?: number | undefined;
 }
 
 export interface OpenTicketOptions extends ChangeOptions {
@@ -111,13 +121,13 @@ export interface TicketDesk {
   changeStatus(
     ticketId: number,
     input: UpdateTicketInput,
-    options?: ChangeOptions,
+    options?: ChangeStatusOptions,
   ): Promise<Result<Ticket, ChangeStatusError>>;
   /** Puts a ticket whose delivery to WispHub failed back in line for WispHub. */
   retryDelivery(ticketId: number, options?: ChangeOptions): Promise<Result<Ticket, RetryDeliveryError>>;
   getTicket(ticketId: number): Promise<Result<Ticket, TicketNotFound>>;
-  /** A ticket's changes, oldest first. */
-  ticketHistory(ticketId: number): Promise<Result<readonly TicketEvent[], TicketNotFound>>;
+  /** A ticket's changes, oldest first, a page at a time. */
+  ticketHistory(ticketId: number, query?: PageQuery): Promise<Result<Page<TicketEvent>, TicketNotFound>>;
   listTickets(query: ListTicketsQuery): Promise<Result<Page<Ticket>, never>>;
   zoneCapacity(zoneId: number): Promise<Result<ZoneCapacity, ZoneNotFound>>;
   /** Zones by id, a page at a time, each with its active tickets against its limit. */
@@ -278,6 +288,7 @@ export function createTicketDesk(deps: TicketDeskDeps): TicketDesk {
         wisphub_ticket_id: null,
         wisphub_sync: deliveries.wisphub ? 'pending' : null,
         wisphub_status: null,
+        version: 1,
       };
       const events = [createdEvent(ticket, actor)];
       const insert: CreateDecision = {
@@ -318,6 +329,8 @@ export function createTicketDesk(deps: TicketDeskDeps): TicketDesk {
       const actor = options.actor ?? null;
       return told(
         await store.updateTicket<ChangeStatusError>(ticketId, capacity, ({ ticket, zone, activeTickets }) => {
+          const expected = options.expectedVersion;
+          if (expected !== undefined && expected !== ticket.version) return err(ticketChanged(ticket));
           const entersActive = capacity.isActive(input.status) && !capacity.isActive(ticket.status);
           return (entersActive ? admitActiveTicket(capacity, zone, activeTickets) : ok(undefined)).map(
             (): UpdateDecision => withAnnouncements(deliveries, setStatus(ticket, input, now, actor)),
@@ -344,10 +357,12 @@ export function createTicketDesk(deps: TicketDeskDeps): TicketDesk {
       return ticket === undefined ? err(ticketNotFound(ticketId)) : ok(ticket);
     },
 
-    async ticketHistory(ticketId) {
+    async ticketHistory(ticketId, query = {}) {
       const ticket = await store.getTicket(ticketId);
       if (ticket === undefined) return err(ticketNotFound(ticketId));
-      return ok(await store.listTicketEvents(ticketId));
+      const request = pageRequest(query);
+      const events = await store.listTicketEvents(ticketId, request);
+      return ok(page(events, request.limit - 1, (event) => event.event_id));
     },
 
     async listTickets(query) {

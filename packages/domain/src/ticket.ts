@@ -53,6 +53,8 @@ export interface Ticket {
    * WispHub can be told from one made here. Null until WispHub holds it.
    */
   readonly wisphub_status: TicketStatus | null;
+  /** 1 when opened, + 1 with each change: what a conditional change (If-Match) compares. */
+  readonly version: number;
 }
 
 /** A ticket before the store has given it an id. */

@@ -154,6 +154,7 @@ export function createWispHubSync(deps: WispHubSyncDeps): WispHubSync {
       wisphub_ticket_id: remote.wisphub_ticket_id,
       wisphub_sync: 'delivered',
       wisphub_status: remote.status,
+      version: 1,
     };
     const events = [{ ...createdEvent(ticket, WISPHUB_ACTOR), at: now }];
     const result = await store.createTicket(

@@ -260,8 +260,10 @@ export function createMemoryTicketStore(): TicketStore & ConnectorStore {
       return found;
     },
 
-    async listTicketEvents(ticketId) {
-      return Number.isInteger(ticketId) ? [...(eventsByTicket[ticketId - 1] ?? [])] : [];
+    async listTicketEvents(ticketId, { limit, after }) {
+      if (!Number.isInteger(ticketId)) return [];
+      const events = eventsByTicket[ticketId - 1] ?? [];
+      return events.filter((event) => event.event_id > (after ?? 0)).slice(0, limit);
     },
 
     async countActiveTickets(zoneId, activeStatuses) {

@@ -45,6 +45,7 @@ const draft = (overrides: Partial<NewTicket> = {}): NewTicket => ({
   wisphub_ticket_id: null,
   wisphub_sync: null,
   wisphub_status: null,
+  version: 1,
   ...overrides,
 });
 
@@ -282,12 +283,24 @@ export function describeTicketStoreContract(name: string, open: () => Promise<St
         await store.updateTicket(ticket.ticket_id, rule, () =>
           ok(change(ticket, 3, 'Listo', [resolved, answered])),
         );
-        const history = await store.listTicketEvents(ticket.ticket_id);
+        const history = await store.listTicketEvents(ticket.ticket_id, { limit: 100 });
         expect(history.map(({ event_id: _, ...event }) => event)).toEqual(
           [created, resolved, answered].map((event) => ({ ...event, ticket_id: ticket.ticket_id })),
         );
         expect(history[1]?.event_id).toBeGreaterThan(history[0]?.event_id ?? Number.POSITIVE_INFINITY);
-        expect(await store.listTicketEvents(ticket.ticket_id + 1)).toEqual([]);
+        expect(await store.listTicketEvents(ticket.ticket_id + 1, { limit: 100 })).toEqual([]);
+      });
+
+      it("lists a ticket's events a page at a time, after an event id", async () => {
+        const ticket = (
+          await store.createTicket(refs, rule, () =>
+            ok(insert(draft(), [event('created'), event('answered'), event('status_changed')])),
+          )
+        )._unsafeUnwrap().ticket;
+        const all = await store.listTicketEvents(ticket.ticket_id, { limit: 100 });
+        expect(all.map((e) => e.kind)).toEqual(['created', 'answered', 'status_changed']);
+        const page = await store.listTicketEvents(ticket.ticket_id, { limit: 1, after: all[0]?.event_id });
+        expect(page.map((e) => e.kind)).toEqual(['answered']);
       });
 
       it('keeps no event of a refused create or change', async () => {
@@ -296,7 +309,7 @@ export function describeTicketStoreContract(name: string, open: () => Promise<St
           await store.createTicket(refs, rule, () => ok(insert(draft(), [event('created')])))
         )._unsafeUnwrap().ticket;
         await store.updateTicket(ticket.ticket_id, rule, () => err('no'));
-        expect(await store.listTicketEvents(ticket.ticket_id)).toHaveLength(1);
+        expect(await store.listTicketEvents(ticket.ticket_id, { limit: 100 })).toHaveLength(1);
       });
     });
 
@@ -521,7 +534,7 @@ export function describeTicketStoreContract(name: string, open: () => Promise<St
         expect(await store.getTicket(ticket.ticket_id)).toEqual(stored);
         expect(await store.findByWispHubId(900)).toEqual(stored);
         expect(await store.findByWispHubId(901)).toBeUndefined();
-        expect((await store.listTicketEvents(ticket.ticket_id)).map((e) => e.kind)).toEqual([
+        expect((await store.listTicketEvents(ticket.ticket_id, { limit: 100 })).map((e) => e.kind)).toEqual([
           'created',
           'delivered',
         ]);
@@ -820,7 +833,7 @@ export function describeTicketStoreContract(name: string, open: () => Promise<St
           { actor: null },
         );
         await desk.changeStatus(ticket.ticket_id, { status: 3 }, { actor: 'dispatcher' });
-        const history = (await desk.ticketHistory(ticket.ticket_id))._unsafeUnwrap();
+        const history = (await desk.ticketHistory(ticket.ticket_id))._unsafeUnwrap().items;
         expect(
           history.map(({ kind, actor, before, after, at }) => ({ kind, actor, before, after, at })),
         ).toEqual([

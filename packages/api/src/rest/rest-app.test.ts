@@ -275,6 +275,7 @@ describe('POST /api/v1/tickets', () => {
         source: 'api',
         wisphub_ticket_id: null,
         wisphub_sync: null,
+        version: 1,
       },
       message: null,
       meta: null,
@@ -751,6 +752,7 @@ describe('PATCH /api/v1/tickets/{ticket_id}', () => {
       updated_at: '2026-02-27 16:45',
       // Friday afternoon: Monday and Tuesday are left.
       business_days_left: 2,
+      version: 2,
     });
     expect((await api.get(`/api/v1/tickets/${ticket.ticket_id}`)).body.data).toEqual(body.data);
   });
@@ -1387,5 +1389,90 @@ describe('WispHub deliveries', () => {
     });
     const off = await (await seeded()).api.get<{ wisphub: { enabled: boolean } }>('/api/v1/sync/wisphub');
     expect(off.body.data.wisphub.enabled).toBe(false);
+  });
+});
+
+describe('changes that must not overwrite another (If-Match)', () => {
+  const patchIf = (api: Api, id: number, ifMatch: string, body: unknown) =>
+    api.request<TicketView>('PATCH', `/api/v1/tickets/${id}`, {
+      headers: { ...JSON_HEADERS, 'if-match': ifMatch },
+      body: JSON.stringify(body),
+    });
+
+  it("answers a ticket's version as its ETag, and the new one after a change", async () => {
+    const { app, api } = await seeded();
+    const ticket = await openTicket(api, 1);
+    expect(ticket.version).toBe(1);
+    const read = await app.request(`/api/v1/tickets/${ticket.ticket_id}`);
+    expect(read.headers.get('etag')).toBe('"1"');
+    const changed = await app.request(`/api/v1/tickets/${ticket.ticket_id}`, {
+      method: 'PATCH',
+      headers: { ...JSON_HEADERS, 'if-match': '"1"' },
+      body: JSON.stringify({ status: 2 }),
+    });
+    expect(changed.status).toBe(200);
+    expect(changed.headers.get('etag')).toBe('"2"');
+    expect(((await changed.json()) as { data: TicketView }).data.version).toBe(2);
+  });
+
+  it("refuses with 412 a dispatcher's answer to a ticket another resolved meanwhile, and keeps the first answer", async () => {
+    const { api } = await seeded();
+    const ticket = await openTicket(api, 1);
+    // Both read version 1; the first resolves it with a reply.
+    const first = await patchIf(api, ticket.ticket_id, '"1"', {
+      status: 3,
+      answer_text: 'Se cambió el conector',
+    });
+    expect(first.status).toBe(200);
+    // The second, whose form still says "Abierto", saves.
+    const second = await api.refused(() => patchIf(api, ticket.ticket_id, '"1"', { status: 1 }));
+    expect(second.status).toBe(412);
+    expect(second.body).toMatchObject({ ok: false, type: 'error', action: 'ticket_changed' });
+    expect(second.body.data).toEqual(first.body.data);
+    expect(second.body.message).toContain('version 2');
+    const now = await api.get<TicketView>(`/api/v1/tickets/${ticket.ticket_id}`);
+    expect(now.body.data).toMatchObject({ status: 3, answer_text: 'Se cambió el conector', version: 2 });
+  });
+
+  it('takes a weak ETag and *, and without If-Match lets the last change win', async () => {
+    const { api } = await seeded();
+    const ticket = await openTicket(api, 1);
+    expect((await patchIf(api, ticket.ticket_id, 'W/"1"', { status: 2 })).status).toBe(200);
+    expect((await patchIf(api, ticket.ticket_id, '*', { status: 3 })).status).toBe(200);
+    const blind = await api.patch(`/api/v1/tickets/${ticket.ticket_id}`, { status: 4 });
+    expect([blind.status, blind.body.data.version]).toEqual([200, 4]);
+  });
+
+  it('refuses an If-Match that is not an ETag, naming the header', async () => {
+    const { api } = await seeded();
+    const ticket = await openTicket(api, 1);
+    for (const value of ['1', '"abc"', '"0"', 'W/1']) {
+      const answer = await api.refused(() => patchIf(api, ticket.ticket_id, value, { status: 3 }));
+      expect(answer.status).toBe(400);
+      expect(answer.body.action).toBe('ticket_update_failed');
+      expect(answer.body.meta?.errors[0]?.field).toBe('if-match');
+    }
+  });
+});
+
+describe('GET /api/v1/tickets/{ticket_id}/history, a page at a time', () => {
+  it('pages through a long history oldest first with next_cursor', async () => {
+    const { api } = await seeded();
+    const ticket = await openTicket(api, 3);
+    for (const status of [2, 3, 2, 3, 4]) await api.patch(`/api/v1/tickets/${ticket.ticket_id}`, { status });
+    type History = { events: { kind: string; after: { status?: number } }[]; next_cursor: string | null };
+    const first = await api.get<History>(`/api/v1/tickets/${ticket.ticket_id}/history?limit=4`);
+    expect(first.body.data.events.map((e) => e.after.status ?? e.kind)).toEqual([1, 2, 3, 2]);
+    const cursor = first.body.data.next_cursor;
+    expect(cursor).not.toBeNull();
+    const second = await api.get<History>(
+      `/api/v1/tickets/${ticket.ticket_id}/history?limit=4&cursor=${cursor}`,
+    );
+    expect(second.body.data.events.map((e) => e.after.status)).toEqual([3, 4]);
+    expect(second.body.data.next_cursor).toBeNull();
+    const all = await api.get<History>(`/api/v1/tickets/${ticket.ticket_id}/history`);
+    expect(all.body.data.events).toHaveLength(6);
+    const bad = await api.get(`/api/v1/tickets/${ticket.ticket_id}/history?limit=501`);
+    expect([bad.status, bad.body.action]).toEqual([400, 'invalid_request']);
   });
 });

@@ -1,11 +1,11 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
-import type { SyncReport, TicketDesk } from '@tickets/domain';
+import type { SyncReport, Ticket, TicketDesk } from '@tickets/domain';
 import type { Context, MiddlewareHandler } from 'hono';
-import { ok } from 'neverthrow';
+import { ok, type Result } from 'neverthrow';
 import { type Authenticator, allows, type Caller } from '../auth.js';
 import { failure } from '../envelope.js';
 import { requestHeader } from '../headers.js';
-import { type Operation, operations, respond } from '../replies.js';
+import { createResponder, type Operation, operations } from '../replies.js';
 import type { Views } from '../views.js';
 import {
   createTicketRoute,
@@ -58,6 +58,15 @@ export function failureActionOf(c: Context): string {
   return operationOf(c.req.method, c.req.path)?.failureAction ?? 'invalid_request';
 }
 
+/** A ticket's ETag: its version, quoted. */
+const etagOf = (ticket: Ticket): string => `"${ticket.version}"`;
+
+/** Passes a ticket result on, setting its ETag on the response when it is one. */
+function tagged<E>(c: Context, result: Result<Ticket, E>): Result<Ticket, E> {
+  if (result.isOk()) c.header('ETag', etagOf(result.value));
+  return result;
+}
+
 /** The caller's API key name, recorded with each change; null while the API is open. */
 const actorOf = (c: Context<AppEnv>): string | null => c.get('caller')?.name ?? null;
 
@@ -101,6 +110,7 @@ export function createRestApp(
   syncReport: () => Promise<SyncReport>,
 ): OpenAPIHono<AppEnv> {
   const app = new OpenAPIHono<AppEnv>();
+  const respond = createResponder(views);
   // The catalogue is fixed for the life of the process: answer it from one prepared reply.
   const subjects = respond(operations.listSubjects, ok(desk.subjects), views.subjects);
 
@@ -113,18 +123,21 @@ export function createRestApp(
       actor,
       idempotency: key === undefined ? undefined : { client: actor ?? '', key },
     });
-    if (result.isOk() && result.value.replayed) c.header('Idempotent-Replayed', 'true');
+    if (result.isOk()) {
+      if (result.value.replayed) c.header('Idempotent-Replayed', 'true');
+      c.header('ETag', etagOf(result.value.ticket));
+    }
     return respond(operations.createTicket, result, (outcome) => views.ticket(outcome.ticket));
   });
 
-  serveRoute(app, getTicketRoute, operations.getTicket.failureAction, async (_c, { params }) =>
-    respond(operations.getTicket, await desk.getTicket(params.ticket_id), views.ticket),
+  serveRoute(app, getTicketRoute, operations.getTicket.failureAction, async (c, { params }) =>
+    respond(operations.getTicket, tagged(c, await desk.getTicket(params.ticket_id)), views.ticket),
   );
 
-  serveRoute(app, ticketHistoryRoute, operations.ticketHistory.failureAction, async (_c, { params }) =>
+  serveRoute(app, ticketHistoryRoute, operations.ticketHistory.failureAction, async (_c, { params, query }) =>
     respond(
       operations.ticketHistory,
-      await desk.ticketHistory(params.ticket_id),
+      await desk.ticketHistory(params.ticket_id, query),
       views.history(params.ticket_id),
     ),
   );
@@ -133,12 +146,22 @@ export function createRestApp(
     respond(operations.listTickets, await desk.listTickets(query), views.ticketPage),
   );
 
-  serveRoute(app, updateTicketRoute, operations.updateTicket.failureAction, async (c, { params, body }) =>
-    respond(
-      operations.updateTicket,
-      await desk.changeStatus(params.ticket_id, body, { actor: actorOf(c) }),
-      views.ticket,
-    ),
+  serveRoute(
+    app,
+    updateTicketRoute,
+    operations.updateTicket.failureAction,
+    async (c, { params, headers, body }) =>
+      respond(
+        operations.updateTicket,
+        tagged(
+          c,
+          await desk.changeStatus(params.ticket_id, body, {
+            actor: actorOf(c),
+            expectedVersion: headers['if-match'],
+          }),
+        ),
+        views.ticket,
+      ),
   );
 
   serveRoute(app, retryDeliveryRoute, operations.retryDelivery.failureAction, async (c, { params }) =>

@@ -10,7 +10,7 @@ import {
   updateTicketInputSchema,
 } from '@tickets/domain';
 import { z } from 'zod';
-import { failureSchema, infoSchema, successSchema } from '../envelope.js';
+import { failureSchema, failureWithDataSchema, infoSchema, successSchema } from '../envelope.js';
 import { operations } from '../replies.js';
 import {
   servicePageViewSchema,
@@ -41,16 +41,50 @@ const json = <S extends z.ZodType>(description: string, schema: S) => ({
   content: { 'application/json': { schema } },
 });
 
+/** A response that also sets documented headers. */
+const withHeaders = <R extends object>(
+  response: R,
+  headers: Record<string, { readonly description: string; readonly type: 'string' | 'integer' }>,
+) => ({
+  ...response,
+  headers: Object.fromEntries(
+    Object.entries(headers).map(([name, h]) => [
+      name,
+      { description: h.description, schema: { type: h.type } },
+    ]),
+  ),
+});
+
 /** A response that also sets a documented header. */
 const withHeader = <R extends object>(
   response: R,
   name: string,
   description: string,
   type: 'string' | 'integer',
-) => ({
-  ...response,
-  headers: { [name]: { description, schema: { type } } },
-});
+) => withHeaders(response, { [name]: { description, type } });
+
+const ETAG = {
+  ETag: { description: "The ticket's `version` in quotes, for `If-Match`", type: 'string' as const },
+};
+
+/**
+ * `If-Match: "<version>"` (a weak `W/"<version>"` is read the same): the change applies only to
+ * that version of the ticket. `*` matches any.
+ */
+export const ifMatchSchema = z
+  .string()
+  .regex(/^\s*(?:\*|(?:W\/)?"[1-9]\d{0,14}")\s*$/, {
+    error: 'must be the ticket\'s ETag, e.g. "3" (its version in quotes), or *',
+  })
+  .transform((value) => {
+    const version = /"(\d+)"/.exec(value)?.[1];
+    return version === undefined ? undefined : Number(version);
+  })
+  .meta({
+    description:
+      "The ticket's `ETag` (its `version` in quotes) as last read: a change made since answers 412 `ticket_changed`. Without it, the last change wins",
+    example: '"3"',
+  });
 
 const body = <S extends z.ZodType>(schema: S) => ({
   required: true,
@@ -133,11 +167,15 @@ export const createTicketRoute = createRoute({
   responses: {
     401: unauthorized,
     403: forbidden,
-    201: withHeader(
+    201: withHeaders(
       json('Ticket created', successSchema(operations.createTicket.action, ticketViewSchema)),
-      'Idempotent-Replayed',
-      '`true` when this answers a retry of an earlier request with the same Idempotency-Key',
-      'string',
+      {
+        'Idempotent-Replayed': {
+          description: '`true` when this answers a retry of an earlier request with the same Idempotency-Key',
+          type: 'string',
+        },
+        ...ETAG,
+      },
     ),
     400: invalid(operations.createTicket.failureAction),
     409: zoneFull,
@@ -161,7 +199,7 @@ export const getTicketRoute = createRoute({
   responses: {
     401: unauthorized,
     403: forbidden,
-    200: json('The ticket', successSchema(operations.getTicket.action, ticketViewSchema)),
+    200: withHeaders(json('The ticket', successSchema(operations.getTicket.action, ticketViewSchema)), ETAG),
     400: invalid(operations.getTicket.failureAction, 'The id is not a positive integer'),
     404: ticketNotFound,
     503: storeUnavailable,
@@ -172,14 +210,18 @@ export const ticketHistoryRoute = createRoute({
   method: 'get',
   path: '/api/v1/tickets/{ticket_id}/history',
   tags: ['Tickets'],
-  summary: "A ticket's changes, oldest first: creation, status changes, answers, with time and API key name",
-  request: { params: ticketIdParams },
+  summary:
+    "A ticket's changes, oldest first, a page at a time: creation, status changes, answers, deliveries to WispHub, with time and who made them",
+  request: { params: ticketIdParams, query: pageQuerySchema },
   security,
   responses: {
     401: unauthorized,
     403: forbidden,
     200: json('The history', successSchema(operations.ticketHistory.action, ticketHistoryViewSchema)),
-    400: invalid(operations.ticketHistory.failureAction, 'The id is not a positive integer'),
+    400: invalid(
+      operations.ticketHistory.failureAction,
+      'The id is not a positive integer, or a page request of the wrong shape',
+    ),
     404: ticketNotFound,
     503: storeUnavailable,
   },
@@ -195,9 +237,12 @@ export const retryDeliveryRoute = createRoute({
   responses: {
     401: unauthorized,
     403: forbidden,
-    200: json(
-      'The ticket, back in line for WispHub (`wisphub_sync: pending`)',
-      successSchema(operations.retryDelivery.action, ticketViewSchema),
+    200: withHeaders(
+      json(
+        'The ticket, back in line for WispHub (`wisphub_sync: pending`)',
+        successSchema(operations.retryDelivery.action, ticketViewSchema),
+      ),
+      ETAG,
     ),
     400: invalid(operations.retryDelivery.failureAction, 'The id is not a positive integer'),
     404: ticketNotFound,
@@ -244,16 +289,28 @@ export const updateTicketRoute = createRoute({
   method: 'patch',
   path: '/api/v1/tickets/{ticket_id}',
   tags: ['Tickets'],
-  summary: "Change a ticket's status, optionally with an answer; reopening counts against the zone",
-  request: { params: ticketIdParams, body: body(updateTicketInputSchema) },
+  summary:
+    "Change a ticket's status, optionally with an answer; reopening counts against the zone. With If-Match, only if nobody changed it since",
+  request: {
+    params: ticketIdParams,
+    headers: z.object({ 'if-match': ifMatchSchema.optional() }),
+    body: body(updateTicketInputSchema),
+  },
   security,
   responses: {
     401: unauthorized,
     403: forbidden,
-    200: json('The changed ticket', successSchema(operations.updateTicket.action, ticketViewSchema)),
+    200: withHeaders(
+      json('The changed ticket', successSchema(operations.updateTicket.action, ticketViewSchema)),
+      ETAG,
+    ),
     400: invalid(operations.updateTicket.failureAction),
     404: ticketNotFound,
     409: zoneFull,
+    412: json(
+      'The ticket changed since the version `If-Match` names; `data` is the ticket as it is now, and nothing was written',
+      failureWithDataSchema('ticket_changed', ticketViewSchema),
+    ),
     413: tooLarge,
     415: notJson(operations.updateTicket.failureAction),
     503: storeUnavailable,

@@ -16,6 +16,7 @@ import { TRPCError } from '@trpc/server';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { createHttpApp } from '../http-app.js';
+import { createResponder } from '../replies.js';
 import {
   createTicketRoute,
   getTicketRoute,
@@ -70,6 +71,7 @@ function setup(deliveries: DeliverySettings = noDeliveries) {
       caller: undefined,
       idempotencyKey: undefined,
       syncReport: () => readSyncReport(store, deliveries),
+      respond: createResponder(createViews(desk.calendar, desk.clock)),
     }),
     app: createHttpApp({ desk, onDefect: (error) => defects.push(error) }),
     defects,
@@ -188,6 +190,7 @@ describe('tickets.create', () => {
         source: 'api',
         wisphub_ticket_id: null,
         wisphub_sync: null,
+        version: 1,
       },
       message: null,
       meta: null,
@@ -305,6 +308,30 @@ describe('tickets.get, tickets.list and tickets.updateStatus', () => {
     const missing = await caller.tickets.updateStatus({ ticket_id: 7, status: 4 });
     expectRouteEnvelope(updateTicketRoute, missing);
     expect(missing.action).toBe('ticket_not_found');
+  });
+});
+
+describe('tickets.updateStatus with expected_version, and tickets.history by pages', () => {
+  it('refuses a change made against an older version with the ticket as it is now', async () => {
+    const { caller } = await seeded();
+    const ticket = dataOf(await caller.tickets.create(ticketIn(1)));
+    const first = await caller.tickets.updateStatus({
+      ticket_id: ticket.ticket_id,
+      status: 3,
+      answer_text: 'Listo',
+      expected_version: 1,
+    });
+    expect(dataOf(first).version).toBe(2);
+    const stale = await caller.tickets.updateStatus({
+      ticket_id: ticket.ticket_id,
+      status: 1,
+      expected_version: 1,
+    });
+    expectRouteEnvelope(updateTicketRoute, stale);
+    expect(stale).toMatchObject({ ok: false, action: 'ticket_changed', data: { version: 2, status: 3 } });
+    const history = await caller.tickets.history({ ticket_id: ticket.ticket_id, limit: 1 });
+    expect(dataOf(history).events).toHaveLength(1);
+    expect(dataOf(history).next_cursor).not.toBeNull();
   });
 });
 

@@ -2,6 +2,7 @@ import {
   createTicketInputSchema,
   listTicketsQuerySchema,
   pageQuerySchema,
+  positiveIntegerSchema,
   StoreUnavailableError,
   type SyncReport,
   saveServiceInputSchema,
@@ -13,7 +14,7 @@ import {
 import { initTRPC, TRPCError } from '@trpc/server';
 import { ok } from 'neverthrow';
 import { allows, type Caller } from '../auth.js';
-import { fieldErrors, type Issue, type Operation, operations, respond } from '../replies.js';
+import { fieldErrors, type Issue, type Operation, operations, type Respond } from '../replies.js';
 import {
   idempotencyKeySchema,
   serviceIdParams,
@@ -34,6 +35,8 @@ export interface TrpcContext {
   readonly idempotencyKey: string | undefined;
   /** The WispHub connector's and webhooks' state. */
   readonly syncReport: () => Promise<SyncReport>;
+  /** A use case's result as the envelope REST sends. */
+  readonly respond: Respond;
 }
 
 function issuesOf(cause: unknown): readonly Issue[] | null {
@@ -110,37 +113,48 @@ export const appRouter = t.router({
           actor,
           idempotency: key === undefined ? undefined : { client: actor ?? '', key: key.data },
         });
-        return respond(operations.createTicket, result, (outcome) => ctx.views.ticket(outcome.ticket)).body;
+        return ctx.respond(operations.createTicket, result, (outcome) => ctx.views.ticket(outcome.ticket))
+          .body;
       }),
     get: procedureFor(operations.getTicket)
       .input(ticketIdParams)
       .query(
         async ({ ctx, input }) =>
-          respond(operations.getTicket, await ctx.desk.getTicket(input.ticket_id), ctx.views.ticket).body,
+          ctx.respond(operations.getTicket, await ctx.desk.getTicket(input.ticket_id), ctx.views.ticket).body,
       ),
     history: procedureFor(operations.ticketHistory)
-      .input(ticketIdParams)
+      .input(ticketIdParams.extend(pageQuerySchema.shape))
       .query(
-        async ({ ctx, input }) =>
-          respond(
+        async ({ ctx, input: { ticket_id, ...page } }) =>
+          ctx.respond(
             operations.ticketHistory,
-            await ctx.desk.ticketHistory(input.ticket_id),
-            ctx.views.history(input.ticket_id),
+            await ctx.desk.ticketHistory(ticket_id, page),
+            ctx.views.history(ticket_id),
           ).body,
       ),
     list: procedureFor(operations.listTickets)
       .input(listTicketsQuerySchema.optional())
       .query(
         async ({ ctx, input = {} }) =>
-          respond(operations.listTickets, await ctx.desk.listTickets(input), ctx.views.ticketPage).body,
+          ctx.respond(operations.listTickets, await ctx.desk.listTickets(input), ctx.views.ticketPage).body,
       ),
     updateStatus: procedureFor(operations.updateTicket)
-      .input(ticketIdParams.extend(updateTicketInputSchema.shape))
+      .input(
+        ticketIdParams.extend(updateTicketInputSchema.shape).extend({
+          expected_version: positiveIntegerSchema.optional().meta({
+            description:
+              "The ticket's `version` as last read: a change made since answers `ticket_changed` with the ticket as it is now",
+          }),
+        }),
+      )
       .mutation(
-        async ({ ctx, input: { ticket_id, ...change } }) =>
-          respond(
+        async ({ ctx, input: { ticket_id, expected_version, ...change } }) =>
+          ctx.respond(
             operations.updateTicket,
-            await ctx.desk.changeStatus(ticket_id, change, { actor: actorOf(ctx) }),
+            await ctx.desk.changeStatus(ticket_id, change, {
+              actor: actorOf(ctx),
+              expectedVersion: expected_version,
+            }),
             ctx.views.ticket,
           ).body,
       ),
@@ -148,14 +162,14 @@ export const appRouter = t.router({
       .input(ticketIdParams)
       .mutation(
         async ({ ctx, input }) =>
-          respond(
+          ctx.respond(
             operations.retryDelivery,
             await ctx.desk.retryDelivery(input.ticket_id, { actor: actorOf(ctx) }),
             ctx.views.ticket,
           ).body,
       ),
     subjects: procedureFor(operations.listSubjects).query(
-      ({ ctx }) => respond(operations.listSubjects, ok(ctx.desk.subjects), ctx.views.subjects).body,
+      ({ ctx }) => ctx.respond(operations.listSubjects, ok(ctx.desk.subjects), ctx.views.subjects).body,
     ),
   }),
   zones: t.router({
@@ -163,32 +177,36 @@ export const appRouter = t.router({
       .input(zoneIdParams)
       .query(
         async ({ ctx, input }) =>
-          respond(operations.zoneCapacity, await ctx.desk.zoneCapacity(input.zone_id), ctx.views.zoneCapacity)
-            .body,
+          ctx.respond(
+            operations.zoneCapacity,
+            await ctx.desk.zoneCapacity(input.zone_id),
+            ctx.views.zoneCapacity,
+          ).body,
       ),
     capacities: procedureFor(operations.listZoneLoads)
       .input(pageQuerySchema.optional())
       .query(
         async ({ ctx, input = {} }) =>
-          respond(operations.listZoneLoads, await ctx.desk.listZoneLoads(input), ctx.views.zoneLoadPage).body,
+          ctx.respond(operations.listZoneLoads, await ctx.desk.listZoneLoads(input), ctx.views.zoneLoadPage)
+            .body,
       ),
     save: procedureFor(operations.saveZone)
       .input(zoneIdParams.extend(saveZoneInputSchema.shape))
       .mutation(
         async ({ ctx, input: { zone_id, ...zone } }) =>
-          respond(operations.saveZone, await ctx.desk.saveZone(zone_id, zone), ctx.views.zone).body,
+          ctx.respond(operations.saveZone, await ctx.desk.saveZone(zone_id, zone), ctx.views.zone).body,
       ),
     list: procedureFor(operations.listZones)
       .input(pageQuerySchema.optional())
       .query(
         async ({ ctx, input = {} }) =>
-          respond(operations.listZones, await ctx.desk.listZones(input), ctx.views.zonePage).body,
+          ctx.respond(operations.listZones, await ctx.desk.listZones(input), ctx.views.zonePage).body,
       ),
   }),
   sync: t.router({
     wisphub: procedureFor(operations.syncStatus).query(
       async ({ ctx }) =>
-        respond(operations.syncStatus, ok(await ctx.syncReport()), ctx.views.syncReport).body,
+        ctx.respond(operations.syncStatus, ok(await ctx.syncReport()), ctx.views.syncReport).body,
     ),
   }),
   technicians: t.router({
@@ -196,7 +214,7 @@ export const appRouter = t.router({
       .input(technicianIdParams.extend(saveTechnicianInputSchema.shape))
       .mutation(
         async ({ ctx, input: { technician_id, ...technician } }) =>
-          respond(
+          ctx.respond(
             operations.saveTechnician,
             await ctx.desk.saveTechnician(technician_id, technician),
             ctx.views.technician,
@@ -206,8 +224,11 @@ export const appRouter = t.router({
       .input(pageQuerySchema.optional())
       .query(
         async ({ ctx, input = {} }) =>
-          respond(operations.listTechnicians, await ctx.desk.listTechnicians(input), ctx.views.technicianPage)
-            .body,
+          ctx.respond(
+            operations.listTechnicians,
+            await ctx.desk.listTechnicians(input),
+            ctx.views.technicianPage,
+          ).body,
       ),
   }),
   services: t.router({
@@ -215,14 +236,18 @@ export const appRouter = t.router({
       .input(serviceIdParams.extend(saveServiceInputSchema.shape))
       .mutation(
         async ({ ctx, input: { service_id, ...service } }) =>
-          respond(operations.saveService, await ctx.desk.saveService(service_id, service), ctx.views.service)
-            .body,
+          ctx.respond(
+            operations.saveService,
+            await ctx.desk.saveService(service_id, service),
+            ctx.views.service,
+          ).body,
       ),
     list: procedureFor(operations.listServices)
       .input(pageQuerySchema.optional())
       .query(
         async ({ ctx, input = {} }) =>
-          respond(operations.listServices, await ctx.desk.listServices(input), ctx.views.servicePage).body,
+          ctx.respond(operations.listServices, await ctx.desk.listServices(input), ctx.views.servicePage)
+            .body,
       ),
   }),
 });

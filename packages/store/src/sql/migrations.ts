@@ -217,6 +217,15 @@ function migrations(dialect: SqlDialectName): Record<string, Migration> {
           .execute();
       },
     },
+    // Optimistic concurrency: a change made against an older version is refused (If-Match).
+    '0005_ticket_versions': {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .alterTable('tickets')
+          .addColumn('version', 'integer', (c) => c.notNull().defaultTo(1))
+          .execute();
+      },
+    },
   };
 }
 

@@ -69,6 +69,7 @@ describe('the PostgreSQL store under conflicts', () => {
             wisphub_ticket_id: null,
             wisphub_sync: null,
             wisphub_status: null,
+            version: 1,
           },
         }),
       );

@@ -45,6 +45,7 @@ export function toTicket(row: Selectable<TicketsTable>): Ticket {
     wisphub_ticket_id: numOrNull(row.wisphub_ticket_id),
     wisphub_sync: row.wisphub_sync as DeliveryState | null,
     wisphub_status: numOrNull(row.wisphub_status) as TicketStatus | null,
+    version: num(row.version),
   };
 }
 
@@ -65,6 +66,7 @@ export const ticketColumns = (t: NewTicket): Omit<TicketsTable, 'id'> => ({
   wisphub_ticket_id: t.wisphub_ticket_id,
   wisphub_sync: t.wisphub_sync,
   wisphub_status: t.wisphub_status,
+  version: t.version,
 });
 
 /** The columns a change may write: everything but the id, the zone, the service and the creation. */
@@ -81,6 +83,7 @@ export const changedColumns = (t: Ticket) => ({
   wisphub_ticket_id: t.wisphub_ticket_id,
   wisphub_sync: t.wisphub_sync,
   wisphub_status: t.wisphub_status,
+  version: t.version,
 });
 
 export const toZone = (row: Selectable<ZonesTable>): Zone => ({

@@ -18,6 +18,7 @@ export interface TicketsTable {
   wisphub_ticket_id: number | null;
   wisphub_sync: string | null;
   wisphub_status: number | null;
+  version: number;
 }
 
 export interface ZonesTable {

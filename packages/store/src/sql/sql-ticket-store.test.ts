@@ -42,7 +42,7 @@ describe('the SQLite schema', () => {
       );
       await sql`insert into idempotency_keys values ('', 'k', 'f', 41, 5)`.execute(db.kysely);
       await sql`insert into zone_status_counts values (1, 1, 1)`.execute(db.kysely);
-      expect(await migrateToLatest(db)).toEqual(['0004_wisphub']);
+      expect(await migrateToLatest(db)).toEqual(['0004_wisphub', '0005_ticket_versions']);
       const store = createSqlTicketStore(db);
       expect(await store.getTicket(41)).toMatchObject({
         ticket_id: 41,
@@ -51,7 +51,9 @@ describe('the SQLite schema', () => {
         wisphub_ticket_id: null,
         wisphub_sync: null,
       });
-      expect((await store.listTicketEvents(41)).map((e) => [e.kind, e.note])).toEqual([['created', null]]);
+      expect((await store.listTicketEvents(41, { limit: 10 })).map((e) => [e.kind, e.note])).toEqual([
+        ['created', null],
+      ]);
       expect(await store.countActiveTickets(1, [1])).toBe(1);
       const rule = createCapacityRule({ maxActiveTicketsPerZone: 9, activeStatuses: [1] });
       const next = await store.createTicket({ zone_id: 1, service_id: 1, technician_id: null }, rule, () =>
@@ -84,5 +86,6 @@ function newTicket() {
     wisphub_ticket_id: null,
     wisphub_sync: null,
     wisphub_status: null,
+    version: 1,
   };
 }

@@ -177,12 +177,14 @@ export function createSqlTicketStore(database: SqlDatabase): TicketStore & Conne
       return (await runner.read(() => rowsOf<Selectable<TicketsTable>>(query))).map(toTicket);
     },
 
-    async listTicketEvents(ticketId) {
-      const query = db
+    async listTicketEvents(ticketId, { limit, after }) {
+      let query = db
         .selectFrom('ticket_events')
         .selectAll()
         .where('ticket_id', '=', ticketId)
-        .orderBy('id');
+        .orderBy('id')
+        .limit(limit);
+      if (after !== undefined) query = query.where('id', '>', after);
       return (await runner.read(() => rowsOf<Selectable<TicketEventsTable>>(query))).map(toEvent);
     },
 

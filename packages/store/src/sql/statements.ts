@@ -112,6 +112,7 @@ export function prepareStatements(db: Db, dialect: SqlDialectName) {
           wisphub_ticket_id: v.wisphub_ticket_id,
           wisphub_sync: v.wisphub_sync,
           wisphub_status: v.wisphub_status,
+          version: v.version,
         })
         .returning('id'),
     ),
@@ -206,6 +207,7 @@ export function prepareStatements(db: Db, dialect: SqlDialectName) {
             wisphub_ticket_id: v.wisphub_ticket_id,
             wisphub_sync: v.wisphub_sync,
             wisphub_status: v.wisphub_status,
+            version: v.version,
           })
           .where('id', '=', v.id),
     ),
