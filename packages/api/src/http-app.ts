@@ -70,16 +70,22 @@ const REQUEST_ID = /^[\w.:-]{1,128}$/;
 const READY_TIMEOUT_MS = 2_000;
 const RETRY_AFTER_SECONDS = '5';
 
-const unavailable = (c: Context, reason: string) => {
+/** Most calls one tRPC batch may make; a larger batch is refused with a 400 (BAD_REQUEST). */
+export const MAX_TRPC_BATCH = 20;
+
+// What callers are told when the store cannot be reached; the driver's own words go to the log.
+const UNAVAILABLE_MESSAGE = 'The ticket store cannot be reached right now; retry shortly';
+
+const unavailable = (c: Context) => {
   c.header('Retry-After', RETRY_AFTER_SECONDS);
-  return reply(c, {
-    status: 503,
-    body: failure(
-      'service_unavailable',
-      `The ticket store cannot be reached right now; retry shortly (${reason})`,
-    ),
-  });
+  return reply(c, { status: 503, body: failure('service_unavailable', UNAVAILABLE_MESSAGE) });
 };
+
+/** A request the client abandoned before sending all of it (Node's `aborted`, ECONNRESET). */
+export function isClientAbort(error: unknown): boolean {
+  const e = error as { code?: unknown; message?: unknown; name?: unknown } | null;
+  return (e?.code === 'ECONNRESET' && e.message === 'aborted') || e?.name === 'AbortError';
+}
 
 function withTimeout(check: () => Promise<void>, ms: number): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
@@ -167,11 +173,15 @@ export function createHttpApp({
     logger.debug({ req_id: requestId, method: c.req.method, path: c.req.path }, 'request started');
     await next();
     c.res.headers.set('X-Request-Id', requestId);
+    // 499, as nginx logs it: the client went away before its request was whole. (Only a 400 or
+    // a 5xx can be one: reading c.req.raw builds a whole Request, which a create should not pay.)
+    const answered = c.res.status;
+    const status = (answered === 400 || answered >= 500) && c.req.raw.signal.aborted ? 499 : answered;
     logger.info({
       req_id: requestId,
       method: c.req.method,
       path: c.req.path,
-      status: c.res.status,
+      status,
       duration_ms: Math.round((performance.now() - started) * 100) / 100,
       caller: c.get('caller')?.name,
     });
@@ -200,7 +210,8 @@ export function createHttpApp({
       await withTimeout(checkReady, READY_TIMEOUT_MS);
       return declared(c.json(success('ready', { status: 'ready' })));
     } catch (error) {
-      return declared(unavailable(c, (error as Error).message));
+      logger.info({ req_id: c.get('requestId'), err: error }, 'not ready');
+      return declared(unavailable(c));
     }
   });
 
@@ -224,8 +235,12 @@ export function createHttpApp({
         syncReport,
         respond,
       }),
+      maxBatchSize: MAX_TRPC_BATCH,
       onError: ({ error }) => {
-        if (error.code === 'INTERNAL_SERVER_ERROR') defect(error.cause ?? error, c);
+        const cause = error.cause ?? error;
+        if (error.code === 'SERVICE_UNAVAILABLE')
+          logger.info({ req_id: c.get('requestId'), err: cause }, 'store unavailable');
+        else if (error.code === 'INTERNAL_SERVER_ERROR' && !isClientAbort(cause)) defect(cause, c);
       },
       responseMeta: ({ errors }) =>
         errors.some((e) => e.code === 'SERVICE_UNAVAILABLE')
@@ -250,7 +265,16 @@ export function createHttpApp({
 
   app.onError((error, c) => {
     if (error instanceof HTTPException) return reply(c, httpExceptionReply(error, c));
-    if (error instanceof StoreUnavailableError) return unavailable(c, error.message);
+    if (error instanceof StoreUnavailableError) {
+      logger.info({ req_id: c.get('requestId'), err: error }, 'store unavailable');
+      return unavailable(c);
+    }
+    if (isClientAbort(error)) {
+      return reply(c, {
+        status: 400,
+        body: failure('request_aborted', 'The client closed the request before sending all of it'),
+      });
+    }
     defect(error, c);
     return reply(c, {
       status: 500,

@@ -72,6 +72,10 @@ describe('when the store cannot be reached', () => {
     const body = await refused.json();
     expect(createTicketRoute.responses[503].content['application/json'].schema.parse(body)).toEqual(body);
     expect(body).toMatchObject({ ok: false, type: 'error', action: 'service_unavailable', data: null });
+    // The driver's words stay in the log.
+    expect((body as { message: string }).message).toBe(
+      'The ticket store cannot be reached right now; retry shortly',
+    );
     const read = await app.request('/api/v1/tickets/1');
     expect(read.status).toBe(503);
     expect(
@@ -99,9 +103,21 @@ describe('when the store cannot be reached', () => {
     });
     expect(response.status).toBe(503);
     expect(response.headers.get('retry-after')).toBe('5');
-    const body = (await response.json()) as { error: { data: { code: string; httpStatus: number } } };
+    const body = (await response.json()) as {
+      error: { message: string; data: { code: string; httpStatus: number } };
+    };
     expect(body.error.data).toMatchObject({ code: 'SERVICE_UNAVAILABLE', httpStatus: 503 });
+    expect(body.error.message).toBe('The ticket store cannot be reached right now; retry shortly');
     expect(defects).toEqual([]);
+  });
+
+  it('says not ready on /readyz without repeating the reason', async () => {
+    const { app } = setup(async () => {
+      throw new Error('password authentication failed for user "tickets"');
+    });
+    const refused = await (await app.request('/readyz')).json();
+    expect(JSON.stringify(refused)).not.toContain('password');
+    expect(refused).toMatchObject({ ok: false, action: 'service_unavailable' });
   });
 
   it('says not ready on /readyz while the store is down, and ready again after', async () => {

@@ -54,9 +54,16 @@ const t = initTRPC.context<TrpcContext>().create({
   errorFormatter({ shape, error }) {
     const issues = error.code === 'BAD_REQUEST' ? issuesOf(error.cause) : null;
     const errors = issues === null ? null : fieldErrors(issues);
+    // A defect's own words (a driver's message, say) go to the log, never to the caller.
+    const message =
+      error.code === 'INTERNAL_SERVER_ERROR'
+        ? 'An unexpected error occurred; it has been logged'
+        : errors === null
+          ? shape.message
+          : errors.map((e) => `${e.field}: ${e.message}`).join('; ');
     return {
       ...shape,
-      message: errors === null ? shape.message : errors.map((e) => `${e.field}: ${e.message}`).join('; '),
+      message,
       data: { ...shape.data, zodIssues: issues, errors },
     };
   },
@@ -87,7 +94,7 @@ const procedureFor = (operation: Operation) =>
     if (!result.ok && result.error.cause instanceof StoreUnavailableError) {
       throw new TRPCError({
         code: 'SERVICE_UNAVAILABLE',
-        message: result.error.cause.message,
+        message: 'The ticket store cannot be reached right now; retry shortly',
         cause: result.error.cause,
       });
     }
