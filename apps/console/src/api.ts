@@ -122,6 +122,15 @@ export function zoneLimitOf(reply: AnyEnvelope): ZoneLimit | null {
   return { zone_id: data.zone_id, active_tickets: data.active_tickets, max_tickets: data.max_tickets };
 }
 
+/** The ticket as it is now, when a change was refused for being made against an older version. */
+export function changedTicketOf(reply: AnyEnvelope): TicketView | null {
+  if (reply.ok || reply.action !== 'ticket_changed') return null;
+  const data = reply.data as Partial<TicketView> | null | undefined;
+  return typeof data === 'object' && data !== null && typeof data.version === 'number'
+    ? (data as TicketView)
+    : null;
+}
+
 export interface Page<T> {
   readonly items: readonly T[];
   readonly next: string | null;

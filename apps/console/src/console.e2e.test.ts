@@ -407,6 +407,53 @@ describe('the dispatcher console, in Chromium, against the real server', () => {
     await context.close();
   }, 60_000);
 
+  it('never overwrites a change another dispatcher made meanwhile, and keeps the text typed', async () => {
+    if (browser === undefined) throw new Error('set-up failed');
+    const server = await startServer({ env: { DATABASE_URL: `sqlite:${join(dir, 'versions.db')}` } });
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'es-CO' });
+    try {
+      await seed(server.baseUrl);
+      await rest(server.baseUrl, 'POST', '/api/v1/tickets', {
+        service_id: 101,
+        technician_id: 5,
+        zone_id: 2,
+        subject: 'Internet Lento',
+        description: 'Lento de noche',
+      });
+      const page = await context.newPage();
+      const problems = watch(page);
+      await page.goto(`${server.baseUrl}/`);
+      const row = list(page).locator('tbody tr.ticket').first();
+      await row.getByRole('button', { name: 'Responder el ticket 1' }).click();
+      const answerForm = list(page).getByRole('form', { name: 'Atender el ticket 1' });
+      await answerForm.getByLabel('Estado').selectOption('2');
+      await answerForm.getByLabel('Respuesta al cliente').fill('Técnico en camino');
+      // Meanwhile, another dispatcher resolves it.
+      await rest(server.baseUrl, 'PATCH', '/api/v1/tickets/1', {
+        status: 3,
+        answer_text: 'Se reinició el router',
+      });
+      await answerForm.getByRole('button', { name: 'Guardar' }).click();
+      const alert = answerForm.getByRole('alert');
+      await alert.waitFor();
+      expect(await text(alert)).toBe(
+        'Otra persona cambió el ticket #1 mientras usted lo atendía: ahora está resuelto, con la respuesta «Se reinició el router». No se guardó nada; su texto sigue aquí para revisarlo y guardarlo de nuevo.',
+      );
+      expect(await answerForm.getByLabel('Respuesta al cliente').inputValue()).toBe('Técnico en camino');
+      await page.screenshot({ path: join(artifacts, 'console-ticket-changed.png') });
+      const stored = await (await fetch(`${server.baseUrl}/api/v1/tickets/1`)).json();
+      expect(stored.data).toMatchObject({ status: 3, answer_text: 'Se reinició el router', version: 2 });
+      // Having seen it, the dispatcher saves again on purpose.
+      await expect.poll(() => text(row.locator('.answer'))).toBe('Respuesta: Se reinició el router');
+      await answerForm.getByRole('button', { name: 'Guardar' }).click();
+      await list(page).getByText('Ticket #1 guardado: En Progreso, con respuesta.').waitFor();
+      expect(problems).toEqual([]);
+    } finally {
+      await context.close();
+      await server.stop();
+    }
+  }, 60_000);
+
   it("shows each ticket's WispHub number, and sends one WispHub refused again", async () => {
     if (browser === undefined) throw new Error('set-up failed');
     const sim = createWispHubSimulator({ clients: 12, zones: 2, technicians: 2 });

@@ -75,3 +75,13 @@ export function zoneFullMessage(zoneName: string | undefined, zoneId: number, ma
   const zone = zoneName === undefined ? `La zona ${zoneId}` : `La zona ${zoneName}`;
   return `${zone} alcanzó su máximo de ${plural(maxTickets, 'ticket activo', 'tickets activos')}. Espere a que se resuelva uno antes de abrir otro.`;
 }
+
+/** What a dispatcher is told when another changed the ticket first: how it is now; their text stays. */
+export function ticketChangedMessage(ticket: {
+  readonly ticket_id: number;
+  readonly status_ticket: string;
+  readonly answer_text: string | null;
+}): string {
+  const answer = ticket.answer_text === null ? 'sin respuesta' : `con la respuesta «${ticket.answer_text}»`;
+  return `Otra persona cambió el ticket #${ticket.ticket_id} mientras usted lo atendía: ahora está ${ticket.status_ticket.toLowerCase()}, ${answer}. No se guardó nada; su texto sigue aquí para revisarlo y guardarlo de nuevo.`;
+}

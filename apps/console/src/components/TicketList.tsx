@@ -1,8 +1,8 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, type ReactNode, useEffect, useId, useRef, useState } from 'react';
-import { type TicketStatus, type TicketView, zoneLimitOf } from '../api.js';
+import { changedTicketOf, type TicketStatus, type TicketView, zoneLimitOf } from '../api.js';
 import { useApi } from '../context.js';
-import { fieldErrorText, statuses, statusLabels, zoneFullMessage } from '../labels.js';
+import { fieldErrorText, statuses, statusLabels, ticketChangedMessage, zoneFullMessage } from '../labels.js';
 import {
   refreshAfterChange,
   type TicketFilter,
@@ -22,6 +22,8 @@ export interface TicketChange {
   readonly ticket_id: number;
   readonly status: TicketStatus;
   readonly answer_text?: string;
+  /** The version the dispatcher saw: a change made since is refused, never overwritten. */
+  readonly expected_version: number;
 }
 
 function AnswerForm({
@@ -56,6 +58,7 @@ function AnswerForm({
       ticket_id: ticket.ticket_id,
       status,
       ...(answerChanged ? { answer_text: trimmed } : {}),
+      expected_version: ticket.version,
     });
     setSaving(false);
     if (outcome.ok) onClose(outcome.message);
@@ -296,6 +299,8 @@ export function TicketList(): ReactNode {
           }.`,
         };
       }
+      const current = changedTicketOf(reply);
+      if (current !== null) return { ok: false, message: ticketChangedMessage(current) };
       const limit = zoneLimitOf(reply);
       if (limit !== null) {
         return {
