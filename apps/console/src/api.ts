@@ -26,7 +26,7 @@ export type CreateTicketReply = Outputs['tickets']['create'];
 export type UpdateTicketInput = Inputs['tickets']['updateStatus'];
 export type UpdateTicketReply = Outputs['tickets']['updateStatus'];
 export type TicketStatus = TicketView['status'];
-export type FieldError = NonNullable<CreateTicketReply['meta']>['errors'][number];
+export type FieldError = NonNullable<Extract<CreateTicketReply, { type: 'error' }>['meta']>['errors'][number];
 
 export interface ApiOptions {
   /** Where the router answers; the console is served by the same server, so `/trpc`. */
@@ -101,35 +101,7 @@ export function unwrap<E extends AnyEnvelope>(envelope: E): Extract<E, { ok: tru
 }
 
 /** What a full zone answers: `zone_ticket_limit_reached`, with the zone's limit. */
-export interface ZoneLimit {
-  readonly zone_id: number;
-  readonly active_tickets: number;
-  readonly max_tickets: number;
-}
-
-export function zoneLimitOf(reply: AnyEnvelope): ZoneLimit | null {
-  if (reply.ok || reply.action !== 'zone_ticket_limit_reached') return null;
-  const data = reply.data as Partial<Record<keyof ZoneLimit, unknown>> | null | undefined;
-  if (
-    typeof data !== 'object' ||
-    data === null ||
-    typeof data.zone_id !== 'number' ||
-    typeof data.active_tickets !== 'number' ||
-    typeof data.max_tickets !== 'number'
-  ) {
-    return null;
-  }
-  return { zone_id: data.zone_id, active_tickets: data.active_tickets, max_tickets: data.max_tickets };
-}
-
-/** The ticket as it is now, when a change was refused for being made against an older version. */
-export function changedTicketOf(reply: AnyEnvelope): TicketView | null {
-  if (reply.ok || reply.action !== 'ticket_changed') return null;
-  const data = reply.data as Partial<TicketView> | null | undefined;
-  return typeof data === 'object' && data !== null && typeof data.version === 'number'
-    ? (data as TicketView)
-    : null;
-}
+export type ZoneLimit = Extract<CreateTicketReply, { action: 'zone_ticket_limit_reached' }>['data'];
 
 export interface Page<T> {
   readonly items: readonly T[];

@@ -11,35 +11,49 @@ export interface ErrorMeta {
   readonly errors: readonly FieldError[];
 }
 
+/** A success's `meta`: a create answered from an earlier request with the same idempotency key says so. */
+export interface ReplayMeta {
+  readonly replayed: true;
+}
+
 /** WispHub's BackendResponse: every answer, success or not, has all six keys. */
 export interface Envelope<
   Ok extends boolean = boolean,
   Type extends 'success' | 'error' | 'info' = 'success' | 'error' | 'info',
   Action extends string = string,
   Data = unknown,
+  Meta extends ErrorMeta | ReplayMeta | null = ErrorMeta | ReplayMeta | null,
 > {
   readonly ok: Ok;
   readonly type: Type;
   readonly action: Action;
   readonly data: Data;
   readonly message: string | null;
-  readonly meta: ErrorMeta | null;
+  readonly meta: Meta;
 }
 
-export type SuccessEnvelope<Action extends string, Data> = Envelope<true, 'success', Action, Data>;
+export type SuccessEnvelope<Action extends string, Data, Meta extends ReplayMeta | null = null> = Envelope<
+  true,
+  'success',
+  Action,
+  Data,
+  Meta
+>;
 export type ErrorEnvelope<Action extends string = string, Data = null> = Envelope<
   false,
   'error',
   Action,
-  Data
+  Data,
+  ErrorMeta | null
 >;
-export type InfoEnvelope<Action extends string, Data> = Envelope<false, 'info', Action, Data>;
+export type InfoEnvelope<Action extends string, Data> = Envelope<false, 'info', Action, Data, null>;
 
-export function success<Action extends string, Data>(
+export function success<Action extends string, Data, Meta extends ReplayMeta | null = null>(
   action: Action,
   data: Data,
-): SuccessEnvelope<Action, Data> {
-  return { ok: true, type: 'success', action, data, message: null, meta: null };
+  meta: Meta = null as Meta,
+): SuccessEnvelope<Action, Data, Meta> {
+  return { ok: true, type: 'success', action, data, message: null, meta };
 }
 
 export function failure<Action extends string, Data = null>(
@@ -92,7 +106,21 @@ export function successSchema<const Action extends string, Data extends z.ZodTyp
     type: z.literal('success'),
     action: z.literal(action),
     data,
-    ...common,
+    message: z.null(),
+    meta: z.null(),
+  });
+}
+
+/** A success that may answer a retry: `meta` says `replayed` then. */
+export function replayableSuccessSchema<const Action extends string, Data extends z.ZodType>(
+  action: Action,
+  data: Data,
+) {
+  return successSchema(action, data).extend({
+    meta: z
+      .object({ replayed: z.literal(true) })
+      .nullable()
+      .meta({ description: '`{replayed: true}` when this answers a retry with the same idempotency key' }),
   });
 }
 

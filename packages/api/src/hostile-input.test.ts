@@ -230,7 +230,7 @@ const envelopeSchema = z.strictObject({
   action: z.string().min(1),
   data: z.unknown(),
   message: z.string().nullable(),
-  meta: errorMetaSchema.nullable(),
+  meta: z.union([errorMetaSchema, z.strictObject({ replayed: z.literal(true) })]).nullable(),
 });
 
 const trpcErrorSchema = z.strictObject({

@@ -6,7 +6,8 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import { HTTPException } from 'hono/http-exception';
-import { type Authenticator, createAuthenticator } from './auth.js';
+import { routePath } from 'hono/route';
+import { type Authenticator, allows, createAuthenticator } from './auth.js';
 import { serveDocs } from './docs.js';
 import { failure, success } from './envelope.js';
 import { requestHeader } from './headers.js';
@@ -47,6 +48,16 @@ export interface HttpAppDeps {
   readonly onDefect?: (error: unknown, c: Context) => void;
   /** The WispHub connector's and webhooks' state; without it, both are reported off. */
   readonly syncReport?: () => Promise<SyncReport>;
+  /** Told of every answered request, and served at `GET /metrics` (an `admin` key with API_KEYS). */
+  readonly metrics?: HttpMetrics;
+}
+
+/** What the HTTP layer reports to a metrics registry (Prometheus' text format at /metrics). */
+export interface HttpMetrics {
+  /** One answered request: its method, its route's pattern (not its path), its status, how long it took. */
+  observe(request: { method: string; route: string; status: number; seconds: number }): void;
+  /** The registry's exposition: its content type and text. */
+  scrape(): Promise<{ readonly contentType: string; readonly body: string }>;
 }
 
 const NONE = { pending: 0, failed: 0, oldest_pending_at: null };
@@ -155,6 +166,7 @@ export function createHttpApp({
   site,
   onDefect = () => undefined,
   syncReport = standalone,
+  metrics,
 }: HttpAppDeps): OpenAPIHono<AppEnv> {
   const views = createViews(desk.calendar, desk.clock);
   const respond = createResponder(views);
@@ -177,12 +189,14 @@ export function createHttpApp({
     // a 5xx can be one: reading c.req.raw builds a whole Request, which a create should not pay.)
     const answered = c.res.status;
     const status = (answered === 400 || answered >= 500) && c.req.raw.signal.aborted ? 499 : answered;
+    const elapsed = performance.now() - started;
+    metrics?.observe({ method: c.req.method, route: routePath(c, -1), status, seconds: elapsed / 1000 });
     logger.info({
       req_id: requestId,
       method: c.req.method,
       path: c.req.path,
       status,
-      duration_ms: Math.round((performance.now() - started) * 100) / 100,
+      duration_ms: Math.round(elapsed * 100) / 100,
       caller: c.get('caller')?.name,
     });
   });
@@ -216,6 +230,29 @@ export function createHttpApp({
   });
 
   app.route('/', createRestApp(desk, views, syncReport));
+
+  if (metrics !== undefined) {
+    app.get('/metrics', async (c) => {
+      if (authenticator.enabled) {
+        const caller = authenticator.identify(requestHeader(c, 'authorization'));
+        if (caller === undefined) {
+          c.header('WWW-Authenticate', 'Bearer realm="tickets"');
+          return reply(c, { status: 401, body: failure('unauthorized', '/metrics needs an admin API key') });
+        }
+        if (!allows(caller.scope, 'admin')) {
+          return reply(c, {
+            status: 403,
+            body: failure(
+              'forbidden',
+              `The API key "${caller.name}" (scope ${caller.scope}) cannot read /metrics; it needs scope admin`,
+            ),
+          });
+        }
+      }
+      const { contentType, body } = await metrics.scrape();
+      return c.body(body, 200, { 'Content-Type': contentType });
+    });
+  }
 
   // The API's description and its interactive reference: open, like the health checks.
   serveOpenApiDocument(app);

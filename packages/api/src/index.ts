@@ -6,7 +6,14 @@ export type {
   InfoEnvelope,
   SuccessEnvelope,
 } from './envelope.js';
-export { createHttpApp, type HttpAppDeps, MAX_BODY_BYTES, type RequestLogger } from './http-app.js';
+export {
+  createHttpApp,
+  type HttpAppDeps,
+  type HttpMetrics,
+  MAX_BODY_BYTES,
+  MAX_TRPC_BATCH,
+  type RequestLogger,
+} from './http-app.js';
 export { operations } from './replies.js';
 export { type AppRouter, appRouter, createCaller, type TrpcContext } from './trpc/router.js';
 export { createViews, type TicketView, type Views } from './views.js';

@@ -7,10 +7,11 @@ import {
   failure,
   type InfoEnvelope,
   info,
+  type ReplayMeta,
   type SuccessEnvelope,
   success,
 } from './envelope.js';
-import type { Views } from './views.js';
+import type { TicketView, Views } from './views.js';
 
 /** An HTTP status and the envelope to send with it. tRPC sends the envelope alone. */
 export interface Reply<Body extends Envelope = Envelope> {
@@ -92,6 +93,32 @@ export const operations = {
 
 export type Operation = (typeof operations)[keyof typeof operations];
 
+/** A full zone's data: the zone's load against its limit. */
+export interface ZoneLimit {
+  readonly zone_id: number;
+  readonly active_tickets: number;
+  readonly max_tickets: number;
+}
+
+/**
+ * The envelope each refusal is answered with, for an operation whose own refusals carry the
+ * action `FA`: what a client narrows on `action` to, with typed `data`.
+ */
+export interface RefusalEnvelopes<FA extends string> {
+  unknown_subject: ErrorEnvelope<FA>;
+  invalid_references: ErrorEnvelope<FA>;
+  zone_full: InfoEnvelope<'zone_ticket_limit_reached', ZoneLimit>;
+  ticket_not_found: ErrorEnvelope<'ticket_not_found'>;
+  zone_not_found: ErrorEnvelope<'zone_not_found'>;
+  idempotency_key_reused: ErrorEnvelope<'idempotency_key_reused'>;
+  delivery_not_failed: ErrorEnvelope<'delivery_not_failed'>;
+  wisphub_disabled: ErrorEnvelope<'wisphub_disabled'>;
+  ticket_changed: ErrorEnvelope<'ticket_changed', TicketView>;
+}
+
+/** The envelopes of exactly the refusals `E` of an operation whose refusals carry `FA`. */
+export type RefusalEnvelope<E extends TicketError, FA extends string> = RefusalEnvelopes<FA>[E['type']];
+
 type RefusalTable = {
   readonly [K in TicketError['type']]: {
     readonly status: Reply['status'];
@@ -99,7 +126,7 @@ type RefusalTable = {
       error: Extract<TicketError, { type: K }>,
       failureAction: string,
       views: Views,
-    ) => ErrorEnvelope<string, unknown> | InfoEnvelope<string, unknown>;
+    ) => RefusalEnvelopes<string>[K];
   };
 };
 
@@ -181,22 +208,30 @@ export function refusal(error: TicketError, failureAction: string, views: Views)
   return { status: entry.status, body: entry.envelope(error, failureAction, views) };
 }
 
-/** The reply to a use case's result: its success envelope, or its refusal. */
-export type Respond = <T, D, Op extends Operation>(
+/** The reply to a use case's result: its success envelope, or exactly the refusals it can give. */
+export type Respond = <T, E extends TicketError, D, Op extends Operation, M extends ReplayMeta | null = null>(
   operation: Op,
-  result: Result<T, TicketError>,
+  result: Result<T, E>,
   view: (value: T) => D,
-) => Reply<SuccessEnvelope<Op['action'], D> | ErrorEnvelope<string, unknown> | InfoEnvelope<string, unknown>>;
+  metaOf?: (value: T) => M,
+) => Reply<SuccessEnvelope<Op['action'], D, M> | RefusalEnvelope<E, Op['failureAction']>>;
 
 /** `respond`, with the views refusals that carry a ticket (`ticket_changed`) show it with. */
 export function createResponder(views: Views): Respond {
-  return (operation, result, view) =>
+  return <T, E extends TicketError, D, Op extends Operation, M extends ReplayMeta | null = null>(
+    operation: Op,
+    result: Result<T, E>,
+    view: (value: T) => D,
+    metaOf?: (value: T) => M,
+  ) =>
     result.match(
-      (value) => ({ status: operation.status, body: success(operation.action, view(value)) }),
+      (value) => ({
+        status: operation.status,
+        body: success(operation.action, view(value), metaOf === undefined ? (null as M) : metaOf(value)),
+      }),
+      // The table answers each refusal with its envelope, `FA` being the operation's failure action.
       (error) =>
-        refusal(error, operation.failureAction, views) as Reply<
-          ErrorEnvelope<string, unknown> | InfoEnvelope<string, unknown>
-        >,
+        refusal(error, operation.failureAction, views) as Reply<RefusalEnvelope<E, Op['failureAction']>>,
     );
 }
 

@@ -75,29 +75,50 @@ export type UpdateTicketInput = z.output<typeof updateTicketInputSchema>;
 
 const PAGE_SIZE = 'must be an integer from 1 to 500';
 
-/** Cursor pages: `cursor` is the `next_cursor` of the page before. */
+const pageSizeSchema = z
+  .int({ error: PAGE_SIZE })
+  .min(1, { error: PAGE_SIZE })
+  .max(500, { error: PAGE_SIZE });
+
+const cursorSchema = z
+  .string({ error: 'must be a cursor returned by an earlier page' })
+  .regex(/^[1-9]\d{0,15}$/, { error: 'must be a cursor returned by an earlier page' });
+
+/** Cursor pages: `cursor` is the `next_cursor` of the page before. Numbers as numbers (tRPC, JSON). */
 const pageFields = {
-  limit: z
-    .preprocess(
-      numberFromText,
-      z.int({ error: PAGE_SIZE }).min(1, { error: PAGE_SIZE }).max(500, { error: PAGE_SIZE }),
-    )
-    .optional()
-    .meta({ description: 'Page size, 1 to 500 (default 50)' }),
-  cursor: z
-    .string({ error: 'must be a cursor returned by an earlier page' })
-    .regex(/^[1-9]\d{0,15}$/, { error: 'must be a cursor returned by an earlier page' })
-    .optional(),
+  limit: pageSizeSchema.optional().meta({ description: 'Page size, 1 to 500 (default 50)' }),
+  cursor: cursorSchema.optional(),
 };
 
+/** The same, with numbers that may arrive as decimal text (REST query strings). */
+const pageQueryFields = {
+  limit: z
+    .preprocess(numberFromText, pageSizeSchema)
+    .optional()
+    .meta({ description: 'Page size, 1 to 500 (default 50)' }),
+  cursor: cursorSchema.optional(),
+};
+
+/** A ticket listing's filters and page, numbers as numbers (tRPC). */
+export const listTicketsInputSchema = z.object({
+  zone_id: positiveIntegerSchema.optional(),
+  status: ticketStatusSchema.optional(),
+  ...pageFields,
+});
+
+/** The same as a REST query string. */
 export const listTicketsQuerySchema = z.object({
   zone_id: positiveIntegerParamSchema.optional(),
   status: ticketStatusParamSchema.optional(),
-  ...pageFields,
+  ...pageQueryFields,
 });
 export type ListTicketsQuery = z.output<typeof listTicketsQuerySchema>;
 
-export const pageQuerySchema = z.object(pageFields);
+/** A page request, numbers as numbers (tRPC). */
+export const pageInputSchema = z.object(pageFields);
+
+/** The same as a REST query string. */
+export const pageQuerySchema = z.object(pageQueryFields);
 export type PageQuery = z.output<typeof pageQuerySchema>;
 
 export const saveZoneInputSchema = z

@@ -8,7 +8,6 @@ import {
   newIdempotencyKey,
   type TicketView,
   type ZoneLimit,
-  zoneLimitOf,
 } from '../api.js';
 import { useApi } from '../context.js';
 import { fieldErrorText, plural, priorityGroups, zoneFullMessage } from '../labels.js';
@@ -138,9 +137,8 @@ export function TicketForm(): ReactNode {
         setDescription('');
         return;
       }
-      const limit = zoneLimitOf(reply);
-      if (limit !== null) {
-        setResult({ kind: 'full', limit });
+      if (reply.action === 'zone_ticket_limit_reached') {
+        setResult({ kind: 'full', limit: reply.data });
         return;
       }
       const details = reply.meta === null ? '' : showErrors(reply.meta.errors);

@@ -1,6 +1,6 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, type ReactNode, useEffect, useId, useRef, useState } from 'react';
-import { changedTicketOf, type TicketStatus, type TicketView, zoneLimitOf } from '../api.js';
+import type { TicketStatus, TicketView } from '../api.js';
 import { useApi } from '../context.js';
 import { fieldErrorText, statuses, statusLabels, ticketChangedMessage, zoneFullMessage } from '../labels.js';
 import {
@@ -299,10 +299,9 @@ export function TicketList(): ReactNode {
           }.`,
         };
       }
-      const current = changedTicketOf(reply);
-      if (current !== null) return { ok: false, message: ticketChangedMessage(current) };
-      const limit = zoneLimitOf(reply);
-      if (limit !== null) {
+      if (reply.action === 'ticket_changed') return { ok: false, message: ticketChangedMessage(reply.data) };
+      if (reply.action === 'zone_ticket_limit_reached') {
+        const limit = reply.data;
         return {
           ok: false,
           message: zoneFullMessage(zoneNames.get(limit.zone_id), limit.zone_id, limit.max_tickets),

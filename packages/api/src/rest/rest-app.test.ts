@@ -14,7 +14,7 @@ import { createMemoryTicketStore } from '@tickets/store';
 import { ok } from 'neverthrow';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { type Envelope, errorMetaSchema } from '../envelope.js';
+import { type Envelope, type ErrorMeta, errorMetaSchema } from '../envelope.js';
 import { createHttpApp, MAX_BODY_BYTES } from '../http-app.js';
 import type { TicketView } from '../views.js';
 import { restRoutes } from './routes.js';
@@ -113,7 +113,7 @@ function expectConformance(method: string, path: string, status: number, body: u
 
 interface Answer<D> {
   readonly status: number;
-  readonly body: Envelope & { readonly data: D };
+  readonly body: Envelope & { readonly data: D; readonly meta: ErrorMeta | null };
 }
 
 const JSON_HEADERS = { 'content-type': 'application/json' };
@@ -126,7 +126,7 @@ function client(app: ReturnType<typeof createHttpApp>, defects: readonly unknown
   ): Promise<Answer<D>> {
     const response = await app.request(path, { ...init, method });
     expect(response.headers.get('content-type')).toMatch(/^application\/json/);
-    const body = (await response.json()) as Envelope & { data: D };
+    const body = (await response.json()) as Envelope & { data: D; meta: ErrorMeta | null };
     expect(Object.keys(body).sort()).toEqual(ENVELOPE_KEYS);
     expectConformance(method, path, response.status, body);
     expect(defects).toEqual([]);

@@ -127,7 +127,12 @@ export function createRestApp(
       if (result.value.replayed) c.header('Idempotent-Replayed', 'true');
       c.header('ETag', etagOf(result.value.ticket));
     }
-    return respond(operations.createTicket, result, (outcome) => views.ticket(outcome.ticket));
+    return respond(
+      operations.createTicket,
+      result,
+      (outcome) => views.ticket(outcome.ticket),
+      (outcome) => (outcome.replayed ? { replayed: true as const } : null),
+    );
   });
 
   serveRoute(app, getTicketRoute, operations.getTicket.failureAction, async (c, { params }) =>

@@ -10,7 +10,13 @@ import {
   updateTicketInputSchema,
 } from '@tickets/domain';
 import { z } from 'zod';
-import { failureSchema, failureWithDataSchema, infoSchema, successSchema } from '../envelope.js';
+import {
+  failureSchema,
+  failureWithDataSchema,
+  infoSchema,
+  replayableSuccessSchema,
+  successSchema,
+} from '../envelope.js';
 import { operations } from '../replies.js';
 import {
   servicePageViewSchema,
@@ -168,7 +174,7 @@ export const createTicketRoute = createRoute({
     401: unauthorized,
     403: forbidden,
     201: withHeaders(
-      json('Ticket created', successSchema(operations.createTicket.action, ticketViewSchema)),
+      json('Ticket created', replayableSuccessSchema(operations.createTicket.action, ticketViewSchema)),
       {
         'Idempotent-Replayed': {
           description: '`true` when this answers a retry of an earlier request with the same Idempotency-Key',

@@ -1,7 +1,7 @@
 import {
   createTicketInputSchema,
-  listTicketsQuerySchema,
-  pageQuerySchema,
+  listTicketsInputSchema,
+  pageInputSchema,
   positiveIntegerSchema,
   StoreUnavailableError,
   type SyncReport,
@@ -13,15 +13,10 @@ import {
 } from '@tickets/domain';
 import { initTRPC, TRPCError } from '@trpc/server';
 import { ok } from 'neverthrow';
+import { z } from 'zod';
 import { allows, type Caller } from '../auth.js';
 import { fieldErrors, type Issue, type Operation, operations, type Respond } from '../replies.js';
-import {
-  idempotencyKeySchema,
-  serviceIdParams,
-  technicianIdParams,
-  ticketIdParams,
-  zoneIdParams,
-} from '../rest/routes.js';
+import { idempotencyKeySchema } from '../rest/routes.js';
 import type { Views } from '../views.js';
 
 export interface TrpcContext {
@@ -103,25 +98,45 @@ const procedureFor = (operation: Operation) =>
 
 const actorOf = (ctx: TrpcContext) => ctx.caller?.name ?? null;
 
+// Ids as numbers: text-to-number coercion belongs to REST paths and query strings only.
+const ticketIdParams = z.object({ ticket_id: positiveIntegerSchema });
+const zoneIdParams = z.object({ zone_id: positiveIntegerSchema });
+const technicianIdParams = z.object({ technician_id: positiveIntegerSchema });
+const serviceIdParams = z.object({ service_id: positiveIntegerSchema });
+
 // Envelopes come back as values: a full zone is an `info` envelope, not an exception.
 export const appRouter = t.router({
   tickets: t.router({
     create: procedureFor(operations.createTicket)
-      .input(createTicketInputSchema)
-      .mutation(async ({ ctx, input }) => {
-        const key =
-          ctx.idempotencyKey === undefined ? undefined : idempotencyKeySchema.safeParse(ctx.idempotencyKey);
-        if (key !== undefined && !key.success) {
-          const message = key.error.issues[0]?.message ?? 'is invalid';
-          throw new TRPCError({ code: 'BAD_REQUEST', message: `Idempotency-Key: ${message}` });
+      .input(
+        createTicketInputSchema.extend({
+          idempotency_key: idempotencyKeySchema.optional().meta({
+            description:
+              "This call's idempotency key (each call of a batch its own); the Idempotency-Key header is used when it is absent",
+          }),
+        }),
+      )
+      .mutation(async ({ ctx, input: { idempotency_key, ...ticket } }) => {
+        let key = idempotency_key;
+        if (key === undefined && ctx.idempotencyKey !== undefined) {
+          const header = idempotencyKeySchema.safeParse(ctx.idempotencyKey);
+          if (!header.success) {
+            const message = header.error.issues[0]?.message ?? 'is invalid';
+            throw new TRPCError({ code: 'BAD_REQUEST', message: `Idempotency-Key: ${message}` });
+          }
+          key = header.data;
         }
         const actor = actorOf(ctx);
-        const result = await ctx.desk.openTicket(input, {
+        const result = await ctx.desk.openTicket(ticket, {
           actor,
-          idempotency: key === undefined ? undefined : { client: actor ?? '', key: key.data },
+          idempotency: key === undefined ? undefined : { client: actor ?? '', key },
         });
-        return ctx.respond(operations.createTicket, result, (outcome) => ctx.views.ticket(outcome.ticket))
-          .body;
+        return ctx.respond(
+          operations.createTicket,
+          result,
+          (outcome) => ctx.views.ticket(outcome.ticket),
+          (outcome) => (outcome.replayed ? { replayed: true as const } : null),
+        ).body;
       }),
     get: procedureFor(operations.getTicket)
       .input(ticketIdParams)
@@ -130,7 +145,7 @@ export const appRouter = t.router({
           ctx.respond(operations.getTicket, await ctx.desk.getTicket(input.ticket_id), ctx.views.ticket).body,
       ),
     history: procedureFor(operations.ticketHistory)
-      .input(ticketIdParams.extend(pageQuerySchema.shape))
+      .input(ticketIdParams.extend(pageInputSchema.shape))
       .query(
         async ({ ctx, input: { ticket_id, ...page } }) =>
           ctx.respond(
@@ -140,7 +155,7 @@ export const appRouter = t.router({
           ).body,
       ),
     list: procedureFor(operations.listTickets)
-      .input(listTicketsQuerySchema.optional())
+      .input(listTicketsInputSchema.optional())
       .query(
         async ({ ctx, input = {} }) =>
           ctx.respond(operations.listTickets, await ctx.desk.listTickets(input), ctx.views.ticketPage).body,
@@ -191,7 +206,7 @@ export const appRouter = t.router({
           ).body,
       ),
     capacities: procedureFor(operations.listZoneLoads)
-      .input(pageQuerySchema.optional())
+      .input(pageInputSchema.optional())
       .query(
         async ({ ctx, input = {} }) =>
           ctx.respond(operations.listZoneLoads, await ctx.desk.listZoneLoads(input), ctx.views.zoneLoadPage)
@@ -204,7 +219,7 @@ export const appRouter = t.router({
           ctx.respond(operations.saveZone, await ctx.desk.saveZone(zone_id, zone), ctx.views.zone).body,
       ),
     list: procedureFor(operations.listZones)
-      .input(pageQuerySchema.optional())
+      .input(pageInputSchema.optional())
       .query(
         async ({ ctx, input = {} }) =>
           ctx.respond(operations.listZones, await ctx.desk.listZones(input), ctx.views.zonePage).body,
@@ -228,7 +243,7 @@ export const appRouter = t.router({
           ).body,
       ),
     list: procedureFor(operations.listTechnicians)
-      .input(pageQuerySchema.optional())
+      .input(pageInputSchema.optional())
       .query(
         async ({ ctx, input = {} }) =>
           ctx.respond(
@@ -250,7 +265,7 @@ export const appRouter = t.router({
           ).body,
       ),
     list: procedureFor(operations.listServices)
-      .input(pageQuerySchema.optional())
+      .input(pageInputSchema.optional())
       .query(
         async ({ ctx, input = {} }) =>
           ctx.respond(operations.listServices, await ctx.desk.listServices(input), ctx.views.servicePage)
