@@ -107,6 +107,33 @@ describe('API keys over REST', () => {
     expect((await call('GET', '/api/v1/tickets/zone-blocked/1', TICKETS_KEY)).status).toBe(200);
   });
 
+  it("takes a key in X-API-Key, as the reference middleware's clients send it", async () => {
+    const { app } = setup();
+    const withHeader = (key: string) => app.request('/api/v1/tickets', { headers: { 'X-API-Key': key } });
+    expect((await withHeader(TICKETS_KEY)).status).toBe(200);
+    expect((await withHeader('not-a-configured-key')).status).toBe(401);
+    const trpc = await app.request('/trpc/tickets.subjects', { headers: { 'x-api-key': TICKETS_KEY } });
+    expect(trpc.status).toBe(200);
+  });
+
+  it('guards /metrics like an admin operation when a registry is given', async () => {
+    const app = createHttpApp({
+      desk: createTestDesk(),
+      authenticator: createAuthenticator([
+        { name: 'ops', key: ADMIN_KEY, scope: 'admin' },
+        { name: 'bot', key: TICKETS_KEY, scope: 'tickets' },
+      ]),
+      metrics: {
+        observe: () => undefined,
+        scrape: async () => ({ contentType: 'text/plain; version=0.0.4', body: 'up 1\n' }),
+      },
+    });
+    expect((await app.request('/metrics')).status).toBe(401);
+    expect((await app.request('/metrics', { headers: { 'X-API-Key': TICKETS_KEY } })).status).toBe(403);
+    const scraped = await app.request('/metrics', { headers: { Authorization: `Api-Key ${ADMIN_KEY}` } });
+    expect([scraped.status, await scraped.text()]).toEqual([200, 'up 1\n']);
+  });
+
   it('lets an admin key do everything', async () => {
     const { call } = setup();
     await seed(call);

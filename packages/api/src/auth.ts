@@ -19,15 +19,19 @@ export interface Caller {
 export interface Authenticator {
   /** False when no key is configured: the API is open and callers are anonymous. */
   readonly enabled: boolean;
-  /** The caller whose key the Authorization header carries, if it carries a configured key. */
-  identify(authorization: string | undefined): Caller | undefined;
+  /**
+   * The caller whose key the request carries, if it is a configured key: in `Authorization`
+   * (`Api-Key <key>` or `Bearer <key>`), else in `X-API-Key`.
+   */
+  identify(authorization: string | undefined, apiKeyHeader?: string | undefined): Caller | undefined;
 }
 
 const AUTHORIZATION = /^(?:Api-Key|Bearer)\s+(\S+)\s*$/i;
 const digest = (text: string) => createHash('sha256').update(text).digest();
 
 /**
- * Checks `Authorization: Api-Key <key>` (WispHub's convention) or `Authorization: Bearer <key>`.
+ * Checks `Authorization: Api-Key <key>` (WispHub's convention), `Authorization: Bearer <key>`, or
+ * `X-API-Key: <key>` (what the reference middleware's clients send).
  * Keys are compared as SHA-256 digests with timingSafeEqual, against every configured key without
  * stopping early, so the time taken says nothing about the key or about which key came close.
  */
@@ -35,8 +39,13 @@ export function createAuthenticator(keys: readonly ApiKey[]): Authenticator {
   const known = keys.map((k) => ({ caller: { name: k.name, scope: k.scope }, digest: digest(k.key) }));
   return {
     enabled: known.length > 0,
-    identify(authorization) {
-      const given = authorization === undefined ? undefined : AUTHORIZATION.exec(authorization)?.[1];
+    identify(authorization, apiKeyHeader) {
+      const given =
+        authorization === undefined
+          ? apiKeyHeader === undefined
+            ? undefined
+            : /^\s*(\S+)\s*$/.exec(apiKeyHeader)?.[1]
+          : AUTHORIZATION.exec(authorization)?.[1];
       if (given === undefined) return undefined;
       const candidate = digest(given);
       let found: Caller | undefined;

@@ -11,7 +11,7 @@ import { type Authenticator, allows, createAuthenticator } from './auth.js';
 import { serveDocs } from './docs.js';
 import { failure, success } from './envelope.js';
 import { requestHeader } from './headers.js';
-import { healthRoute, readyRoute, serveOpenApiDocument } from './openapi.js';
+import { healthRoute, OPENAPI_PATH, readyRoute, serveOpenApiDocument } from './openapi.js';
 import { createResponder, type Reply } from './replies.js';
 import { type AppEnv, authorizeRest, createRestApp, failureActionOf } from './rest/rest-app.js';
 import { appRouter, type TrpcContext } from './trpc/router.js';
@@ -211,6 +211,7 @@ export function createHttpApp({
     });
     app.use('/api/*', allowCors);
     app.use('/trpc/*', allowCors);
+    app.use(OPENAPI_PATH, allowCors);
   }
 
   app.use('/api/*', limitBody);
@@ -234,7 +235,10 @@ export function createHttpApp({
   if (metrics !== undefined) {
     app.get('/metrics', async (c) => {
       if (authenticator.enabled) {
-        const caller = authenticator.identify(requestHeader(c, 'authorization'));
+        const caller = authenticator.identify(
+          requestHeader(c, 'authorization'),
+          requestHeader(c, 'x-api-key'),
+        );
         if (caller === undefined) {
           c.header('WWW-Authenticate', 'Bearer realm="tickets"');
           return reply(c, { status: 401, body: failure('unauthorized', '/metrics needs an admin API key') });
@@ -267,7 +271,7 @@ export function createHttpApp({
         desk,
         views,
         keysRequired: authenticator.enabled,
-        caller: authenticator.identify(requestHeader(c, 'authorization')),
+        caller: authenticator.identify(requestHeader(c, 'authorization'), requestHeader(c, 'x-api-key')),
         idempotencyKey: requestHeader(c, 'idempotency-key'),
         syncReport,
         respond,
@@ -296,9 +300,43 @@ export function createHttpApp({
     });
   }
 
-  app.notFound((c) =>
-    reply(c, { status: 404, body: failure('not_found', `No route for ${c.req.method} ${c.req.path}`) }),
-  );
+  // Which methods each documented path takes, from the routes' own declarations (compiled once).
+  let documented: { readonly pattern: RegExp; readonly methods: string[] }[] | undefined;
+  const methodsFor = (path: string): string[] => {
+    documented ??= Object.values(
+      app.openAPIRegistry.definitions.reduce<Record<string, { pattern: RegExp; methods: string[] }>>(
+        (paths, definition) => {
+          if (definition.type !== 'route') return paths;
+          const { method, path: template } = definition.route;
+          const entry = paths[template] ?? {
+            pattern: new RegExp(`^${template.replace(/\{\w+\}/g, '[^/]+')}$`),
+            methods: [],
+          };
+          entry.methods.push(method.toUpperCase());
+          paths[template] = entry;
+          return paths;
+        },
+        {},
+      ),
+    );
+    return documented.filter((entry) => entry.pattern.test(path)).flatMap((entry) => entry.methods);
+  };
+
+  app.notFound((c) => {
+    const methods = methodsFor(c.req.path);
+    if (methods.length > 0) {
+      const allowed = [...new Set(methods.includes('GET') ? [...methods, 'HEAD'] : methods)].join(', ');
+      c.header('Allow', allowed);
+      return reply(c, {
+        status: 405,
+        body: failure('method_not_allowed', `${c.req.method} ${c.req.path}: this path takes ${allowed}`),
+      });
+    }
+    return reply(c, {
+      status: 404,
+      body: failure('not_found', `No route for ${c.req.method} ${c.req.path}`),
+    });
+  });
 
   app.onError((error, c) => {
     if (error instanceof HTTPException) return reply(c, httpExceptionReply(error, c));

@@ -141,9 +141,25 @@ describe('GET /openapi.json', () => {
       expect(documented?.operationId).toBe(
         Object.entries(operations).find(([, known]) => known === operation)?.[0],
       );
-      expect(documented?.security).toEqual([{ ApiKey: [] }, { Bearer: [] }]);
+      expect(documented?.security).toEqual([{ ApiKey: [] }, { Bearer: [] }, { XApiKey: [] }]);
       expect(documented?.description).toContain(`scope \`${operation.scope}\``);
+      expect(documented?.responses['405']).toEqual({ $ref: '#/components/responses/MethodNotAllowed' });
+      expect(documented?.responses['404']).toBeDefined();
     }
+  });
+
+  it('names its server and a contact, and is readable from the browser origins CORS_ORIGINS allows', async () => {
+    const document = (await fetchDocument()) as unknown as {
+      servers: { url: string }[];
+      info: { contact: { name: string } };
+    };
+    expect(document.servers).toEqual([{ url: '/', description: 'This server' }]);
+    expect(document.info.contact.name).toBeTruthy();
+    const withCors = createHttpApp({ desk: createTestDesk(), corsOrigins: ['https://console.example.com'] });
+    const answer = await withCors.request(OPENAPI_PATH, {
+      headers: { Origin: 'https://console.example.com' },
+    });
+    expect(answer.headers.get('access-control-allow-origin')).toBe('https://console.example.com');
   });
 
   it('leaves the health checks open, with their envelopes', async () => {

@@ -74,9 +74,9 @@ const DESCRIPTION = `Support tickets for internet providers: zones that hold at 
 
 Every answer is an envelope with six keys: \`ok\`, \`type\` (\`success\`, \`error\` or \`info\`), \`action\` (what happened, stable for programs), \`data\`, \`message\` (for people) and \`meta\` (\`{ errors: [{ field, code, message }] }\` when fields are refused).
 
-**API keys.** Without \`API_KEYS\` configured the API is open. With keys configured, every \`/api/*\` call needs one, as \`Authorization: Api-Key <key>\` or \`Authorization: Bearer <key>\`; a missing or unknown key answers 401 \`unauthorized\`, a key whose scope does not allow the call answers 403 \`forbidden\`. Scopes: \`tickets\` (tickets, subjects, zone capacity) and \`admin\` (everything, zones, technicians and services too). Each operation names the scope it needs. \`/healthz\`, \`/readyz\`, this document and \`/docs\` need no key.
+**API keys.** Without \`API_KEYS\` configured the API is open. With keys configured, every \`/api/*\` call needs one, as \`Authorization: Api-Key <key>\`, \`Authorization: Bearer <key>\` or \`X-API-Key: <key>\`; a missing or unknown key answers 401 \`unauthorized\`, a key whose scope does not allow the call answers 403 \`forbidden\`. Scopes: \`tickets\` (tickets, subjects, zone capacity) and \`admin\` (everything, zones, technicians and services too). Each operation names the scope it needs. \`/healthz\`, \`/readyz\`, this document and \`/docs\` need no key.
 
-Any operation may also answer 500 \`internal_error\` (logged with the request's \`X-Request-Id\`); a path or method not listed here answers 404 \`not_found\`. The typed tRPC router under \`/trpc\` answers the same envelopes and is not described here.`;
+Any operation may also answer 500 \`internal_error\` (logged with the request's \`X-Request-Id\`); a path not listed here answers 404 \`not_found\`, and a method a listed path does not take answers 405 \`method_not_allowed\` with an \`Allow\` header. The typed tRPC router under \`/trpc\` answers the same envelopes and is not described here.`;
 
 const SCOPES = 'Scopes: `tickets` (tickets, subjects, zone capacity) or `admin` (every operation).';
 
@@ -92,6 +92,12 @@ const securitySchemes = {
     scheme: 'bearer',
     description: `The same API keys, sent as \`Authorization: Bearer <key>\`. ${SCOPES}`,
   },
+  XApiKey: {
+    type: 'apiKey',
+    in: 'header',
+    name: 'X-API-Key',
+    description: `The same API keys, sent as \`X-API-Key: <key>\` (as the reference middleware's clients do). ${SCOPES}`,
+  },
 } as const;
 
 const internalErrorSchema = failureSchema(['internal_error']).meta({
@@ -100,10 +106,16 @@ const internalErrorSchema = failureSchema(['internal_error']).meta({
 });
 const notFoundSchema = failureSchema(['not_found']).meta({
   id: 'NotFoundEnvelope',
-  description: 'Any path or method this document does not list',
+  description: 'Any path this document does not list',
+});
+const methodNotAllowedSchema = failureSchema(['method_not_allowed']).meta({
+  id: 'MethodNotAllowedEnvelope',
+  description: 'A method the path does not take; `Allow` lists those it takes',
 });
 
 const INTERNAL_ERROR = 'InternalError';
+const NOT_FOUND = 'NotFound';
+const METHOD_NOT_ALLOWED = 'MethodNotAllowed';
 
 type JsonObject = Record<string, unknown>;
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
@@ -132,6 +144,8 @@ function completeOperations(document: JsonObject): JsonObject {
       if (operation === undefined) continue;
       const responses = operation.responses as JsonObject;
       responses['500'] ??= { $ref: `#/components/responses/${INTERNAL_ERROR}` };
+      responses['405'] ??= { $ref: `#/components/responses/${METHOD_NOT_ALLOWED}` };
+      responses['404'] ??= { $ref: `#/components/responses/${NOT_FOUND}` };
       const rest = restOperations.get(`${method} ${path}`);
       if (rest !== undefined) {
         operation.operationId ??= rest.name;
@@ -157,16 +171,32 @@ export function serveOpenApiDocument<E extends Env>(app: OpenAPIHono<E>): void {
     registry.registerComponent('securitySchemes', name, scheme);
   registry.register('InternalErrorEnvelope', internalErrorSchema);
   registry.register('NotFoundEnvelope', notFoundSchema);
+  registry.register('MethodNotAllowedEnvelope', methodNotAllowedSchema);
   registry.registerComponent('responses', INTERNAL_ERROR, {
     description: 'An unexpected error; it has been logged with the request id',
     content: { 'application/json': { schema: { $ref: '#/components/schemas/InternalErrorEnvelope' } } },
+  });
+  registry.registerComponent('responses', NOT_FOUND, {
+    description: 'A path this document does not list',
+    content: { 'application/json': { schema: { $ref: '#/components/schemas/NotFoundEnvelope' } } },
+  });
+  registry.registerComponent('responses', METHOD_NOT_ALLOWED, {
+    description: 'A method this path does not take',
+    headers: { Allow: { description: 'The methods the path takes', schema: { type: 'string' } } },
+    content: { 'application/json': { schema: { $ref: '#/components/schemas/MethodNotAllowedEnvelope' } } },
   });
 
   let built: { json: string; etag: string } | undefined;
   const build = () => {
     const document = app.getOpenAPI31Document({
       openapi: '3.1.0',
-      info: { title: 'tickets', version: API_VERSION, description: DESCRIPTION },
+      info: {
+        title: 'tickets',
+        version: API_VERSION,
+        description: DESCRIPTION,
+        contact: { name: 'The team that runs this tickets service' },
+      },
+      servers: [{ url: '/', description: 'This server' }],
       tags: [
         { name: 'Tickets', description: 'Open, read, list and change tickets' },
         { name: 'Zones', description: 'Zones and how many active tickets they hold' },

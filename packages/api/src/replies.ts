@@ -15,7 +15,7 @@ import type { TicketView, Views } from './views.js';
 
 /** An HTTP status and the envelope to send with it. tRPC sends the envelope alone. */
 export interface Reply<Body extends Envelope = Envelope> {
-  readonly status: 200 | 201 | 400 | 401 | 403 | 404 | 409 | 412 | 413 | 415 | 422 | 500 | 503;
+  readonly status: 200 | 201 | 400 | 401 | 403 | 404 | 405 | 409 | 412 | 413 | 415 | 422 | 500 | 503;
   readonly body: Body;
 }
 

@@ -103,8 +103,15 @@ function expectConformance(method: string, path: string, status: number, body: u
   const declared = declaredRoutes.find((r) => r.method === method && r.pattern.test(pathname));
   if (declared === undefined) {
     unroutedSchema.parse(body);
+    const otherMethods = declaredRoutes.some((r) => r.pattern.test(pathname));
     if (pathname === '/healthz' && method === 'GET') expect(status).toBe(200);
-    else expect({ status, action: (body as Envelope).action }).toEqual({ status: 404, action: 'not_found' });
+    else if (otherMethods) {
+      expect({ status, action: (body as Envelope).action }).toEqual({
+        status: 405,
+        action: 'method_not_allowed',
+      });
+    } else
+      expect({ status, action: (body as Envelope).action }).toEqual({ status: 404, action: 'not_found' });
     return;
   }
   // Parsing drops keys a schema does not know, so equality also catches undeclared fields.
@@ -1184,10 +1191,27 @@ describe('health and unknown routes', () => {
   });
 
   it.each([
+    ['DELETE', '/api/v1/tickets/1', 'GET, PATCH, HEAD'],
+    ['POST', '/api/v1/zones', 'GET, HEAD'],
+    ['PUT', '/api/v1/tickets', 'POST, GET, HEAD'],
+  ])('answers %s %s, a path that takes other methods, with 405 and Allow', async (method, path, allow) => {
+    const { app, api } = await seeded();
+    const { status, body } = await api.refused(() => api.request(method, path));
+    expect(status).toBe(405);
+    expect(body).toEqual({
+      ok: false,
+      type: 'error',
+      action: 'method_not_allowed',
+      data: null,
+      message: `${method} ${path}: this path takes ${allow}`,
+      meta: null,
+    });
+    expect((await app.request(path, { method })).headers.get('allow')).toBe(allow);
+  });
+
+  it.each([
     ['GET', '/nope'],
     ['GET', '/api/v1/tickets/1/comments'],
-    ['DELETE', '/api/v1/tickets/1'],
-    ['POST', '/api/v1/zones'],
     ['GET', '/api/v2/tickets'],
   ])('answers %s %s with a 404 not_found envelope', async (method, path) => {
     const { api } = await seeded();

@@ -77,13 +77,13 @@ const actorOf = (c: Context<AppEnv>): string | null => c.get('caller')?.name ?? 
 export function authorizeRest(authenticator: Authenticator): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     if (!authenticator.enabled) return next();
-    const caller = authenticator.identify(requestHeader(c, 'authorization'));
+    const caller = authenticator.identify(requestHeader(c, 'authorization'), requestHeader(c, 'x-api-key'));
     if (caller === undefined) {
       c.header('WWW-Authenticate', 'Bearer realm="tickets"');
       return c.json(
         failure(
           'unauthorized',
-          'Authorization: send a configured API key as "Api-Key <key>" or "Bearer <key>"',
+          'Authorization: send a configured API key as "Api-Key <key>" or "Bearer <key>" (or in X-API-Key)',
         ),
         401,
       );

@@ -120,7 +120,7 @@ const unauthorized = withHeader(
   'string',
 );
 const forbidden = json("The API key's scope does not allow this call", failureSchema(['forbidden']));
-const security: Record<string, string[]>[] = [{ ApiKey: [] }, { Bearer: [] }];
+const security: Record<string, string[]>[] = [{ ApiKey: [] }, { Bearer: [] }, { XApiKey: [] }];
 
 /** An Idempotency-Key: 1 to 255 visible ASCII characters, unique per API key. */
 export const idempotencyKeySchema = z

@@ -75,7 +75,8 @@ const procedureFor = (operation: Operation) =>
       if (ctx.caller === undefined) {
         throw new TRPCError({
           code: 'UNAUTHORIZED',
-          message: 'Authorization: send a configured API key as "Api-Key <key>" or "Bearer <key>"',
+          message:
+            'Authorization: send a configured API key as "Api-Key <key>" or "Bearer <key>" (or in X-API-Key)',
         });
       }
       if (!allows(ctx.caller.scope, operation.scope)) {
