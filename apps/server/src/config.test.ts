@@ -9,6 +9,7 @@ describe('loadConfig', () => {
       database: { kind: 'sqlite', path: './data/tickets.db' },
       databaseUrl: 'sqlite:./data/tickets.db',
       databasePoolSize: 10,
+      sqliteBusyTimeoutMs: 5000,
       webConcurrency: 1,
       maxActiveTicketsPerZone: 3,
       activeTicketStates: [1],
@@ -76,6 +77,13 @@ describe('loadConfig', () => {
     [{ WISPHUB_API_KEY: ' ' }, 'WISPHUB_API_KEY must not be blank'],
   ])('refuses %o with one line that names the variable, and never repeats a secret', (env, line) => {
     expect(loadConfig(env)._unsafeUnwrapErr()).toBe(line);
+  });
+
+  it('takes * as CORS_ORIGINS, for any origin', () => {
+    expect(loadConfig({ CORS_ORIGINS: '*' })._unsafeUnwrap().corsOrigins).toEqual(['*']);
+    expect(loadConfig({ CORS_ORIGINS: '*,https://a.example' })._unsafeUnwrapErr()).toMatch(
+      /^CORS_ORIGINS must be/,
+    );
   });
 
   it('reads API keys, CORS origins and the log level', () => {
@@ -159,6 +167,10 @@ describe('loadConfig', () => {
     });
   });
 
+  it("reads how long a write waits for another process's lock on the SQLite file", () => {
+    expect(loadConfig({ SQLITE_BUSY_TIMEOUT_MS: '1500' })._unsafeUnwrap().sqliteBusyTimeoutMs).toBe(1500);
+  });
+
   it.each([
     [{ PORT: '70000' }, 'PORT must be from 0 to 65535 (got "70000")'],
     [{ PORT: 'http' }, 'PORT must be a whole number from 0 to 65535 (got "http")'],
@@ -184,6 +196,7 @@ describe('loadConfig', () => {
       'DATABASE_URL must be sqlite:<path> (e.g. sqlite:./data/tickets.db), postgres://user@host:5432/database, or memory: (got "sqlite:")',
     ],
     [{ WEB_CONCURRENCY: '0' }, 'WEB_CONCURRENCY must be from 1 to 256 (got "0")'],
+    [{ SQLITE_BUSY_TIMEOUT_MS: '50' }, 'SQLITE_BUSY_TIMEOUT_MS must be from 100 to 60000 (got "50")'],
     [{ HOST: ' ' }, 'HOST must not be blank (got " ")'],
   ])('refuses %o with one line naming the variable', (env, line) => {
     expect(loadConfig(env)._unsafeUnwrapErr()).toBe(line);

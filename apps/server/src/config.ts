@@ -36,6 +36,8 @@ export interface Config {
   /** DATABASE_URL with any password masked, for logs. */
   readonly databaseUrl: string;
   readonly databasePoolSize: number;
+  /** How long a write waits for another process's lock on the SQLite file before answering 503. */
+  readonly sqliteBusyTimeoutMs: number;
   /** Worker processes sharing the port (WEB_CONCURRENCY). */
   readonly webConcurrency: number;
   readonly maxActiveTicketsPerZone: number;
@@ -144,6 +146,8 @@ const apiKeys = z.string().transform((value, ctx): ApiKey[] => {
 
 const origins = z.string().transform((value, ctx) => {
   const items = list(value);
+  // Any origin, for deployments whose callers send no browser credentials (keys in headers only).
+  if (items.length === 1 && items[0] === '*') return items;
   const bad = items.find((origin) => !URL.canParse(origin) || new URL(origin).origin !== origin);
   if (bad !== undefined) {
     ctx.addIssue({
@@ -192,6 +196,7 @@ const environmentSchema = z.object({
   HOST: z.string().trim().min(1, { error: 'must not be blank' }).default('0.0.0.0'),
   DATABASE_URL: z.string().default('sqlite:./data/tickets.db'),
   DATABASE_POOL_SIZE: integer(1, 1000).default(10),
+  SQLITE_BUSY_TIMEOUT_MS: integer(100, 60_000).default(5000),
   WEB_CONCURRENCY: integer(1, 256).default(1),
   MAX_ACTIVE_TICKETS_PER_ZONE: integer(1, 1_000_000).default(3),
   ACTIVE_TICKET_STATES: integerList(1, 4).default([1]),
@@ -269,6 +274,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): R
     database: database.data,
     databaseUrl: masked(e.DATABASE_URL),
     databasePoolSize: e.DATABASE_POOL_SIZE,
+    sqliteBusyTimeoutMs: e.SQLITE_BUSY_TIMEOUT_MS,
     webConcurrency: e.WEB_CONCURRENCY,
     maxActiveTicketsPerZone: e.MAX_ACTIVE_TICKETS_PER_ZONE,
     activeTicketStates: e.ACTIVE_TICKET_STATES as TicketStatus[],

@@ -35,7 +35,7 @@ export interface HttpAppDeps {
   readonly authenticator?: Authenticator;
   /** One line per request (method, path, status, duration, request id), and every defect. */
   readonly logger?: RequestLogger;
-  /** Browser origins allowed to call the API (CORS), e.g. `https://console.example.com`. */
+  /** Browser origins allowed to call the API (CORS), e.g. `https://console.example.com`; `*` for any. */
   readonly corsOrigins?: readonly string[];
   /**
    * Answers GET requests outside the API (`/api`, `/trpc`): the dispatcher console's pages and
@@ -203,7 +203,7 @@ export function createHttpApp({
 
   if (corsOrigins.length > 0) {
     const allowCors = cors({
-      origin: [...corsOrigins],
+      origin: corsOrigins.includes('*') ? '*' : [...corsOrigins],
       allowMethods: ['GET', 'POST', 'PUT', 'PATCH', 'OPTIONS'],
       allowHeaders: ['Content-Type', 'Authorization', 'Idempotency-Key', 'X-Request-Id', 'trpc-accept'],
       exposeHeaders: ['X-Request-Id', 'Idempotent-Replayed', 'Retry-After'],

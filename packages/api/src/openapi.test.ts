@@ -160,6 +160,11 @@ describe('GET /openapi.json', () => {
       headers: { Origin: 'https://console.example.com' },
     });
     expect(answer.headers.get('access-control-allow-origin')).toBe('https://console.example.com');
+    const anyOrigin = createHttpApp({ desk: createTestDesk(), corsOrigins: ['*'] });
+    const any = await anyOrigin.request('/api/v1/tickets', {
+      headers: { Origin: 'https://elsewhere.example' },
+    });
+    expect(any.headers.get('access-control-allow-origin')).toBe('*');
   });
 
   it('leaves the health checks open, with their envelopes', async () => {

@@ -1,5 +1,5 @@
 export { createMemoryTicketStore } from './memory-ticket-store.js';
-export { closeDatabase, type SqlDatabase } from './sql/database.js';
+export { checkDatabase, closeDatabase, type SqlDatabase } from './sql/database.js';
 export { migrateToLatest, pingDatabase } from './sql/migrations.js';
 export { openPostgres, type PostgresOptions } from './sql/postgres.js';
 export type { SqlDialectName, TicketDatabase } from './sql/schema.js';

@@ -30,7 +30,10 @@ function withStatementCache(database: Database.Database): SqliteDatabase {
 export interface SqliteOptions {
   /** A file path, or `:memory:`. */
   readonly path: string;
-  /** How long a writer waits for another process's write lock before failing. */
+  /**
+   * How long a write waits for another process's write lock before failing with SQLITE_BUSY
+   * (default 5000 ms): the connection's busy timeout, and the store's deadline for each write.
+   */
   readonly busyTimeoutMs?: number;
 }
 
