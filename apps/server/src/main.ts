@@ -1,6 +1,5 @@
 import cluster from 'node:cluster';
 import { fileURLToPath } from 'node:url';
-import { serve } from '@hono/node-server';
 import { createAuthenticator, createHttpApp } from '@tickets/api';
 import { type BusinessCalendar, readSyncReport, type SubjectCatalogue } from '@tickets/domain';
 import { type Logger, pino } from 'pino';
@@ -8,6 +7,7 @@ import { type Config, loadConfig } from './config.js';
 import { type Connector, startConnector } from './connector/connector.js';
 import { createConsoleSite } from './console-site.js';
 import { openDatabase } from './database.js';
+import { serveHttp } from './http/serve-http.js';
 import {
   buildCalendar,
   createDesk,
@@ -80,8 +80,12 @@ async function serveTickets(
   }, PURGE_EVERY_MS);
   purge.unref();
 
-  const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
-    logger.info(`tickets: listening on http://${info.address}:${info.port} (store ${config.databaseUrl})`);
+  const http = serveHttp({
+    fetch: app.fetch,
+    port: config.port,
+    hostname: config.host,
+    onListening: (info) =>
+      logger.info(`tickets: listening on http://${info.address}:${info.port} (store ${config.databaseUrl})`),
   });
 
   let stopping = false;
@@ -94,8 +98,8 @@ async function serveTickets(
       logger.error(`tickets: requests still running after ${SHUTDOWN_DEADLINE_MS} ms; exiting anyway`);
       process.exit(1);
     }, SHUTDOWN_DEADLINE_MS).unref();
-    // No new connections; keep-alive connections close as soon as their request is answered.
-    server.close(async () => {
+    // No new connections; idle, silent and half-sent ones close at once, the others once answered.
+    void http.stop().then(async () => {
       if (connector !== undefined) {
         await Promise.race([
           connector.stop(),
@@ -106,10 +110,6 @@ async function serveTickets(
       logger.info('tickets: stopped');
       process.exit(0);
     });
-    const idle = setInterval(() => {
-      if ('closeIdleConnections' in server) server.closeIdleConnections();
-    }, 50);
-    idle.unref();
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));

@@ -1,14 +1,33 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
+import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { client, startServer } from './testing/server-process.js';
+import { waitFor } from './testing/wait-for.js';
 
 interface Outcome {
   readonly id: string;
   readonly status?: number;
   readonly error?: string;
+}
+
+/** A raw connection to the server that has written `data` (nothing, when empty). */
+async function openRaw(baseUrl: string, data: string): Promise<Socket> {
+  const { hostname, port } = new URL(baseUrl);
+  const socket = connect(Number(port), hostname);
+  socket.on('error', () => undefined);
+  await new Promise<void>((resolve, reject) => {
+    socket.once('connect', resolve);
+    socket.once('error', reject);
+  });
+  if (data !== '') await new Promise<void>((resolve) => socket.write(data, () => resolve()));
+  return socket;
+}
+
+function closed(socket: Socket): Promise<void> {
+  return socket.closed ? Promise.resolve() : new Promise((resolve) => socket.once('close', () => resolve()));
 }
 
 /** One create on a connection of its own (no keep-alive), identified by its X-Request-Id. */
@@ -116,4 +135,53 @@ describe('stopping the server', () => {
     for (const r of turnedAway) expect(r.status).toBeUndefined();
     expect(server.output()).toContain('tickets: stopped');
   }, 60_000);
+
+  it('exits 0 within a second of SIGTERM while silent, half-sent and slow connections are open', async () => {
+    const server = await startServer({
+      via: 'node',
+      env: { DATABASE_URL: `sqlite:${join(dir, 'idle.db')}`, LOG_LEVEL: 'debug' },
+    });
+    const sockets: Socket[] = [];
+    try {
+      // A keep-alive connection that got its answer and stays open.
+      const kept = await openRaw(server.baseUrl, 'GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n');
+      sockets.push(kept);
+      await new Promise((resolve) => kept.once('data', resolve));
+      const silent = [
+        await openRaw(server.baseUrl, ''),
+        await openRaw(server.baseUrl, 'GET /healthz HT'),
+        // 10 bytes of a 1,000-byte body.
+        await openRaw(
+          server.baseUrl,
+          'POST /api/v1/tickets HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n' +
+            'X-Request-Id: slow-body\r\nContent-Length: 1000\r\n\r\n{"service_',
+        ),
+      ];
+      // Read, so that each sees the server close it.
+      for (const socket of silent) sockets.push(socket.resume());
+      // The slow request is in the app's hands, waiting for the rest of its body.
+      await waitFor(
+        async () => (server.output().includes('"req_id":"slow-body"') ? true : undefined),
+        5_000,
+        20,
+      );
+
+      const signalled = performance.now();
+      server.child.kill('SIGTERM');
+      const exitCode = await new Promise<number | null>((resolve) => {
+        if (server.child.exitCode !== null) resolve(server.child.exitCode);
+        else server.child.once('exit', (code) => resolve(code));
+      });
+      const tookMs = performance.now() - signalled;
+
+      expect(exitCode).toBe(0);
+      expect(tookMs).toBeLessThan(1_500);
+      expect(server.output()).toContain('tickets: stopped');
+      // The server closed every one of them; none was left to time out.
+      await Promise.all(sockets.map(closed));
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await server.stop('SIGKILL');
+    }
+  }, 30_000);
 });
