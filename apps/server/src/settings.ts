@@ -50,7 +50,12 @@ export function buildCalendar(config: Config): Result<BusinessCalendar, string> 
             return `EXTRA_HOLIDAYS or REMOVED_HOLIDAYS has "${e.date}", not a YYYY-MM-DD date`;
         }
       }),
-    );
+    )
+    .map((calendar) => {
+      // The holidays MAX_TICKET_RESOLUTION_DAYS can reach, loaded now rather than on the first ticket.
+      calendar.prepare(systemClock.now(), config.resolutionDays);
+      return calendar;
+    });
 }
 
 /** The subject catalogue: SUBJECTS_FILE, or the default subjects. */

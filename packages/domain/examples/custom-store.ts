@@ -119,15 +119,19 @@ function createArrayStore(): TicketStore {
 }
 
 // Wire the use cases by hand: your store, your clock, a calendar, the catalogue, the zone rule.
+// Settings that cannot be used are a value too: here they stop the program.
+const settings = createBusinessCalendar({
+  timeZone: 'America/Bogota',
+  weekdays: [1, 2, 3, 4, 5],
+  holidays: { holidaysIn: (year) => (year === 2026 ? ['2026-01-01', '2026-01-12', '2026-03-23'] : []) },
+}).andThen((calendar) => createSubjectCatalogue(defaultSubjects).map((subjects) => ({ calendar, subjects })));
+if (settings.isErr()) throw new Error(`cannot set up the desk: ${settings.error.type}`);
+const { calendar, subjects } = settings.value;
 const desk = createTicketDesk({
   store: createArrayStore(),
   clock: { now: () => Date.parse('2026-02-26T10:00:00-05:00') },
-  calendar: createBusinessCalendar({
-    timeZone: 'America/Bogota',
-    weekdays: [1, 2, 3, 4, 5],
-    holidays: { holidaysIn: (year) => (year === 2026 ? ['2026-01-01', '2026-01-12', '2026-03-23'] : []) },
-  })._unsafeUnwrap(),
-  subjects: createSubjectCatalogue(defaultSubjects)._unsafeUnwrap(),
+  calendar,
+  subjects,
   capacity: createCapacityRule({ maxActiveTicketsPerZone: 3, activeStatuses: [1] }),
   resolutionDays: 3,
 });

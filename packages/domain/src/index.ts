@@ -1,9 +1,12 @@
 export {
   type BusinessCalendar,
   type BusinessCalendarSettings,
+  BusinessDaysError,
   type CalendarSettingsError,
   createBusinessCalendar,
   type HolidaySource,
+  type InstantLike,
+  MAX_BUSINESS_DAYS,
   noHolidays,
 } from './calendar/business-calendar.js';
 export { formatIsoDate, parseIsoDate } from './calendar/civil.js';

@@ -1,1 +1,2 @@
+export { type CountryCalendarOptions, createCountryCalendar } from './country-calendar.js';
 export { createDateHolidaysSource, type UnknownHolidayRegion } from './date-holidays-source.js';

@@ -5,8 +5,10 @@ import { describe, expect, it, vi } from 'vitest';
 import {
   type BusinessCalendar,
   type BusinessCalendarSettings,
+  BusinessDaysError,
   createBusinessCalendar,
   type HolidaySource,
+  MAX_BUSINESS_DAYS,
   noHolidays,
 } from './business-calendar.js';
 
@@ -425,11 +427,53 @@ describe('a Colombian business calendar (America/Bogota, Monday to Friday, three
     }
   });
 
+  it('never answers zero days from the second occurrence of an overlapped time with an instant before it', () => {
+    // Every day a business day, so that the overlap's Sunday counts.
+    const newYork = colombia({ timeZone: 'America/New_York', weekdays: [1, 2, 3, 4, 5, 6, 7] });
+    // 2026-11-01 01:30 happens twice in New York; this is the second time.
+    const second = Date.UTC(2026, 10, 1, 6, 30);
+    expect(newYork.format(second)).toBe('2026-11-01 01:30');
+    expect(newYork.addBusinessDays(second, 0)).toBe(second);
+    const first = Date.UTC(2026, 10, 1, 5, 30);
+    expect(newYork.addBusinessDays(first, 0)).toBe(first);
+  });
+
   it('moves a wall-clock time in a DST gap forward, and takes the earlier of an ambiguous one', () => {
     const newYork = colombia({ timeZone: 'America/New_York' });
     expect(newYork.instantOf('2026-03-08 02:30')).toBe(at('America/New_York', '2026-03-08T02:30'));
     expect(newYork.instantOf('2026-03-08 02:30')).toBe(Date.UTC(2026, 2, 8, 7, 30));
     expect(newYork.instantOf('2026-11-01 01:30')).toBe(Date.UTC(2026, 10, 1, 5, 30));
+  });
+
+  it('takes Temporal instants and zoned date-times as well as epoch milliseconds', () => {
+    const opened = at('America/Bogota', '2026-02-26T10:00');
+    const due = calendar.addBusinessDays(opened, 3);
+    expect(calendar.addBusinessDays(Temporal.Instant.fromEpochMilliseconds(opened), 3)).toBe(due);
+    expect(
+      calendar.addBusinessDays(
+        Temporal.Instant.fromEpochMilliseconds(opened).toZonedDateTimeISO('Asia/Tokyo'),
+        3,
+      ),
+    ).toBe(due);
+    expect(calendar.businessDaysBetween(Temporal.Instant.fromEpochMilliseconds(opened), due)).toBe(3);
+  });
+
+  it('refuses a number of business days that is not a whole number from 0, with a typed error', () => {
+    for (const days of [1.5, Number.NaN, Number.POSITIVE_INFINITY, -1, MAX_BUSINESS_DAYS + 1]) {
+      expect(() => calendar.addBusinessDays(0, days)).toThrow(BusinessDaysError);
+    }
+    expect(() => calendar.addBusinessDays(Number.NaN, 3)).toThrow(RangeError);
+  });
+
+  it('prepares the holidays a configured N can reach, so the first ticket does not load them', () => {
+    const source = colombianSource();
+    const prepared = colombia({ holidays: source });
+    const opened = at('America/Bogota', '2026-02-26T10:00');
+    prepared.prepare(opened, 1_000);
+    const loaded = source.calls.size;
+    expect(loaded).toBeGreaterThanOrEqual(4);
+    prepared.addBusinessDays(opened + 200 * 86_400_000, 1_000);
+    expect(source.calls.size).toBe(loaded);
   });
 
   it('tells business days from weekends, holidays and non-dates', () => {

@@ -37,16 +37,38 @@ export type CalendarSettingsError =
   | { readonly type: 'unknown_time_zone'; readonly timeZone: string }
   | { readonly type: 'invalid_holiday_date'; readonly date: string };
 
+/**
+ * An instant: epoch milliseconds, or anything that has them, such as a `Temporal.Instant` or a
+ * `Temporal.ZonedDateTime` (of temporal-polyfill or of a runtime's own Temporal).
+ */
+export type InstantLike = number | { readonly epochMilliseconds: number };
+
+/** Thrown for a number of business days that is not a whole number from 0 to 10,000,000. */
+export class BusinessDaysError extends RangeError {
+  override readonly name = 'BusinessDaysError';
+}
+
+/** The most business days one call may add (about 38,000 years of five-day weeks). */
+export const MAX_BUSINESS_DAYS = 10_000_000;
+
 /** Business-day arithmetic in one time zone. */
 export interface BusinessCalendar {
   readonly timeZone: string;
   /**
-   * The instant `days` business days after `epochMs`, at the same wall-clock time. The starting day
-   * never counts; from a weekend or holiday, counting starts at the next business day.
+   * The instant `days` business days after `start`, at the same wall-clock time, as epoch
+   * milliseconds. The starting day never counts; from a weekend or holiday, counting starts at
+   * the next business day. A wall-clock time that falls in a DST gap on the target day moves
+   * forward; one that falls twice (a DST overlap) is the earlier instant, but never one before
+   * `start`. `days` must be a whole number from 0 to MAX_BUSINESS_DAYS (else BusinessDaysError).
    */
-  addBusinessDays(epochMs: number, days: number): number;
-  /** Business days in (day of `fromMs`, day of `toMs`]; negative when `toMs` is on an earlier day. */
-  businessDaysBetween(fromMs: number, toMs: number): number;
+  addBusinessDays(start: InstantLike, days: number): number;
+  /** Business days in (day of `from`, day of `to`]; negative when `to` is on an earlier day. */
+  businessDaysBetween(from: InstantLike, to: InstantLike): number;
+  /**
+   * Loads the holidays every addition of up to `maxDays` from `from` can reach, so that no
+   * later call pays for it (a large N takes a while the first time: date-holidays is slow).
+   */
+  prepare(from: InstantLike, maxDays: number): void;
   /** Whether a `YYYY-MM-DD` date is a business day; undefined when the text is not a date. */
   isBusinessDay(isoDate: string): boolean | undefined;
   /** `YYYY-MM-DD HH:mm` of an instant in the calendar's time zone. */
@@ -58,6 +80,21 @@ export interface BusinessCalendar {
   instantOf(localTime: string): number | undefined;
   /** `YYYY-MM-DD` of the local day of an instant. */
   localDate(epochMs: number): string;
+}
+
+/** Epoch milliseconds of an instant given either way. */
+function epochOf(instant: InstantLike): number {
+  const ms = typeof instant === 'number' ? instant : instant.epochMilliseconds;
+  if (!Number.isFinite(ms)) throw new RangeError(`an instant must be finite epoch milliseconds (got ${ms})`);
+  return ms;
+}
+
+function checkDays(days: number): void {
+  if (!Number.isInteger(days) || days < 0 || days > MAX_BUSINESS_DAYS) {
+    throw new BusinessDaysError(
+      `business days must be a whole number from 0 to ${MAX_BUSINESS_DAYS} (got ${String(days)})`,
+    );
+  }
 }
 
 // 1970-01-05, the first Monday after the epoch; week arithmetic is anchored there.
@@ -123,16 +160,27 @@ class WeekdayHolidayCalendar implements BusinessCalendar {
     this.#removed = new Set(removed);
   }
 
-  addBusinessDays(epochMs: number, days: number): number {
+  addBusinessDays(start: InstantLike, days: number): number {
+    const epochMs = epochOf(start);
+    checkDays(days);
     const local = epochMs + this.#zone.offsetAt(epochMs);
     const day = floorDiv(local, MS_PER_DAY);
     const timeOfDay = local - day * MS_PER_DAY;
-    return this.#zone.toInstant(this.#addDays(day, days) * MS_PER_DAY + timeOfDay);
+    // The earlier instant of an ambiguous wall-clock time can precede a start at the later one.
+    return Math.max(epochMs, this.#zone.toInstant(this.#addDays(day, days) * MS_PER_DAY + timeOfDay));
   }
 
-  businessDaysBetween(fromMs: number, toMs: number): number {
-    const from = this.#localDay(fromMs);
-    const to = this.#localDay(toMs);
+  prepare(from: InstantLike, maxDays: number): void {
+    checkDays(maxDays);
+    const day = this.#localDay(epochOf(from));
+    this.#addDays(day, maxDays);
+    // A start on a later day of the same year can reach a little further.
+    this.#addDays(day + 366, maxDays);
+  }
+
+  businessDaysBetween(fromInstant: InstantLike, toInstant: InstantLike): number {
+    const from = this.#localDay(epochOf(fromInstant));
+    const to = this.#localDay(epochOf(toInstant));
     this.#load(this.#yearOf(Math.min(from, to)), this.#yearOf(Math.max(from, to)));
     return this.#businessDaysUpTo(to) - this.#businessDaysUpTo(from);
   }
