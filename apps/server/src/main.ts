@@ -8,6 +8,7 @@ import { type Connector, startConnector } from './connector/connector.js';
 import { createConsoleSite } from './console-site.js';
 import { openDatabase } from './database.js';
 import { serveHttp } from './http/serve-http.js';
+import { createMetrics, serveClusterMetrics } from './metrics.js';
 import {
   buildCalendar,
   createDesk,
@@ -46,12 +47,24 @@ async function serveTickets(
   const database = openDatabase(config);
   if (migrate) await database.migrate();
 
+  const deliveries = deliverySettings(config);
+  const metrics = createMetrics({
+    store: database.store,
+    channels: [
+      ...(deliveries.wisphub ? (['wisphub'] as const) : []),
+      ...(deliveries.webhooks.length > 0 ? (['webhook'] as const) : []),
+    ],
+    pool: database.poolStats,
+    clustered: config.webConcurrency > 1,
+    now: systemClock.now,
+  });
+  const store = metrics.instrumentStore(database.store);
   let connector: Connector | undefined;
-  const desk = createDesk(config, database.store, calendar, subjects, () => connector?.kick());
+  const desk = metrics.instrumentDesk(createDesk(config, store, calendar, subjects, () => connector?.kick()));
   if (config.wisphub !== undefined || config.webhooks !== undefined) {
     connector = startConnector({
       config,
-      store: database.store,
+      store,
       calendar,
       subjects,
       clock: systemClock,
@@ -69,7 +82,8 @@ async function serveTickets(
     logger,
     corsOrigins: config.corsOrigins,
     site: createConsoleSite(fileURLToPath(new URL('../../console/dist/', import.meta.url))),
-    syncReport: () => readSyncReport(database.store, deliverySettings(config)),
+    syncReport: () => readSyncReport(store, deliveries),
+    metrics,
   });
 
   // Idempotency keys are kept 48 hours (the promise is at least 24), then forgotten.
@@ -124,6 +138,8 @@ async function superviseWorkers(config: Config, logger: Logger): Promise<void> {
   const database = openDatabase(config);
   await database.migrate();
   await database.close();
+  // A worker asked for /metrics gets every worker's, gathered here.
+  serveClusterMetrics();
 
   let stopping = false;
   for (let i = 0; i < config.webConcurrency; i += 1) cluster.fork();

@@ -190,7 +190,7 @@ export function createHttpApp({
     const answered = c.res.status;
     const status = (answered === 400 || answered >= 500) && c.req.raw.signal.aborted ? 499 : answered;
     const elapsed = performance.now() - started;
-    metrics?.observe({ method: c.req.method, route: routePath(c, -1), status, seconds: elapsed / 1000 });
+    metrics?.observe({ method: c.req.method, route: routePath(c), status, seconds: elapsed / 1000 });
     logger.info({
       req_id: requestId,
       method: c.req.method,
