@@ -229,6 +229,25 @@ function migrations(dialect: SqlDialectName): Record<string, Migration> {
   };
 }
 
+/**
+ * `BEGIN IMMEDIATE`, waiting out another process's write lock for up to the connection's busy
+ * timeout even where SQLite answers SQLITE_BUSY at once instead of waiting (a WAL being reset or
+ * recovered by a process that is just closing it).
+ */
+async function beginImmediate<DB>(conn: Kysely<DB>): Promise<void> {
+  const timeout = await sql<{ timeout: number }>`pragma busy_timeout`.execute(conn);
+  const deadline = Date.now() + Number(timeout.rows[0]?.timeout ?? 5_000);
+  for (let pause = 10; ; pause = Math.min(pause * 2, 200)) {
+    try {
+      await sql`begin immediate`.execute(conn);
+      return;
+    } catch (error) {
+      if ((error as { code?: unknown }).code !== 'SQLITE_BUSY' || Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, pause));
+    }
+  }
+}
+
 function providerFor(dialect: SqlDialectName): MigrationProvider {
   return { getMigrations: async () => migrations(dialect) };
 }
@@ -259,7 +278,7 @@ export async function migrateToLatest(
       // Foreign keys are off while tables are built again (they can only be switched outside a
       // transaction), and every reference is checked before the migrations commit.
       await sql`pragma foreign_keys = off`.execute(conn);
-      await sql`begin immediate`.execute(conn);
+      await beginImmediate(conn);
       try {
         const applied = await run();
         const broken = await sql`pragma foreign_key_check`.execute(conn);

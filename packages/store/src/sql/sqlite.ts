@@ -43,11 +43,11 @@ export interface SqliteOptions {
  */
 export function openSqlite({ path, busyTimeoutMs = 5000 }: SqliteOptions): SqlDatabase {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-  const database = new Database(path);
+  // The busy timeout first: switching to WAL takes a lock another process may hold for a moment.
+  const database = new Database(path, { timeout: Math.trunc(busyTimeoutMs) });
   database.pragma('journal_mode = WAL');
   database.pragma('synchronous = NORMAL');
   database.pragma('foreign_keys = ON');
-  database.pragma(`busy_timeout = ${Math.trunc(busyTimeoutMs)}`);
   return {
     dialect: 'sqlite',
     native: database,
