@@ -14,7 +14,6 @@
  */
 import { createRequire } from 'node:module';
 import { fc, it } from '@fast-check/vitest';
-import type { RouteConfig } from '@hono/zod-openapi';
 import {
   type CapacityRule,
   type CreateContext,
@@ -38,7 +37,7 @@ import { z } from 'zod';
 import { type ApiKey, createAuthenticator } from './auth.js';
 import { errorMetaSchema } from './envelope.js';
 import { createHttpApp, MAX_BODY_BYTES } from './http-app.js';
-import { restRoutes } from './rest/routes.js';
+import { declaredRouteOf, declaredSchema } from './testing/routes.js';
 
 // ---------------------------------------------------------------------------------------------
 // Fixture: a desk over the memory store (every write recorded), a fixed clock, a few rows.
@@ -248,31 +247,6 @@ const trpcErrorSchema = z.strictObject({
 const trpcResultSchema = z.strictObject({ result: z.strictObject({ data: z.unknown() }) });
 const trpcItemSchema = z.union([trpcErrorSchema, trpcResultSchema]);
 
-const declaredRoutes = restRoutes.map(([route]) => ({
-  route: route as RouteConfig,
-  method: route.method.toUpperCase(),
-  pattern: new RegExp(`^${route.path.replace(/\{\w+\}/g, '[^/]+')}$`),
-}));
-
-/** The route Hono dispatches this request to (the first declared one whose pattern matches). */
-const declaredRouteOf = (request: Request) => {
-  const path = getPath(request);
-  return declaredRoutes.find((r) => r.method === request.method && r.pattern.test(path));
-};
-
-function declaredSchema(route: RouteConfig, status: number): z.ZodType {
-  const response = route.responses[String(status)];
-  const media =
-    response !== undefined && 'content' in response ? response.content?.['application/json'] : undefined;
-  const schema = media !== undefined && 'schema' in media ? media.schema : undefined;
-  if (!(schema instanceof z.ZodType)) {
-    throw new Error(
-      `${route.method.toUpperCase()} ${route.path} answered ${status}, which it does not declare`,
-    );
-  }
-  return schema;
-}
-
 const isTrpc = (request: Request) => /^\/trpc(?:\/|$)/.test(getPath(request));
 
 function parseJson(text: string, what: string): unknown {
@@ -313,7 +287,7 @@ function inspectRest(request: Request, status: number, headers: Headers, text: s
   envelopeSchema.parse(body);
   expect(body.ok).toBe(status < 400);
   if (status < 400) expect(body.type).toBe('success');
-  const declared = declaredRouteOf(request);
+  const declared = declaredRouteOf(request.method, getPath(request));
   if (declared !== undefined) {
     // Parsing drops keys a schema does not know, so equality also catches undeclared fields.
     expect(declaredSchema(declared.route, status).parse(body)).toEqual(body);
@@ -1191,7 +1165,7 @@ const contentLengthArb = (body: Body | undefined) => {
   );
 };
 
-const REQUEST_ID = /^[\w.:-]{1,128}$/;
+const REQUEST_ID = /^[\w=-]{1,128}$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 describe('hostile headers', () => {
@@ -1293,7 +1267,7 @@ describe('hostile headers', () => {
           '../../etc',
           '$' + '{jndi:ldap://x}',
         ),
-        fc.string({ unit: fc.constantFrom(...'abcXYZ019_.:-'), minLength: 1, maxLength: 130 }),
+        fc.string({ unit: fc.constantFrom(...'abcXYZ019_=.:-'), minLength: 1, maxLength: 130 }),
       ),
     },
     { numRuns: 250 },

@@ -1,24 +1,23 @@
-import { randomUUID } from 'node:crypto';
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { noDeliveries, StoreUnavailableError, type SyncReport, type TicketDesk } from '@tickets/domain';
 import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
 import type { Context, MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
-import { HTTPException } from 'hono/http-exception';
+import { methodNotAllowed } from 'hono/method-not-allowed';
+import { requestId } from 'hono/request-id';
 import { routePath } from 'hono/route';
 import { type Authenticator, allows, createAuthenticator } from './auth.js';
 import { serveDocs } from './docs.js';
-import { failure, success } from './envelope.js';
-import { requestHeader } from './headers.js';
+import { success } from './envelope.js';
 import { healthRoute, OPENAPI_PATH, readyRoute, serveOpenApiDocument } from './openapi.js';
-import { createResponder, type Reply } from './replies.js';
-import { type AppEnv, authorizeRest, createRestApp, failureActionOf } from './rest/rest-app.js';
+import { createResponder } from './replies.js';
+import { type AppEnv, createRestApp } from './rest/rest-app.js';
+import { MAX_BODY_BYTES, RETRY_AFTER_SECONDS, refuse } from './transport.js';
 import { appRouter, type TrpcContext } from './trpc/router.js';
 import { createViews } from './views.js';
 
-/** Largest request body accepted, refused with 413 before it is read whole. */
-export const MAX_BODY_BYTES = 64 * 1024;
+export { MAX_BODY_BYTES } from './transport.js';
 
 /** The part of a pino logger the HTTP layer uses. */
 export interface RequestLogger {
@@ -66,31 +65,14 @@ const standalone = async (): Promise<SyncReport> => ({
   webhooks: { endpoints: 0, deliveries: NONE },
 });
 
-const reply = (c: Context, { status, body }: Reply) => c.json(body, status);
-
-/**
- * A response typed as its route declares it: the envelope types are readonly where the schemas'
- * are not. The tests check every answer against its route's schema.
- */
-const declared = <T>(response: Response): T => response as unknown as T;
-
-// A client's X-Request-Id is echoed and logged when it is a sane token; otherwise one is made.
-const REQUEST_ID = /^[\w.:-]{1,128}$/;
-
 /** How long `/readyz` waits for the store before saying it is not ready. */
 const READY_TIMEOUT_MS = 2_000;
-const RETRY_AFTER_SECONDS = '5';
 
 /** Most calls one tRPC batch may make; a larger batch is refused with a 400 (BAD_REQUEST). */
 export const MAX_TRPC_BATCH = 20;
 
-// What callers are told when the store cannot be reached; the driver's own words go to the log.
-const UNAVAILABLE_MESSAGE = 'The ticket store cannot be reached right now; retry shortly';
-
-const unavailable = (c: Context) => {
-  c.header('Retry-After', RETRY_AFTER_SECONDS);
-  return reply(c, { status: 503, body: failure('service_unavailable', UNAVAILABLE_MESSAGE) });
-};
+// Callers are told the store cannot be reached in general words; the driver's own go to the log.
+const unavailable = (c: Context) => refuse(c, { type: 'service_unavailable' });
 
 /** A request the client abandoned before sending all of it (Node's `aborted`, ECONNRESET). */
 export function isClientAbort(error: unknown): boolean {
@@ -106,11 +88,7 @@ function withTimeout(check: () => Promise<void>, ms: number): Promise<void> {
   return Promise.race([check(), timeout]).finally(() => clearTimeout(timer));
 }
 
-const tooLarge = (c: Context) =>
-  reply(c, {
-    status: 413,
-    body: failure('payload_too_large', `body: larger than ${MAX_BODY_BYTES} bytes`),
-  });
+const tooLarge = (c: Context) => refuse(c, { type: 'payload_too_large' });
 
 const streamedBodyLimit = bodyLimit({ maxSize: MAX_BODY_BYTES, onError: tooLarge });
 
@@ -121,37 +99,13 @@ const streamedBodyLimit = bodyLimit({ maxSize: MAX_BODY_BYTES, onError: tooLarge
 const limitBody: MiddlewareHandler = async (c, next) => {
   // GET and HEAD bodies are never read.
   if (c.req.method === 'GET' || c.req.method === 'HEAD') return next();
-  const length = requestHeader(c, 'content-length');
+  const length = c.req.header('content-length');
   if (length !== undefined && /^\d+$/.test(length)) {
     if (Number(length) > MAX_BODY_BYTES) return tooLarge(c);
     return next();
   }
   return streamedBodyLimit(c, next);
 };
-
-function httpExceptionReply(error: HTTPException, c: Context): Reply {
-  const action = failureActionOf(c);
-  switch (error.status) {
-    case 400:
-      return {
-        status: 400,
-        body: failure(action, 'body: malformed JSON', [
-          { field: 'body', code: 'malformed_json', message: 'malformed JSON' },
-        ]),
-      };
-    case 413:
-      return { status: 413, body: failure('payload_too_large', `body: larger than ${MAX_BODY_BYTES} bytes`) };
-    case 415:
-      return {
-        status: 415,
-        body: failure(action, 'body: send JSON with the header Content-Type: application/json', [
-          { field: 'body', code: 'unsupported_media_type', message: 'must be application/json' },
-        ]),
-      };
-    default:
-      return { status: 400, body: failure(action, error.message) };
-  }
-}
 
 /**
  * The whole HTTP surface: REST under /api/v1, tRPC under /trpc, health, the OpenAPI document at
@@ -176,12 +130,12 @@ export function createHttpApp({
     onDefect(error, c);
   };
 
+  // A client's X-Request-Id is echoed and logged when it is a sane token (letters, digits, _, -
+  // and =, at most 128); otherwise one is made.
+  app.use('*', requestId({ limitLength: 128 }));
   app.use('*', async (c, next) => {
     const started = performance.now();
-    const given = requestHeader(c, 'x-request-id');
-    const requestId = given !== undefined && REQUEST_ID.test(given) ? given : randomUUID();
-    // Kept on the context: touching c.req.raw would build a full fetch Request for every request.
-    c.set('requestId', requestId);
+    const requestId = c.get('requestId');
     logger.debug({ req_id: requestId, method: c.req.method, path: c.req.path }, 'request started');
     await next();
     c.res.headers.set('X-Request-Id', requestId);
@@ -216,42 +170,29 @@ export function createHttpApp({
 
   app.use('/api/*', limitBody);
   app.use('/trpc/*', limitBody);
-  if (authenticator.enabled) app.use('/api/*', authorizeRest(authenticator));
 
-  app.openapi(healthRoute, (c) => declared(c.json(success('healthy', { status: 'ok' }))));
+  app.openAPIRegistry.registerPath(healthRoute);
+  app.get(healthRoute.path, (c) => c.json(success('healthy', { status: 'ok' })));
 
-  app.openapi(readyRoute, async (c) => {
+  app.openAPIRegistry.registerPath(readyRoute);
+  app.get(readyRoute.path, async (c) => {
     try {
       await withTimeout(checkReady, READY_TIMEOUT_MS);
-      return declared(c.json(success('ready', { status: 'ready' })));
+      return c.json(success('ready', { status: 'ready' }));
     } catch (error) {
       logger.info({ req_id: c.get('requestId'), err: error }, 'not ready');
-      return declared(unavailable(c));
+      return unavailable(c);
     }
   });
 
-  app.route('/', createRestApp(desk, views, syncReport));
+  app.route('/', createRestApp({ desk, views, respond, authenticator, syncReport }));
 
   if (metrics !== undefined) {
     app.get('/metrics', async (c) => {
       if (authenticator.enabled) {
-        const caller = authenticator.identify(
-          requestHeader(c, 'authorization'),
-          requestHeader(c, 'x-api-key'),
-        );
-        if (caller === undefined) {
-          c.header('WWW-Authenticate', 'Bearer realm="tickets"');
-          return reply(c, { status: 401, body: failure('unauthorized', '/metrics needs an admin API key') });
-        }
-        if (!allows(caller.scope, 'admin')) {
-          return reply(c, {
-            status: 403,
-            body: failure(
-              'forbidden',
-              `The API key "${caller.name}" (scope ${caller.scope}) cannot read /metrics; it needs scope admin`,
-            ),
-          });
-        }
+        const caller = authenticator.identify(c.req.header('authorization'), c.req.header('x-api-key'));
+        if (caller === undefined) return refuse(c, { type: 'unauthorized' });
+        if (!allows(caller.scope, 'admin')) return refuse(c, { type: 'forbidden', caller, needed: 'admin' });
       }
       const { contentType, body } = await metrics.scrape();
       return c.body(body, 200, { 'Content-Type': contentType });
@@ -271,8 +212,8 @@ export function createHttpApp({
         desk,
         views,
         keysRequired: authenticator.enabled,
-        caller: authenticator.identify(requestHeader(c, 'authorization'), requestHeader(c, 'x-api-key')),
-        idempotencyKey: requestHeader(c, 'idempotency-key'),
+        caller: authenticator.identify(c.req.header('authorization'), c.req.header('x-api-key')),
+        idempotencyKey: c.req.header('idempotency-key'),
         syncReport,
         respond,
       }),
@@ -285,7 +226,7 @@ export function createHttpApp({
       },
       responseMeta: ({ errors }) =>
         errors.some((e) => e.code === 'SERVICE_UNAVAILABLE')
-          ? { headers: new Headers({ 'Retry-After': RETRY_AFTER_SECONDS }) }
+          ? { headers: new Headers({ 'Retry-After': String(RETRY_AFTER_SECONDS) }) }
           : {},
     }),
   );
@@ -300,61 +241,40 @@ export function createHttpApp({
     });
   }
 
-  // Which methods each documented path takes, from the routes' own declarations (compiled once).
-  let documented: { readonly pattern: RegExp; readonly methods: string[] }[] | undefined;
-  const methodsFor = (path: string): string[] => {
-    documented ??= Object.values(
-      app.openAPIRegistry.definitions.reduce<Record<string, { pattern: RegExp; methods: string[] }>>(
-        (paths, definition) => {
-          if (definition.type !== 'route') return paths;
-          const { method, path: template } = definition.route;
-          const entry = paths[template] ?? {
-            pattern: new RegExp(`^${template.replace(/\{\w+\}/g, '[^/]+')}$`),
-            methods: [],
-          };
-          entry.methods.push(method.toUpperCase());
-          paths[template] = entry;
-          return paths;
-        },
-        {},
-      ),
-    );
-    return documented.filter((entry) => entry.pattern.test(path)).flatMap((entry) => entry.methods);
-  };
-
   app.notFound((c) => {
-    const methods = methodsFor(c.req.path);
-    if (methods.length > 0) {
-      const allowed = [...new Set(methods.includes('GET') ? [...methods, 'HEAD'] : methods)].join(', ');
-      c.header('Allow', allowed);
-      return reply(c, {
-        status: 405,
-        body: failure('method_not_allowed', `${c.req.method} ${c.req.path}: this path takes ${allowed}`),
-      });
+    // With keys, an API path says nothing, not even whether it exists, to a caller without one.
+    const guarded = authenticator.enabled && /^\/api(?:\/|$)/.test(c.req.path);
+    if (
+      guarded &&
+      authenticator.identify(c.req.header('authorization'), c.req.header('x-api-key')) === undefined
+    ) {
+      return refuse(c, { type: 'unauthorized' });
     }
-    return reply(c, {
-      status: 404,
-      body: failure('not_found', `No route for ${c.req.method} ${c.req.path}`),
-    });
+    return refuse(c, { type: 'not_found', method: c.req.method, path: c.req.path });
   });
+  // Registered last, it sees every route: a path served for other methods answers 405 with Allow.
+  app.use(
+    '*',
+    methodNotAllowed({
+      app,
+      onMethodNotAllowed: (c, methods) =>
+        refuse(c, {
+          type: 'method_not_allowed',
+          method: c.req.method,
+          path: c.req.path,
+          allowed: methods.join(', '),
+        }),
+    }),
+  );
 
   app.onError((error, c) => {
-    if (error instanceof HTTPException) return reply(c, httpExceptionReply(error, c));
     if (error instanceof StoreUnavailableError) {
       logger.info({ req_id: c.get('requestId'), err: error }, 'store unavailable');
       return unavailable(c);
     }
-    if (isClientAbort(error)) {
-      return reply(c, {
-        status: 400,
-        body: failure('request_aborted', 'The client closed the request before sending all of it'),
-      });
-    }
+    if (isClientAbort(error)) return refuse(c, { type: 'request_aborted' });
     defect(error, c);
-    return reply(c, {
-      status: 500,
-      body: failure('internal_error', 'An unexpected error occurred; it has been logged'),
-    });
+    return refuse(c, { type: 'internal_error' });
   });
 
   return app;

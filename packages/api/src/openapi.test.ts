@@ -5,8 +5,9 @@ import { DOCS_ASSETS_PATH, DOCS_PATH } from './docs.js';
 import { createHttpApp, type HttpAppDeps } from './http-app.js';
 import { API_VERSION, OPENAPI_PATH } from './openapi.js';
 import { operations } from './replies.js';
-import { restRoutes } from './rest/routes.js';
+import { endpoints } from './rest/endpoints.js';
 import { createTestDesk } from './testing/desk.js';
+import { routes } from './testing/routes.js';
 
 function setup(deps: Partial<HttpAppDeps> = {}) {
   const desk = createTestDesk({ activeStatuses: [1, 2] });
@@ -90,7 +91,7 @@ describe('GET /openapi.json', () => {
         .filter((route) => route.path !== OPENAPI_PATH && !route.path.startsWith(DOCS_PATH))
         .map((route) => `${route.method.toLowerCase()} ${route.path.replace(/:(\w+)/g, '{$1}')}`),
     );
-    expect(served.size).toBeGreaterThanOrEqual(restRoutes.length + 2);
+    expect(served.size).toBeGreaterThanOrEqual(Object.keys(endpoints).length + 2);
     const documented = new Set(
       Object.entries(paths).flatMap(([path, item]) =>
         Object.keys(item)
@@ -105,7 +106,7 @@ describe('GET /openapi.json', () => {
 
   it('documents every status each REST route answers, and the 500 any route may answer', async () => {
     const { paths } = await fetchDocument();
-    for (const [route] of restRoutes) {
+    for (const route of Object.values(routes)) {
       const operation = paths[route.path]?.[route.method];
       expect(operation, `${route.method} ${route.path}`).toBeDefined();
       const documented = Object.keys(operation?.responses ?? {});
@@ -136,11 +137,9 @@ describe('GET /openapi.json', () => {
 
   it('names each REST operation and the API key scope it needs', async () => {
     const { paths } = await fetchDocument();
-    for (const [route, operation] of restRoutes) {
-      const documented = paths[route.path]?.[route.method];
-      expect(documented?.operationId).toBe(
-        Object.entries(operations).find(([, known]) => known === operation)?.[0],
-      );
+    for (const [name, { method, path, operation }] of Object.entries(endpoints)) {
+      const documented = paths[path]?.[method];
+      expect(documented?.operationId).toBe(name);
       expect(documented?.security).toEqual([{ ApiKey: [] }, { Bearer: [] }, { XApiKey: [] }]);
       expect(documented?.description).toContain(`scope \`${operation.scope}\``);
       expect(documented?.responses['405']).toEqual({ $ref: '#/components/responses/MethodNotAllowed' });

@@ -1,11 +1,10 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
+import { createRoute, type OpenAPIHono, type RouteConfig } from '@hono/zod-openapi';
 import type { Env } from 'hono';
 import { z } from 'zod';
-import { failureSchema, successSchema } from './envelope.js';
-import { operations } from './replies.js';
-import { restRoutes } from './rest/routes.js';
+import { successSchema } from './envelope.js';
+import { transportComponent, transportResponse } from './transport.js';
 
 /** The API's version in the document: the `@tickets/api` package's own. */
 export const API_VERSION: string = (
@@ -18,9 +17,7 @@ export const OPENAPI_PATH = '/openapi.json';
 // ---------------------------------------------------------------------------------------------
 // Health: open (no API key), so a load balancer or an orchestrator can probe them.
 
-const RETRY_AFTER = 'Retry-After';
-
-export const healthRoute = createRoute({
+export const healthRoute: RouteConfig = createRoute({
   method: 'get',
   path: '/healthz',
   operationId: 'healthz',
@@ -40,7 +37,7 @@ export const healthRoute = createRoute({
   },
 });
 
-export const readyRoute = createRoute({
+export const readyRoute: RouteConfig = createRoute({
   method: 'get',
   path: '/readyz',
   operationId: 'readyz',
@@ -57,13 +54,7 @@ export const readyRoute = createRoute({
         },
       },
     },
-    503: {
-      description: 'The store did not answer in 2 seconds, or refused; `message` says why',
-      headers: {
-        [RETRY_AFTER]: { description: 'Seconds to wait before asking again', schema: { type: 'integer' } },
-      },
-      content: { 'application/json': { schema: failureSchema(['service_unavailable']) } },
-    },
+    503: transportResponse('service_unavailable'),
   },
 });
 
@@ -100,19 +91,6 @@ const securitySchemes = {
   },
 } as const;
 
-const internalErrorSchema = failureSchema(['internal_error']).meta({
-  id: 'InternalErrorEnvelope',
-  description: 'An unexpected error; it has been logged with the request id',
-});
-const notFoundSchema = failureSchema(['not_found']).meta({
-  id: 'NotFoundEnvelope',
-  description: 'Any path this document does not list',
-});
-const methodNotAllowedSchema = failureSchema(['method_not_allowed']).meta({
-  id: 'MethodNotAllowedEnvelope',
-  description: 'A method the path does not take; `Allow` lists those it takes',
-});
-
 const INTERNAL_ERROR = 'InternalError';
 const NOT_FOUND = 'NotFound';
 const METHOD_NOT_ALLOWED = 'MethodNotAllowed';
@@ -120,25 +98,10 @@ const METHOD_NOT_ALLOWED = 'MethodNotAllowed';
 type JsonObject = Record<string, unknown>;
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
 
-/** Each REST operation's name (its operationId) and the scope it needs, by `method path`. */
-const restOperations = new Map<string, { readonly name: string; readonly scope: string }>(
-  restRoutes.map(([route, operation]) => [
-    `${route.method} ${route.path}`,
-    {
-      name: Object.entries(operations).find(([, known]) => known === operation)?.[0] ?? route.path,
-      scope: operation.scope,
-    },
-  ]),
-);
-
-/**
- * Adds what applies to every operation without each route repeating it: the 500 every handler can
- * answer, and on REST operations their name and the API key scope they need (from `operations`,
- * the table authorization reads).
- */
+/** Adds the answers any route can give without each repeating them: a 500, and 404 and 405. */
 function completeOperations(document: JsonObject): JsonObject {
   const paths = (document.paths ?? {}) as Record<string, JsonObject>;
-  for (const [path, item] of Object.entries(paths)) {
+  for (const item of Object.values(paths)) {
     for (const method of METHODS) {
       const operation = item[method] as JsonObject | undefined;
       if (operation === undefined) continue;
@@ -146,16 +109,6 @@ function completeOperations(document: JsonObject): JsonObject {
       responses['500'] ??= { $ref: `#/components/responses/${INTERNAL_ERROR}` };
       responses['405'] ??= { $ref: `#/components/responses/${METHOD_NOT_ALLOWED}` };
       responses['404'] ??= { $ref: `#/components/responses/${NOT_FOUND}` };
-      const rest = restOperations.get(`${method} ${path}`);
-      if (rest !== undefined) {
-        operation.operationId ??= rest.name;
-        const needs =
-          rest.scope === 'admin'
-            ? 'Needs an API key of scope `admin` (when keys are configured).'
-            : 'Needs an API key of scope `tickets` or `admin` (when keys are configured).';
-        operation.description =
-          typeof operation.description === 'string' ? `${operation.description}\n\n${needs}` : needs;
-      }
     }
   }
   return document;
@@ -169,22 +122,15 @@ export function serveOpenApiDocument<E extends Env>(app: OpenAPIHono<E>): void {
   const registry = app.openAPIRegistry;
   for (const [name, scheme] of Object.entries(securitySchemes))
     registry.registerComponent('securitySchemes', name, scheme);
-  registry.register('InternalErrorEnvelope', internalErrorSchema);
-  registry.register('NotFoundEnvelope', notFoundSchema);
-  registry.register('MethodNotAllowedEnvelope', methodNotAllowedSchema);
-  registry.registerComponent('responses', INTERNAL_ERROR, {
-    description: 'An unexpected error; it has been logged with the request id',
-    content: { 'application/json': { schema: { $ref: '#/components/schemas/InternalErrorEnvelope' } } },
-  });
-  registry.registerComponent('responses', NOT_FOUND, {
-    description: 'A path this document does not list',
-    content: { 'application/json': { schema: { $ref: '#/components/schemas/NotFoundEnvelope' } } },
-  });
-  registry.registerComponent('responses', METHOD_NOT_ALLOWED, {
-    description: 'A method this path does not take',
-    headers: { Allow: { description: 'The methods the path takes', schema: { type: 'string' } } },
-    content: { 'application/json': { schema: { $ref: '#/components/schemas/MethodNotAllowedEnvelope' } } },
-  });
+  for (const [name, type] of [
+    [INTERNAL_ERROR, 'internal_error'],
+    [NOT_FOUND, 'not_found'],
+    [METHOD_NOT_ALLOWED, 'method_not_allowed'],
+  ] as const) {
+    const { schema, response } = transportComponent(type, `#/components/schemas/${name}Envelope`);
+    registry.register(`${name}Envelope`, schema);
+    registry.registerComponent('responses', name, response);
+  }
 
   let built: { json: string; etag: string } | undefined;
   const build = () => {

@@ -1,22 +1,28 @@
 import type { TicketError } from '@tickets/domain';
 import type { Result } from 'neverthrow';
+import type { z } from 'zod';
 import {
   type Envelope,
   type ErrorEnvelope,
   type FieldError,
   failure,
+  failureSchema,
+  failureWithDataSchema,
   type InfoEnvelope,
   info,
+  infoSchema,
   type ReplayMeta,
   type SuccessEnvelope,
   success,
 } from './envelope.js';
-import type { TicketView, Views } from './views.js';
+import { type TicketView, ticketViewSchema, type Views, zoneLimitViewSchema } from './views.js';
 
 /** An HTTP status and the envelope to send with it. tRPC sends the envelope alone. */
 export interface Reply<Body extends Envelope = Envelope> {
   readonly status: 200 | 201 | 400 | 401 | 403 | 404 | 405 | 409 | 412 | 413 | 415 | 422 | 500 | 503;
   readonly body: Body;
+  /** Headers the answer sets besides Content-Type (Retry-After, Allow, WWW-Authenticate). */
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -127,6 +133,8 @@ type RefusalTable = {
       failureAction: string,
       views: Views,
     ) => RefusalEnvelopes<string>[K];
+    /** Its envelope's schema, for the OpenAPI document and the tests that check answers. */
+    readonly schema: (failureAction: string) => z.ZodType;
   };
 };
 
@@ -134,6 +142,7 @@ type RefusalTable = {
 const refusals: RefusalTable = {
   unknown_subject: {
     status: 422,
+    schema: (action) => failureSchema([action]),
     envelope: (e, action) => {
       const message = `subject: '${e.subject}' is not in the subject catalogue (GET /api/v1/tickets/subjects lists it)`;
       return failure(action, message, [{ field: 'subject', code: 'unknown_subject', message }]);
@@ -141,6 +150,7 @@ const refusals: RefusalTable = {
   },
   invalid_references: {
     status: 422,
+    schema: (action) => failureSchema([action]),
     envelope: (e, action) =>
       failure(
         action,
@@ -150,6 +160,7 @@ const refusals: RefusalTable = {
   },
   zone_full: {
     status: 409,
+    schema: () => infoSchema('zone_ticket_limit_reached', zoneLimitViewSchema),
     envelope: (e) =>
       info(
         'zone_ticket_limit_reached',
@@ -159,14 +170,17 @@ const refusals: RefusalTable = {
   },
   ticket_not_found: {
     status: 404,
+    schema: () => failureSchema(['ticket_not_found']),
     envelope: (e) => failure('ticket_not_found', `ticket_id: no ticket ${e.ticket_id}`),
   },
   zone_not_found: {
     status: 404,
+    schema: () => failureSchema(['zone_not_found']),
     envelope: (e) => failure('zone_not_found', `zone_id: no zone ${e.zone_id}`),
   },
   delivery_not_failed: {
     status: 409,
+    schema: () => failureSchema(['delivery_not_failed']),
     envelope: (e) =>
       failure(
         'delivery_not_failed',
@@ -177,10 +191,12 @@ const refusals: RefusalTable = {
   },
   wisphub_disabled: {
     status: 409,
+    schema: () => failureSchema(['wisphub_disabled']),
     envelope: () => failure('wisphub_disabled', 'The WispHub connector is off: WISPHUB_URL is not set'),
   },
   ticket_changed: {
     status: 412,
+    schema: () => failureWithDataSchema('ticket_changed', ticketViewSchema),
     envelope: (e, _action, views) =>
       failure(
         'ticket_changed',
@@ -191,6 +207,7 @@ const refusals: RefusalTable = {
   },
   idempotency_key_reused: {
     status: 422,
+    schema: () => failureSchema(['idempotency_key_reused']),
     envelope: (e) => {
       const message = `Idempotency-Key: '${e.key}' was used for a create with another body; use a new key for a new ticket`;
       return failure('idempotency_key_reused', message, [
@@ -199,6 +216,15 @@ const refusals: RefusalTable = {
     },
   },
 };
+
+/** A refusal's status and the schema of its envelope, for an operation whose refusals carry `failureAction`. */
+export function refusalResponse(
+  type: TicketError['type'],
+  failureAction: string,
+): { readonly status: Reply['status']; readonly schema: z.ZodType } {
+  const entry = refusals[type];
+  return { status: entry.status, schema: entry.schema(failureAction) };
+}
 
 export function refusal(error: TicketError, failureAction: string, views: Views): Reply {
   // The table is indexed by the error's own tag, so the entry always takes this error.

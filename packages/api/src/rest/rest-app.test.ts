@@ -16,8 +16,8 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { type Envelope, type ErrorMeta, errorMetaSchema } from '../envelope.js';
 import { createHttpApp, MAX_BODY_BYTES } from '../http-app.js';
+import { declaredRoutes, declaredSchema } from '../testing/routes.js';
 import type { TicketView } from '../views.js';
-import { restRoutes } from './routes.js';
 
 // ---------------------------------------------------------------------------------------------
 // Fixture: a desk over the memory store, a controllable clock, Colombian business days.
@@ -71,12 +71,6 @@ function setup(deliveries: DeliverySettings = noDeliveries) {
 
 const ENVELOPE_KEYS = ['action', 'data', 'message', 'meta', 'ok', 'type'];
 
-const declaredRoutes = restRoutes.map(([route]) => ({
-  route: route as RouteConfig,
-  method: route.method.toUpperCase(),
-  pattern: new RegExp(`^${route.path.replace(/\{\w+\}/g, '[^/]+')}$`),
-}));
-
 /** Off the declared routes there is only the health check and the `not_found` envelope. */
 const unroutedSchema = z.strictObject({
   ok: z.boolean(),
@@ -86,17 +80,6 @@ const unroutedSchema = z.strictObject({
   message: z.string().nullable(),
   meta: errorMetaSchema.nullable(),
 });
-
-function declaredSchema(route: RouteConfig, status: number): z.ZodType {
-  const response = route.responses[String(status)];
-  const media =
-    response !== undefined && 'content' in response ? response.content?.['application/json'] : undefined;
-  const schema = media !== undefined && 'schema' in media ? media.schema : undefined;
-  if (!(schema instanceof z.ZodType)) {
-    throw new Error(`${route.method.toUpperCase()} ${route.path} does not declare a ${status} response`);
-  }
-  return schema;
-}
 
 function expectConformance(method: string, path: string, status: number, body: unknown): void {
   const pathname = new URL(path, 'http://localhost').pathname;
@@ -1191,7 +1174,7 @@ describe('health and unknown routes', () => {
   });
 
   it.each([
-    ['DELETE', '/api/v1/tickets/1', 'GET, PATCH, HEAD'],
+    ['DELETE', '/api/v1/tickets/1', 'GET, HEAD, PATCH'],
     ['POST', '/api/v1/zones', 'GET, HEAD'],
     ['PUT', '/api/v1/tickets', 'POST, GET, HEAD'],
   ])('answers %s %s, a path that takes other methods, with 405 and Allow', async (method, path, allow) => {

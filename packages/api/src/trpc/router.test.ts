@@ -14,26 +14,9 @@ import {
 import { createMemoryTicketStore } from '@tickets/store';
 import { TRPCError } from '@trpc/server';
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
 import { createHttpApp } from '../http-app.js';
 import { createResponder } from '../replies.js';
-import {
-  createTicketRoute,
-  getTicketRoute,
-  listServicesRoute,
-  listSubjectsRoute,
-  listTechniciansRoute,
-  listTicketsRoute,
-  listZoneLoadsRoute,
-  listZonesRoute,
-  retryDeliveryRoute,
-  saveServiceRoute,
-  saveTechnicianRoute,
-  saveZoneRoute,
-  syncStatusRoute,
-  updateTicketRoute,
-  zoneCapacityRoute,
-} from '../rest/routes.js';
+import { declaredSchemas, routes } from '../testing/routes.js';
 import { createViews } from '../views.js';
 import { createCaller } from './router.js';
 
@@ -110,13 +93,7 @@ const ticketIn = (zone: number, extra: Record<string, unknown> = {}) => ({
 
 /** tRPC answers with the envelopes REST sends: each value matches a response its REST route declares. */
 function expectRouteEnvelope(route: RouteConfig, value: unknown): void {
-  const schemas = Object.values(route.responses).flatMap((response) => {
-    const media = 'content' in response ? response.content?.['application/json'] : undefined;
-    return media !== undefined && 'schema' in media && media.schema instanceof z.ZodType
-      ? [media.schema]
-      : [];
-  });
-  const matches = schemas.filter((schema) => {
+  const matches = declaredSchemas(route).filter((schema) => {
     const parsed = schema.safeParse(value);
     return parsed.success && JSON.stringify(parsed.data) === JSON.stringify(value);
   });
@@ -155,7 +132,7 @@ describe('tickets.subjects', () => {
   it('lists the catalogue grouped by priority', async () => {
     const { caller } = setup();
     const answer = await caller.tickets.subjects();
-    expectRouteEnvelope(listSubjectsRoute, answer);
+    expectRouteEnvelope(routes.listSubjects, answer);
     expect(answer).toMatchObject({ ok: true, type: 'success', action: 'ticket_subjects_listed' });
     expect(dataOf(answer).by_priority.very_high).toEqual(defaultSubjects['4']);
     expect(dataOf(answer).all).toContain('Falla Masiva');
@@ -166,7 +143,7 @@ describe('tickets.create', () => {
   it('opens a ticket and answers the ticket_created envelope', async () => {
     const { caller } = await seeded();
     const answer = await caller.tickets.create(ticketIn(1, { status: 4, priority: 1 }));
-    expectRouteEnvelope(createTicketRoute, answer);
+    expectRouteEnvelope(routes.createTicket, answer);
     expect(answer).toEqual({
       ok: true,
       type: 'success',
@@ -208,7 +185,7 @@ describe('tickets.create', () => {
     const { caller } = await seeded();
     await caller.tickets.create(ticketIn(2));
     const answer = await caller.tickets.create(ticketIn(2));
-    expectRouteEnvelope(createTicketRoute, answer);
+    expectRouteEnvelope(routes.createTicket, answer);
     expect(answer).toEqual({
       ok: false,
       type: 'info',
@@ -223,7 +200,7 @@ describe('tickets.create', () => {
   it('answers unknown references and an inactive technician with an error envelope value', async () => {
     const { caller } = await seeded();
     const unknownSubject = await caller.tickets.create(ticketIn(1, { subject: 'Falla masiva' }));
-    expectRouteEnvelope(createTicketRoute, unknownSubject);
+    expectRouteEnvelope(routes.createTicket, unknownSubject);
     expect(unknownSubject).toMatchObject({
       ok: false,
       type: 'error',
@@ -231,7 +208,7 @@ describe('tickets.create', () => {
       meta: { errors: [{ field: 'subject', code: 'unknown_subject' }] },
     });
     const references = await caller.tickets.create(ticketIn(1, { service_id: 2, technician_id: 2 }));
-    expectRouteEnvelope(createTicketRoute, references);
+    expectRouteEnvelope(routes.createTicket, references);
     if (references.action !== 'ticket_creation_failed') throw new Error(`answered ${references.action}`);
     expect(references.meta?.errors.map(({ field, code }) => ({ field, code }))).toEqual([
       { field: 'zone_id', code: 'service_in_other_zone' },
@@ -246,10 +223,10 @@ describe('tickets.get, tickets.list and tickets.updateStatus', () => {
     const { caller } = await seeded();
     const created = await caller.tickets.create(ticketIn(1));
     const found = await caller.tickets.get({ ticket_id: 1 });
-    expectRouteEnvelope(getTicketRoute, found);
+    expectRouteEnvelope(routes.getTicket, found);
     expect(found).toMatchObject({ ok: true, action: 'ticket_found', data: created.data });
     const missing = await caller.tickets.get({ ticket_id: 9 });
-    expectRouteEnvelope(getTicketRoute, missing);
+    expectRouteEnvelope(routes.getTicket, missing);
     expect(missing).toEqual({
       ok: false,
       type: 'error',
@@ -266,7 +243,7 @@ describe('tickets.get, tickets.list and tickets.updateStatus', () => {
     await caller.tickets.create(ticketIn(2));
     await caller.tickets.updateStatus({ ticket_id: 2, status: 3 });
     const first = await caller.tickets.list({ limit: 2 });
-    expectRouteEnvelope(listTicketsRoute, first);
+    expectRouteEnvelope(routes.listTickets, first);
     expect(dataOf(first).tickets.map((t) => t.ticket_id)).toEqual([4, 3]);
     expect(dataOf(first).next_cursor).toBe('3');
     const rest = await caller.tickets.list({ limit: 2, cursor: dataOf(first).next_cursor ?? undefined });
@@ -290,7 +267,7 @@ describe('tickets.get, tickets.list and tickets.updateStatus', () => {
     await caller.tickets.create(ticketIn(2));
     setNow(bogota(2026, 2, 27, 9, 30));
     const resolved = await caller.tickets.updateStatus({ ticket_id: 1, status: 3, answer_text: ' Listo ' });
-    expectRouteEnvelope(updateTicketRoute, resolved);
+    expectRouteEnvelope(routes.updateTicket, resolved);
     expect(resolved).toMatchObject({
       ok: true,
       action: 'ticket_updated',
@@ -298,7 +275,7 @@ describe('tickets.get, tickets.list and tickets.updateStatus', () => {
     });
     await caller.tickets.create(ticketIn(2));
     const reopen = await caller.tickets.updateStatus({ ticket_id: 1, status: 1 });
-    expectRouteEnvelope(updateTicketRoute, reopen);
+    expectRouteEnvelope(routes.updateTicket, reopen);
     expect(reopen).toMatchObject({
       ok: false,
       type: 'info',
@@ -307,7 +284,7 @@ describe('tickets.get, tickets.list and tickets.updateStatus', () => {
     });
     expect((await caller.tickets.get({ ticket_id: 1 })).data).toMatchObject({ status: 3 });
     const missing = await caller.tickets.updateStatus({ ticket_id: 7, status: 4 });
-    expectRouteEnvelope(updateTicketRoute, missing);
+    expectRouteEnvelope(routes.updateTicket, missing);
     expect(missing.action).toBe('ticket_not_found');
   });
 });
@@ -328,7 +305,7 @@ describe('tickets.updateStatus with expected_version, and tickets.history by pag
       status: 1,
       expected_version: 1,
     });
-    expectRouteEnvelope(updateTicketRoute, stale);
+    expectRouteEnvelope(routes.updateTicket, stale);
     expect(stale).toMatchObject({ ok: false, action: 'ticket_changed', data: { version: 2, status: 3 } });
     const history = await caller.tickets.history({ ticket_id: ticket.ticket_id, limit: 1 });
     expect(dataOf(history).events).toHaveLength(1);
@@ -343,10 +320,10 @@ describe('tickets.retryDelivery and sync.wisphub', () => {
     const ticket = dataOf(created);
     expect(ticket).toMatchObject({ wisphub_sync: 'pending', source: 'api' });
     const refused = await caller.tickets.retryDelivery({ ticket_id: ticket.ticket_id });
-    expectRouteEnvelope(retryDeliveryRoute, refused);
+    expectRouteEnvelope(routes.retryDelivery, refused);
     expect(refused).toMatchObject({ ok: false, action: 'delivery_not_failed' });
     const sync = await caller.sync.wisphub();
-    expectRouteEnvelope(syncStatusRoute, sync);
+    expectRouteEnvelope(routes.syncStatus, sync);
     expect(dataOf(sync).wisphub).toMatchObject({ enabled: true, deliveries: { pending: 1, failed: 0 } });
   });
 
@@ -366,14 +343,14 @@ describe('zones, technicians and services', () => {
     const { caller } = await seeded();
     await caller.tickets.create(ticketIn(1));
     const capacity = await caller.zones.capacity({ zone_id: 1 });
-    expectRouteEnvelope(zoneCapacityRoute, capacity);
+    expectRouteEnvelope(routes.zoneCapacity, capacity);
     expect(capacity).toMatchObject({
       ok: true,
       action: 'zone_capacity',
       data: { zone_id: 1, active_tickets: 1, max_tickets: 3, is_blocked: false },
     });
     const missing = await caller.zones.capacity({ zone_id: 5 });
-    expectRouteEnvelope(zoneCapacityRoute, missing);
+    expectRouteEnvelope(routes.zoneCapacity, missing);
     expect(missing).toMatchObject({ ok: false, action: 'zone_not_found', message: 'zone_id: no zone 5' });
   });
 
@@ -381,7 +358,7 @@ describe('zones, technicians and services', () => {
     const { caller } = await seeded();
     await caller.tickets.create(ticketIn(1));
     const board = await caller.zones.capacities();
-    expectRouteEnvelope(listZoneLoadsRoute, board);
+    expectRouteEnvelope(routes.listZoneLoads, board);
     expect(board).toMatchObject({ ok: true, action: 'zone_capacities_listed', data: { next_cursor: null } });
     expect(dataOf(board).zones[0]).toMatchObject({
       zone_id: 1,
@@ -394,11 +371,11 @@ describe('zones, technicians and services', () => {
   it('saves and lists zones, technicians and services', async () => {
     const { caller } = setup();
     const zone = await caller.zones.save({ zone_id: 3, name: ' Parque ', max_active_tickets: 4 });
-    expectRouteEnvelope(saveZoneRoute, zone);
+    expectRouteEnvelope(routes.saveZone, zone);
     expect(zone.data).toEqual({ zone_id: 3, name: 'Parque', max_active_tickets: 4 });
     await caller.zones.save({ zone_id: 1, name: 'Centro' });
     const zones = await caller.zones.list({ limit: 1 });
-    expectRouteEnvelope(listZonesRoute, zones);
+    expectRouteEnvelope(routes.listZones, zones);
     expect(zones.data).toEqual({
       zones: [{ zone_id: 1, name: 'Centro', max_active_tickets: null }],
       next_cursor: '1',
@@ -406,30 +383,30 @@ describe('zones, technicians and services', () => {
     expect(dataOf(await caller.zones.list({ cursor: '1' })).zones.map((z) => z.zone_id)).toEqual([3]);
 
     const technician = await caller.technicians.save({ technician_id: 8, name: 'Ana', active: false });
-    expectRouteEnvelope(saveTechnicianRoute, technician);
+    expectRouteEnvelope(routes.saveTechnician, technician);
     expect(technician).toMatchObject({
       action: 'technician_saved',
       data: { technician_id: 8, active: false },
     });
     const technicians = await caller.technicians.list({});
-    expectRouteEnvelope(listTechniciansRoute, technicians);
+    expectRouteEnvelope(routes.listTechnicians, technicians);
     expect(technicians.data).toEqual({ technicians: [technician.data], next_cursor: null });
 
     const service = await caller.services.save({ service_id: 4, zone_id: 3 });
-    expectRouteEnvelope(saveServiceRoute, service);
+    expectRouteEnvelope(routes.saveService, service);
     expect(service).toMatchObject({
       action: 'service_saved',
       data: { service_id: 4, zone_id: 3, customer_name: null },
     });
     const services = await caller.services.list({});
-    expectRouteEnvelope(listServicesRoute, services);
+    expectRouteEnvelope(routes.listServices, services);
     expect(services.data).toEqual({ services: [service.data], next_cursor: null });
   });
 
   it('answers a service whose zone does not exist with an error envelope value and saves nothing', async () => {
     const { caller } = setup();
     const answer = await caller.services.save({ service_id: 4, zone_id: 30 });
-    expectRouteEnvelope(saveServiceRoute, answer);
+    expectRouteEnvelope(routes.saveService, answer);
     expect(answer).toEqual({
       ok: false,
       type: 'error',
@@ -638,7 +615,7 @@ describe('tRPC over real HTTP', () => {
       const created = await post('tickets.create', ticketIn(1));
       expect(created.status).toBe(200);
       const createdBody = (await created.json()) as { result: { data: { data: { ticket_id: number } } } };
-      expectRouteEnvelope(createTicketRoute, createdBody.result.data);
+      expectRouteEnvelope(routes.createTicket, createdBody.result.data);
       expect(createdBody.result.data).toMatchObject({
         ok: true,
         action: 'ticket_created',

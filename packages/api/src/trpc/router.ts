@@ -15,8 +15,8 @@ import { initTRPC, TRPCError } from '@trpc/server';
 import { ok } from 'neverthrow';
 import { z } from 'zod';
 import { allows, type Caller } from '../auth.js';
+import { idempotencyKeySchema } from '../inputs.js';
 import { fieldErrors, type Issue, type Operation, operations, type Respond } from '../replies.js';
-import { idempotencyKeySchema } from '../rest/routes.js';
 import type { Views } from '../views.js';
 
 export interface TrpcContext {

@@ -1,0 +1,343 @@
+import {
+  createTicketInputSchema,
+  listTicketsQuerySchema,
+  pageQuerySchema,
+  saveServiceInputSchema,
+  saveTechnicianInputSchema,
+  saveZoneInputSchema,
+  type Ticket,
+  updateTicketInputSchema,
+} from '@tickets/domain';
+import { ok } from 'neverthrow';
+import { z } from 'zod';
+import {
+  idempotencyKeySchema,
+  ifMatchSchema,
+  serviceIdParams,
+  technicianIdParams,
+  ticketIdParams,
+  zoneIdParams,
+} from '../inputs.js';
+import { operations } from '../replies.js';
+import {
+  servicePageViewSchema,
+  serviceViewSchema,
+  subjectsViewSchema,
+  syncReportViewSchema,
+  technicianPageViewSchema,
+  technicianViewSchema,
+  ticketHistoryViewSchema,
+  ticketPageViewSchema,
+  ticketViewSchema,
+  zoneBlockedViewSchema,
+  zoneCapacityViewSchema,
+  zoneLoadPageViewSchema,
+  zonePageViewSchema,
+  zoneViewSchema,
+} from '../views.js';
+import { type AnyRestOperation, restOperation } from './operation.js';
+
+const ETAG = {
+  ETag: { description: "The ticket's `version` in quotes, for `If-Match`", type: 'string' },
+} as const;
+/** A ticket's ETag: its version, quoted. */
+const etagOf = (ticket: Ticket) => ({ ETag: `"${ticket.version}"` });
+
+/**
+ * Every REST operation, by name (its OpenAPI operationId): its route, schemas, success, the
+ * refusals its use case can give, and its handler. `rest-app.ts` serves and documents each one;
+ * adding an endpoint is adding an entry here.
+ */
+export const endpoints = {
+  listSubjects: restOperation({
+    operation: operations.listSubjects,
+    method: 'get',
+    path: '/api/v1/tickets/subjects',
+    tags: ['Tickets'],
+    summary: 'List the valid ticket subjects, grouped by priority',
+    data: subjectsViewSchema,
+    success: 'The catalogue',
+    usesStore: false,
+    refusals: {},
+    handle: (_input, { desk }) => ok(desk.subjects),
+    view: (subjects, views) => views.subjects(subjects),
+  }),
+
+  createTicket: restOperation({
+    operation: operations.createTicket,
+    method: 'post',
+    path: '/api/v1/tickets',
+    tags: ['Tickets'],
+    summary: 'Open a ticket, unless its zone already holds its maximum of active tickets',
+    headers: z.object({ 'idempotency-key': idempotencyKeySchema.optional() }),
+    body: createTicketInputSchema,
+    data: ticketViewSchema,
+    success: 'Ticket created',
+    replayable: true,
+    successHeaders: {
+      'Idempotent-Replayed': {
+        description: '`true` when this answers a retry of an earlier request with the same Idempotency-Key',
+        type: 'string',
+      },
+      ...ETAG,
+    },
+    refusals: {
+      unknown_subject: 'A subject not in the catalogue (`ticket_creation_failed`)',
+      invalid_references:
+        'An unknown service, technician or zone, an inactive technician, or a service of another zone (`ticket_creation_failed`)',
+      zone_full: 'The zone already holds its maximum of active tickets',
+      idempotency_key_reused: 'An Idempotency-Key already used with another body (`idempotency_key_reused`)',
+    },
+    handle: ({ headers, body }, { desk }, { actor }) => {
+      const key = headers['idempotency-key'];
+      return desk.openTicket(body, {
+        actor,
+        idempotency: key === undefined ? undefined : { client: actor ?? '', key },
+      });
+    },
+    view: (outcome, views) => views.ticket(outcome.ticket),
+    meta: (outcome) => (outcome.replayed ? { replayed: true } : null),
+    headersOf: (outcome) => ({
+      ...etagOf(outcome.ticket),
+      ...(outcome.replayed ? { 'Idempotent-Replayed': 'true' } : {}),
+    }),
+  }),
+
+  getTicket: restOperation({
+    operation: operations.getTicket,
+    method: 'get',
+    path: '/api/v1/tickets/{ticket_id}',
+    tags: ['Tickets'],
+    summary: 'Read a ticket',
+    params: ticketIdParams,
+    data: ticketViewSchema,
+    success: 'The ticket',
+    successHeaders: ETAG,
+    refusals: { ticket_not_found: 'No ticket with this id' },
+    handle: ({ params }, { desk }) => desk.getTicket(params.ticket_id),
+    view: (ticket, views) => views.ticket(ticket),
+    headersOf: etagOf,
+  }),
+
+  ticketHistory: restOperation({
+    operation: operations.ticketHistory,
+    method: 'get',
+    path: '/api/v1/tickets/{ticket_id}/history',
+    tags: ['Tickets'],
+    summary:
+      "A ticket's changes, oldest first, a page at a time: creation, status changes, answers, deliveries to WispHub, with time and who made them",
+    params: ticketIdParams,
+    query: pageQuerySchema,
+    data: ticketHistoryViewSchema,
+    success: 'The history',
+    refusals: { ticket_not_found: 'No ticket with this id' },
+    handle: async ({ params, query }, { desk }) =>
+      (await desk.ticketHistory(params.ticket_id, query)).map((page) => ({
+        ticketId: params.ticket_id,
+        page,
+      })),
+    view: ({ ticketId, page }, views) => views.history(ticketId)(page),
+  }),
+
+  listTickets: restOperation({
+    operation: operations.listTickets,
+    method: 'get',
+    path: '/api/v1/tickets',
+    tags: ['Tickets'],
+    summary: 'List tickets, newest first, optionally of one zone and status',
+    query: listTicketsQuerySchema,
+    data: ticketPageViewSchema,
+    success: 'A page of tickets',
+    refusals: {},
+    handle: ({ query }, { desk }) => desk.listTickets(query),
+    view: (page, views) => views.ticketPage(page),
+  }),
+
+  updateTicket: restOperation({
+    operation: operations.updateTicket,
+    method: 'patch',
+    path: '/api/v1/tickets/{ticket_id}',
+    tags: ['Tickets'],
+    summary:
+      "Change a ticket's status, optionally with an answer; reopening counts against the zone. With If-Match, only if nobody changed it since",
+    params: ticketIdParams,
+    headers: z.object({ 'if-match': ifMatchSchema.optional() }),
+    body: updateTicketInputSchema,
+    data: ticketViewSchema,
+    success: 'The changed ticket',
+    successHeaders: ETAG,
+    refusals: {
+      ticket_not_found: 'No ticket with this id',
+      zone_full: 'Reopening it would take its zone over its maximum of active tickets',
+      ticket_changed:
+        'The ticket changed since the version `If-Match` names; `data` is the ticket as it is now, and nothing was written',
+    },
+    handle: ({ params, headers, body }, { desk }, { actor }) =>
+      desk.changeStatus(params.ticket_id, body, { actor, expectedVersion: headers['if-match'] }),
+    view: (ticket, views) => views.ticket(ticket),
+    headersOf: etagOf,
+  }),
+
+  retryDelivery: restOperation({
+    operation: operations.retryDelivery,
+    method: 'post',
+    path: '/api/v1/tickets/{ticket_id}/wisphub/retry',
+    tags: ['WispHub'],
+    summary: 'Send a ticket that WispHub refused to WispHub again (after correcting what it refused)',
+    params: ticketIdParams,
+    data: ticketViewSchema,
+    success: 'The ticket, back in line for WispHub (`wisphub_sync: pending`)',
+    successHeaders: ETAG,
+    refusals: {
+      ticket_not_found: 'No ticket with this id',
+      delivery_not_failed: 'Its delivery has not failed (`delivery_not_failed`)',
+      wisphub_disabled: 'The WispHub connector is off (`wisphub_disabled`)',
+    },
+    handle: ({ params }, { desk }, { actor }) => desk.retryDelivery(params.ticket_id, { actor }),
+    view: (ticket, views) => views.ticket(ticket),
+    headersOf: etagOf,
+  }),
+
+  syncStatus: restOperation({
+    operation: operations.syncStatus,
+    method: 'get',
+    path: '/api/v1/sync/wisphub',
+    tags: ['WispHub'],
+    summary:
+      "The WispHub connector's state: the last status and reference pulls, pending and failed deliveries, and webhooks",
+    data: syncReportViewSchema,
+    success: 'The connector',
+    refusals: {},
+    handle: async (_input, { syncReport }) => ok(await syncReport()),
+    view: (report, views) => views.syncReport(report),
+  }),
+
+  zoneCapacity: restOperation({
+    operation: operations.zoneCapacity,
+    method: 'get',
+    path: '/api/v1/zones/{zone_id}/capacity',
+    tags: ['Zones'],
+    summary: "A zone's active tickets against its limit",
+    params: zoneIdParams,
+    data: zoneCapacityViewSchema,
+    success: 'The zone capacity',
+    refusals: { zone_not_found: 'No zone with this id' },
+    handle: ({ params }, { desk }) => desk.zoneCapacity(params.zone_id),
+    view: (capacity, views) => views.zoneCapacity(capacity),
+  }),
+
+  listZoneLoads: restOperation({
+    operation: operations.listZoneLoads,
+    method: 'get',
+    path: '/api/v1/zones/capacity',
+    tags: ['Zones'],
+    summary: 'Every zone with its active tickets against its limit, by id (a board of zones)',
+    query: pageQuerySchema,
+    data: zoneLoadPageViewSchema,
+    success: 'A page of zones with their load',
+    refusals: {},
+    handle: ({ query }, { desk }) => desk.listZoneLoads(query),
+    view: (page, views) => views.zoneLoadPage(page),
+  }),
+
+  zoneBlocked: restOperation({
+    operation: operations.zoneBlocked,
+    method: 'get',
+    path: '/api/v1/tickets/zone-blocked/{zone_id}',
+    tags: ['Zones'],
+    summary: 'Whether a zone is blocked (kept for clients of the reference service)',
+    params: zoneIdParams,
+    data: zoneBlockedViewSchema,
+    success: 'Whether the zone is blocked',
+    refusals: { zone_not_found: 'No zone with this id' },
+    handle: ({ params }, { desk }) => desk.zoneCapacity(params.zone_id),
+    view: (capacity, views) => views.zoneBlocked(capacity),
+  }),
+
+  saveZone: restOperation({
+    operation: operations.saveZone,
+    method: 'put',
+    path: '/api/v1/zones/{zone_id}',
+    tags: ['Zones'],
+    summary: 'Create or replace a zone',
+    params: zoneIdParams,
+    body: saveZoneInputSchema,
+    data: zoneViewSchema,
+    success: 'The zone as saved',
+    refusals: {},
+    handle: ({ params, body }, { desk }) => desk.saveZone(params.zone_id, body),
+    view: (zone, views) => views.zone(zone),
+  }),
+
+  listZones: restOperation({
+    operation: operations.listZones,
+    method: 'get',
+    path: '/api/v1/zones',
+    tags: ['Zones'],
+    summary: 'List zones by id',
+    query: pageQuerySchema,
+    data: zonePageViewSchema,
+    success: 'A page of zones',
+    refusals: {},
+    handle: ({ query }, { desk }) => desk.listZones(query),
+    view: (page, views) => views.zonePage(page),
+  }),
+
+  saveTechnician: restOperation({
+    operation: operations.saveTechnician,
+    method: 'put',
+    path: '/api/v1/technicians/{technician_id}',
+    tags: ['Technicians'],
+    summary: 'Create or replace a technician',
+    params: technicianIdParams,
+    body: saveTechnicianInputSchema,
+    data: technicianViewSchema,
+    success: 'The technician as saved',
+    refusals: {},
+    handle: ({ params, body }, { desk }) => desk.saveTechnician(params.technician_id, body),
+    view: (technician, views) => views.technician(technician),
+  }),
+
+  listTechnicians: restOperation({
+    operation: operations.listTechnicians,
+    method: 'get',
+    path: '/api/v1/technicians',
+    tags: ['Technicians'],
+    summary: 'List technicians by id',
+    query: pageQuerySchema,
+    data: technicianPageViewSchema,
+    success: 'A page of technicians',
+    refusals: {},
+    handle: ({ query }, { desk }) => desk.listTechnicians(query),
+    view: (page, views) => views.technicianPage(page),
+  }),
+
+  saveService: restOperation({
+    operation: operations.saveService,
+    method: 'put',
+    path: '/api/v1/services/{service_id}',
+    tags: ['Services'],
+    summary: "Create or replace a customer's service",
+    params: serviceIdParams,
+    body: saveServiceInputSchema,
+    data: serviceViewSchema,
+    success: 'The service as saved',
+    refusals: { invalid_references: 'The zone does not exist' },
+    handle: ({ params, body }, { desk }) => desk.saveService(params.service_id, body),
+    view: (service, views) => views.service(service),
+  }),
+
+  listServices: restOperation({
+    operation: operations.listServices,
+    method: 'get',
+    path: '/api/v1/services',
+    tags: ['Services'],
+    summary: 'List services by id',
+    query: pageQuerySchema,
+    data: servicePageViewSchema,
+    success: 'A page of services',
+    refusals: {},
+    handle: ({ query }, { desk }) => desk.listServices(query),
+    view: (page, views) => views.servicePage(page),
+  }),
+} satisfies Record<string, AnyRestOperation>;
