@@ -13,6 +13,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { CHROMIUM, requireChromium } from '@tickets/testing';
 import { createWispHubSimulator } from '@tickets/wisphub-sim';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -24,7 +25,6 @@ import { type ServerProcess, startServer } from '../../server/src/testing/server
  * ticket in the list, and create again; then the same console behind API keys.
  */
 
-const CHROMIUM = '/usr/bin/chromium';
 const consoleDir = fileURLToPath(new URL('../', import.meta.url));
 const distDir = join(consoleDir, 'dist');
 const artifacts = join(consoleDir, '.artifacts');
@@ -138,18 +138,13 @@ async function text(locator: ReturnType<Page['locator']>): Promise<string> {
   return ((await locator.textContent()) ?? '').replace(/\s+/g, ' ').trim();
 }
 
-describe('the dispatcher console, in Chromium, against the real server', () => {
+describe.skipIf(!requireChromium())('the dispatcher console, in Chromium, against the real server', () => {
   const dir = mkdtempSync(join(tmpdir(), 'tickets-console-'));
   let open: ServerProcess | undefined;
   let locked: ServerProcess | undefined;
   let browser: Browser | undefined;
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(
-        `This test drives Chromium, expected at ${CHROMIUM}; install it with: apt-get install -y chromium`,
-      );
-    }
     buildIfStale();
     mkdirSync(artifacts, { recursive: true });
     [open, locked, browser] = await Promise.all([

@@ -2,8 +2,9 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { requireFaketime } from '@tickets/testing';
 import { afterAll, describe, expect, it } from 'vitest';
-import { client, hasFaketime, repoRoot, startRefused, startServer } from './testing/server-process.js';
+import { client, repoRoot, startRefused, startServer } from './testing/server-process.js';
 
 const ticketBody = (zone_id: number, service_id: number) => ({
   service_id,
@@ -95,7 +96,7 @@ describe('the server process, started as the README says', () => {
 
   // Under libfaketime the process's own clock reads the given time; TZ=UTC shows that the host's
   // zone plays no part. Without faketime installed (apt-get install faketime) this cannot run.
-  it.skipIf(!hasFaketime)(
+  it.skipIf(!requireFaketime())(
     'gives the worked examples with its own process in TZ=UTC (runs under faketime)',
     async () => {
       const examples = [

@@ -3,10 +3,15 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createTestDatabase, testDatabaseUrl } from '@tickets/store/testing';
+import {
+  createTestDatabase,
+  requirePsql,
+  requireTestDatabase,
+  testDatabaseUrl,
+} from '@tickets/store/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { client, type ServerProcess, startServer } from './testing/server-process.js';
-import { canMountSmallDisk, mountSmallDisk } from './testing/small-disk.js';
+import { mountSmallDisk, requireSmallDisk } from './testing/small-disk.js';
 import { holdWriteLock } from './testing/sqlite-lock.js';
 import { startTcpProxy } from './testing/tcp-proxy.js';
 import { waitFor } from './testing/wait-for.js';
@@ -95,12 +100,14 @@ async function expectReason(server: ServerProcess, message: string, reason: RegE
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+const hasPostgres = requireTestDatabase() && requirePsql();
+
 const cleanups: (() => Promise<unknown> | unknown)[] = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-describe('PostgreSQL connections cut under a running server', () => {
+describe.skipIf(!hasPostgres)('PostgreSQL connections cut under a running server', () => {
   it('keeps the process up through dropped connections, answering 201 or 503, and creates again without a restart', async () => {
     const database = await createTestDatabase();
     cleanups.push(database.drop);
@@ -145,7 +152,7 @@ describe('PostgreSQL connections cut under a running server', () => {
   }, 60_000);
 });
 
-describe('a PostgreSQL database that refuses connections under a running server', () => {
+describe.skipIf(!hasPostgres)('a PostgreSQL database that refuses connections under a running server', () => {
   async function serve(url: string): Promise<ServerProcess> {
     const server = await startServer({ via: 'node', env: { DATABASE_URL: url } });
     cleanups.push(() => server.stop());
@@ -240,7 +247,7 @@ describe('SQLite under a running server', () => {
     expect((await create(server.baseUrl)).status).toBe(201);
   }, 60_000);
 
-  it.skipIf(!canMountSmallDisk)(
+  it.skipIf(!requireSmallDisk())(
     'answers 503 while its disk is full, with /readyz red, and serves and is ready again once space is freed',
     async () => {
       const disk = mountSmallDisk(4 * 1024 * 1024);

@@ -3,6 +3,7 @@ import { copyFileSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { requireNpmRegistry } from '@tickets/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 /**
@@ -67,7 +68,7 @@ const EXAMPLE_TSCONFIG = {
   include: ['custom-store.ts'],
 };
 
-describe('the packed packages, outside the workspace', () => {
+describe.skipIf(!requireNpmRegistry())('the packed packages, outside the workspace', () => {
   const dir = mkdtempSync(join(tmpdir(), 'tickets-packed-'));
   const project = join(dir, 'project');
 

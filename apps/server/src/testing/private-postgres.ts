@@ -1,11 +1,31 @@
 import { execFileSync } from 'node:child_process';
-import { chownSync, mkdtempSync, rmSync } from 'node:fs';
+import { accessSync, chownSync, constants, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { commandOutput, commandSucceeds, requireTool } from '@tickets/testing';
 
-/** This machine's PostgreSQL programs (initdb, pg_ctl). */
-const binDir = execFileSync('pg_config', ['--bindir'], { encoding: 'utf8' }).trim();
+/** Where this machine's PostgreSQL programs (initdb, pg_ctl) are. */
+const binDir = () => commandOutput('pg_config', ['--bindir']).trim();
+
+const asRoot = () => process.getuid?.() === 0;
+
+/**
+ * Whether `createPrivatePostgres` can run: initdb and pg_ctl, and, for tests run as root, the
+ * postgres user and runuser to run them as it.
+ */
+export const requirePostgresPrograms = (): boolean =>
+  requireTool({
+    name: "PostgreSQL's initdb and pg_ctl",
+    check: () => {
+      const dir = binDir();
+      for (const program of ['initdb', 'pg_ctl']) accessSync(join(dir, program), constants.X_OK);
+      return (
+        !asRoot() || (commandSucceeds('id', ['-u', 'postgres']) && commandSucceeds('runuser', ['--version']))
+      );
+    },
+    install: 'apt-get install -y postgresql',
+  });
 
 /** A TCP port nobody listens on right now. */
 export async function freePort(): Promise<number> {
@@ -36,16 +56,16 @@ export async function createPrivatePostgres(): Promise<PrivatePostgres> {
   const dir = mkdtempSync(join(tmpdir(), 'tickets-pg-'));
   const data = join(dir, 'data');
   const port = await freePort();
-  const asRoot = process.getuid?.() === 0;
-  if (asRoot) {
+  const bin = binDir();
+  if (asRoot()) {
     const uid = Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' }));
     const gid = Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' }));
     chownSync(dir, uid, gid);
   }
   const run = (program: string, args: string[]) =>
-    asRoot
-      ? execFileSync('runuser', ['-u', 'postgres', '--', join(binDir, program), ...args], { stdio: 'pipe' })
-      : execFileSync(join(binDir, program), args, { stdio: 'pipe' });
+    asRoot()
+      ? execFileSync('runuser', ['-u', 'postgres', '--', join(bin, program), ...args], { stdio: 'pipe' })
+      : execFileSync(join(bin, program), args, { stdio: 'pipe' });
   run('initdb', ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync', '-E', 'UTF8']);
   const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`;
   const start = () => {

@@ -1,11 +1,8 @@
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 /** The repository's root, where the README's commands run. */
 export const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
-
-/** Whether the `faketime` command (Debian package faketime) is installed. */
-export const hasFaketime = spawnSync('faketime', ['--version']).error === undefined;
 
 export interface ServerProcess {
   readonly baseUrl: string;

@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { commandSucceeds, requireTool } from '@tickets/testing';
 
 export interface SmallDisk {
   /** Where the file system is mounted. */
@@ -56,9 +57,17 @@ export function mountSmallDisk(bytes: number): SmallDisk | undefined {
   return process.getuid?.() === 0 ? tryMount(bytes) : undefined;
 }
 
-/** Whether this process may mount a small disk (checked by mounting one). */
-export const canMountSmallDisk = (() => {
-  const disk = mountSmallDisk(1024 * 1024);
-  disk?.unmount();
-  return disk !== undefined;
-})();
+/** Whether this process may mount a small disk, checked by mounting one. */
+export const requireSmallDisk = (): boolean =>
+  requireTool({
+    name: 'a tmpfs of their own, mounted as root',
+    check: () => {
+      if (process.getuid?.() !== 0) throw new Error('not running as root');
+      commandSucceeds('mount', ['--version']);
+      const disk = tryMount(1024 * 1024);
+      if (disk === undefined) throw new Error('mount -t tmpfs was refused');
+      disk.unmount();
+      return true;
+    },
+    install: 'run the tests as root, with mount (util-linux) and the right to mount (CAP_SYS_ADMIN)',
+  });

@@ -6,7 +6,12 @@ import Database from 'better-sqlite3';
 import { CompiledQuery, sql } from 'kysely';
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createTestDatabase, createTestSchema, testDatabaseUrl } from '../testing/postgres.js';
+import {
+  createTestDatabase,
+  createTestSchema,
+  requireTestDatabase,
+  testDatabaseUrl,
+} from '../testing/postgres.js';
 import { checkDatabase, closeDatabase, type SqlDatabase } from './database.js';
 import { migrateToLatest } from './migrations.js';
 import { openPostgres } from './postgres.js';
@@ -47,7 +52,7 @@ function opened(database: SqlDatabase): SqlDatabase {
   return database;
 }
 
-describe('the PostgreSQL store when connections fail', () => {
+describe.skipIf(!requireTestDatabase())('the PostgreSQL store when connections fail', () => {
   it('lives through a connection that the server ends while the store has it checked out, and carries on on a new one', async () => {
     const { schema, drop } = await createTestSchema();
     cleanups.push(drop);

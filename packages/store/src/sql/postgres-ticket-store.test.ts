@@ -3,26 +3,30 @@ import { sql } from 'kysely';
 import { ok } from 'neverthrow';
 import { describe, expect, it } from 'vitest';
 import { describeTicketStoreContract } from '../store-contract.js';
-import { createTestSchema, testDatabaseUrl } from '../testing/postgres.js';
+import { createTestSchema, requireTestDatabase, testDatabaseUrl } from '../testing/postgres.js';
 import { closeDatabase } from './database.js';
 import { migrateToLatest } from './migrations.js';
 import { openPostgres } from './postgres.js';
 import { createSqlTicketStore } from './sql-ticket-store.js';
 
-describeTicketStoreContract('PostgreSQL', async () => {
-  const { schema, drop } = await createTestSchema();
-  const db = openPostgres({ url: testDatabaseUrl, schema, poolSize: 20 });
-  await migrateToLatest(db);
-  return {
-    store: createSqlTicketStore(db),
-    close: async () => {
-      await closeDatabase(db);
-      await drop();
-    },
-  };
+const hasPostgres = requireTestDatabase();
+
+describe.skipIf(!hasPostgres)('the PostgreSQL store', () => {
+  describeTicketStoreContract('PostgreSQL', async () => {
+    const { schema, drop } = await createTestSchema();
+    const db = openPostgres({ url: testDatabaseUrl, schema, poolSize: 20 });
+    await migrateToLatest(db);
+    return {
+      store: createSqlTicketStore(db),
+      close: async () => {
+        await closeDatabase(db);
+        await drop();
+      },
+    };
+  });
 });
 
-describe('the PostgreSQL store under conflicts', () => {
+describe.skipIf(!hasPostgres)('the PostgreSQL store under conflicts', () => {
   it('runs a zone step again when the database aborts it as a serialization failure', async () => {
     const { schema, drop } = await createTestSchema();
     const db = openPostgres({ url: testDatabaseUrl, schema });
