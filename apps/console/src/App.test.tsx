@@ -1,24 +1,19 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
+import type { ApiKey } from '@tickets/api';
 import { describe, expect, it } from 'vitest';
-import { defaultHandlers, renderConsole, ticket } from './testing/console.js';
-import { envelope, type Handler } from './testing/fake-trpc.js';
+import { unwrap } from './api.js';
+import { renderConsole } from './testing/console.js';
 
 const KEY = 'ops-key-0123456789abcdef';
 
-/** Every procedure of the default server, answering UNAUTHORIZED without the right key. */
-const locked = Object.fromEntries(
-  Object.entries(defaultHandlers).map(([path, handler]): [string, Handler] => [
-    path,
-    (input, call) =>
-      call.headers.authorization === `Api-Key ${KEY}` ? handler(input, call) : { error: 'UNAUTHORIZED' },
-  ]),
-);
+/** The server with `API_KEYS` set to one admin key: every call needs it. */
+const locked: readonly ApiKey[] = [{ name: 'ops', key: KEY, scope: 'admin' }];
 
 describe('the console', () => {
   it('asks for an API key when the server wants one, keeps it for the session and sends it on every call', async () => {
     const user = userEvent.setup();
-    const { calls } = renderConsole(locked);
+    const { calls } = await renderConsole({ keys: locked });
 
     const keyInput = await screen.findByLabelText('Clave de API');
     expect(screen.queryByRole('region', { name: 'Tablero de zonas' })).toBeNull();
@@ -45,14 +40,14 @@ describe('the console', () => {
 
   it('uses a key already kept in this session without asking', async () => {
     sessionStorage.setItem('tickets.apiKey', KEY);
-    renderConsole(locked);
+    await renderConsole({ keys: locked });
     expect(await screen.findByText('Internet Lento')).toBeTruthy();
     expect(screen.queryByLabelText('Clave de API')).toBeNull();
     expect(screen.getByRole('button', { name: 'Salir' })).toBeTruthy();
   });
 
   it('shows no key prompt and no "Salir" when the API is open', async () => {
-    renderConsole();
+    await renderConsole();
     expect(await screen.findByText('Internet Lento')).toBeTruthy();
     expect(screen.queryByLabelText('Clave de API')).toBeNull();
     expect(screen.queryByRole('button', { name: 'Salir' })).toBeNull();
@@ -60,26 +55,19 @@ describe('the console', () => {
 
   it('resolves a ticket in place: status and answer, then says so', async () => {
     const user = userEvent.setup();
-    const { calls } = renderConsole({
-      'tickets.updateStatus': (input) => ({
-        data: envelope('ticket_updated', {
-          ...ticket,
-          ...(input as object),
-          status: 3,
-          status_ticket: 'Resuelto',
-        }),
-      }),
-    });
+    const { calls, admin, seeded } = await renderConsole();
+    const id = seeded.ticket.ticket_id;
     const list = await screen.findByRole('region', { name: 'Tickets' });
     const row = (await within(list).findByText('Internet Lento')).closest('tr') as HTMLElement;
     expect(within(row).getByText('Ana Gómez')).toBeTruthy();
-    expect(within(row).getByText('2 días hábiles')).toBeTruthy();
+    // Opened on the desk's clock, Thursday 10:00, due Tuesday 10:00: Friday, Monday and Tuesday left.
+    expect(within(row).getByText('3 días hábiles')).toBeTruthy();
     expect(within(row).getByText('Norte · servicio 101')).toBeTruthy();
 
-    const respond = within(row).getByRole('button', { name: 'Responder el ticket 7' });
+    const respond = within(row).getByRole('button', { name: `Responder el ticket ${id}` });
     await user.click(respond);
     expect(respond.getAttribute('aria-expanded')).toBe('true');
-    const form = screen.getByRole('form', { name: 'Atender el ticket 7' });
+    const form = screen.getByRole('form', { name: `Atender el ticket ${id}` });
     const status = within(form).getByRole('combobox', { name: 'Estado' });
     await waitFor(() => expect(document.activeElement).toBe(status));
     await user.selectOptions(status, '3');
@@ -91,15 +79,21 @@ describe('the console', () => {
 
     await waitFor(() =>
       expect(within(list).getByRole('status').textContent).toBe(
-        'Ticket #7 guardado: Resuelto, con respuesta.',
+        `Ticket #${id} guardado: Resuelto, con respuesta.`,
       ),
     );
     expect(calls.find((c) => c.path === 'tickets.updateStatus')?.input).toEqual({
-      ticket_id: 7,
+      ticket_id: id,
       status: 3,
       answer_text: 'Se cambió el router',
+      expected_version: seeded.ticket.version,
     });
-    expect(screen.queryByRole('form', { name: 'Atender el ticket 7' })).toBeNull();
+    expect(unwrap(await admin.tickets.get.query({ ticket_id: id }))).toMatchObject({
+      status: 3,
+      status_ticket: 'Resuelto',
+      answer_text: 'Se cambió el router',
+    });
+    expect(screen.queryByRole('form', { name: `Atender el ticket ${id}` })).toBeNull();
     expect(document.activeElement).toBe(respond);
   });
 });

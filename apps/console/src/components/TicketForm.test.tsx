@@ -1,18 +1,16 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
+import type { ApiKey } from '@tickets/api';
 import { describe, expect, it } from 'vitest';
-import { renderConsole, ticket } from '../testing/console.js';
-import { envelope } from '../testing/fake-trpc.js';
+import { unwrap } from '../api.js';
+import { renderConsole } from '../testing/console.js';
 
-const zoneFull = {
-  ok: false,
-  type: 'info',
-  action: 'zone_ticket_limit_reached',
-  data: { zone_id: 1, active_tickets: 3, max_tickets: 3 },
-  message:
-    'Zone 1 has reached its maximum of 3 active tickets; wait for one to be resolved before opening another',
-  meta: null,
-};
+/** `API_KEYS` with an admin key and a dispatcher's `tickets` key. */
+const DISPATCHER_KEY = 'dispatch-key-0123456789abcdef';
+const keys: readonly ApiKey[] = [
+  { name: 'ops', key: 'ops-key-0123456789abcdef', scope: 'admin' },
+  { name: 'dispatch', key: DISPATCHER_KEY, scope: 'tickets' },
+];
 
 /** The form's region: the ticket list has filters of the same names. */
 const form = () => within(screen.getByRole('region', { name: 'Nuevo ticket' }));
@@ -30,7 +28,7 @@ async function fillForm(user: ReturnType<typeof userEvent.setup>, serviceId: str
 describe('the new-ticket form', () => {
   it("fills in the service's zone, shows its capacity, and words a full zone's refusal with max_tickets", async () => {
     const user = userEvent.setup();
-    const { calls } = renderConsole({ 'tickets.create': () => ({ data: zoneFull }) });
+    const { calls } = await renderConsole();
     await fillForm(user, '100');
 
     expect(form().getByLabelText('Zona').textContent).toBe('Centro (#1)');
@@ -65,14 +63,22 @@ describe('the new-ticket form', () => {
 
   it('says which ticket it created, and clears the subject and description', async () => {
     const user = userEvent.setup();
-    const created = { ...ticket, ticket_id: 8, service_id: 101, subject: 'Falla Masiva', priority: '3' };
-    renderConsole({ 'tickets.create': () => ({ data: envelope('ticket_created', created) }) });
+    const { admin } = await renderConsole();
     await fillForm(user, '101');
     expect(await screen.findByText('1 de 3 tickets activos')).toBeTruthy();
     await user.click(screen.getByRole('button', { name: 'Crear ticket' }));
 
-    const result = (await form().findByText('Ticket #8 creado')).closest('[role="status"]');
-    expect(result?.textContent).toBe('Ticket #8 creado (Falla Masiva). Vence el mar 3 mar 2026, 10:00.');
+    const result = (await form().findByText(/^Ticket #\d+ creado$/)).closest('[role="status"]');
+    const norte = unwrap(await admin.tickets.list.query({ zone_id: 2 })).tickets;
+    const created = norte.find((t) => t.subject === 'Falla Masiva');
+    expect(created).toMatchObject({
+      service_id: 101,
+      technician_id: 5,
+      description: 'Sin servicio desde las 9',
+    });
+    expect(result?.textContent).toBe(
+      `Ticket #${created?.ticket_id} creado (Falla Masiva). Vence el mar 3 mar 2026, 10:00.`,
+    );
     expect((screen.getByRole('combobox', { name: 'Asunto' }) as HTMLSelectElement).value).toBe('');
     expect((screen.getByRole('textbox', { name: 'Descripción' }) as HTMLTextAreaElement).value).toBe('');
     expect((screen.getByRole('combobox', { name: 'Servicio' }) as HTMLSelectElement).value).toBe('101');
@@ -80,23 +86,10 @@ describe('the new-ticket form', () => {
 
   it("shows the server's field errors beside their fields", async () => {
     const user = userEvent.setup();
-    renderConsole({
-      'tickets.create': () => ({
-        data: {
-          ok: false,
-          type: 'error',
-          action: 'ticket_creation_failed',
-          data: null,
-          message: 'technician_id: technician 5 is inactive',
-          meta: {
-            errors: [
-              { field: 'technician_id', code: 'inactive_technician', message: 'technician 5 is inactive' },
-            ],
-          },
-        },
-      }),
-    });
+    const { admin } = await renderConsole();
     await fillForm(user, '101');
+    // Another dispatcher deactivates Ana after the form listed her.
+    unwrap(await admin.technicians.save.mutate({ technician_id: 5, name: 'Ana Gómez', active: false }));
     await user.click(screen.getByRole('button', { name: 'Crear ticket' }));
 
     const technician = screen.getByRole('combobox', { name: 'Técnico' });
@@ -110,11 +103,8 @@ describe('the new-ticket form', () => {
 
   it('asks for the numbers when the key may not list services and technicians', async () => {
     const user = userEvent.setup();
-    const { calls } = renderConsole({
-      'services.list': () => ({ error: 'FORBIDDEN' }),
-      'technicians.list': () => ({ error: 'FORBIDDEN' }),
-      'tickets.create': () => ({ data: zoneFull }),
-    });
+    sessionStorage.setItem('tickets.apiKey', DISPATCHER_KEY);
+    const { calls } = await renderConsole({ keys });
     expect(await screen.findByText(/no permite listar servicios ni técnicos/)).toBeTruthy();
     const service = await screen.findByRole('spinbutton', { name: 'Servicio' });
     await waitFor(() => expect((service as HTMLInputElement).disabled).toBe(false));
@@ -131,7 +121,7 @@ describe('the new-ticket form', () => {
       zone_id: 1,
       technician_id: 5,
     });
-    // The list still names the zone; the technician, unknown to this key, by number.
-    expect(await screen.findByText('Técnico #5')).toBeTruthy();
+    // The list still names the zone; the technician, unknown to this key, by number (the four seeded tickets).
+    expect(await screen.findAllByText('Técnico #5')).toHaveLength(4);
   });
 });
