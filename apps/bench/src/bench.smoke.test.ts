@@ -99,7 +99,7 @@ describe('pnpm bench --smoke', () => {
     check(row(rows['echo-hono'].label)[4] === '100%', 'Hono is not 100% of itself');
 
     for (const label of [
-      'openTicket over the memory store',
+      'createTicket over the memory store',
       'addBusinessDays, N = 3 ',
       'addBusinessDays, N = 100000',
     ]) {

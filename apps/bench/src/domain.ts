@@ -74,12 +74,12 @@ async function benchDesk(spec: DomainSpec, calendar: BusinessCalendar) {
     unwrap(await desk.saveService(id, { zone_id: id }), 'service');
   }
   const inputs = Array.from({ length: ZONES }, (_, i) => createBody(i + 1)) as unknown as Parameters<
-    TicketDesk['openTicket']
+    TicketDesk['createTicket']
   >[0][];
   let refused = 0;
   const run = async (count: number, offset: number) => {
     for (let i = 0; i < count; i += 1) {
-      const result = await desk.openTicket(inputs[(offset + i) % ZONES] as (typeof inputs)[number]);
+      const result = await desk.createTicket(inputs[(offset + i) % ZONES] as (typeof inputs)[number]);
       if (result.isErr()) refused += 1;
     }
   };

@@ -207,7 +207,7 @@ export function domainTable(report: Report): string {
     ['row', 'rate', 'target', 'holds?'],
     [
       [
-        `openTicket over the memory store (${whole(d.creates)} creates, ${
+        `createTicket over the memory store (${whole(d.creates)} creates, ${
           d.refusedCreates === 0 ? 'none refused' : `**${d.refusedCreates} refused**`
         })`,
         `${whole(d.createsPerSecond)} creates/s`,

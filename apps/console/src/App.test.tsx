@@ -82,7 +82,7 @@ describe('the console', () => {
         `Ticket #${id} guardado: Resuelto, con respuesta.`,
       ),
     );
-    expect(calls.find((c) => c.path === 'tickets.updateStatus')?.input).toEqual({
+    expect(calls.find((c) => c.path === 'tickets.update')?.input).toEqual({
       ticket_id: id,
       status: 3,
       answer_text: 'Se cambió el router',
@@ -96,4 +96,24 @@ describe('the console', () => {
     expect(screen.queryByRole('form', { name: `Atender el ticket ${id}` })).toBeNull();
     expect(document.activeElement).toBe(respond);
   });
+
+  it.each([
+    ['3 and 4 (the default)', undefined, '—'],
+    ['only 4', [4] as const, '3 días hábiles'],
+  ])(
+    'counts days left on a resolved ticket only when its status is not done, as DONE_TICKET_STATES is %s',
+    async (_name, doneStatuses, shown) => {
+      await renderConsole({
+        desk: doneStatuses === undefined ? {} : { doneStatuses: [...doneStatuses] },
+        prepare: async (admin, seeded) => {
+          unwrap(await admin.tickets.update.mutate({ ticket_id: seeded.ticket.ticket_id, status: 3 }));
+        },
+      });
+      const list = await screen.findByRole('region', { name: 'Tickets' });
+      const row = (await within(list).findByText('Internet Lento')).closest('tr') as HTMLElement;
+      expect(within(row).getByText('Resuelto')).toBeTruthy();
+      // The statuses' meanings come with the first batch of queries.
+      await waitFor(() => expect(row.querySelector('.days')?.textContent).toBe(shown));
+    },
+  );
 });

@@ -12,7 +12,7 @@ import { TicketForm } from './components/TicketForm.js';
 import { TicketList } from './components/TicketList.js';
 import { ZoneBoard } from './components/ZoneBoard.js';
 import { ConsoleProvider, useSession } from './context.js';
-import { useZoneLoads } from './queries.js';
+import { useZoneCapacities } from './queries.js';
 import type { Session } from './session.js';
 
 const NO_RETRY = new Set(['UNAUTHORIZED', 'FORBIDDEN', 'BAD_REQUEST', 'NOT_FOUND']);
@@ -34,7 +34,7 @@ export function createQueryClient(session: Session): QueryClient {
 }
 
 function Board(): ReactNode {
-  const zones = useZoneLoads();
+  const zones = useZoneCapacities();
   return (
     <ZoneBoard
       zones={zones.data?.items ?? []}

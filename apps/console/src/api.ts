@@ -16,15 +16,16 @@ type Inputs = inferRouterInputs<AppRouter>;
 type Success<T> = Extract<T, { ok: true }>;
 
 export type TicketView = Success<Outputs['tickets']['list']>['data']['tickets'][number];
-export type ZoneLoad = Success<Outputs['zones']['capacities']>['data']['zones'][number];
+export type NamedZoneCapacity = Success<Outputs['zones']['capacities']>['data']['zones'][number];
 export type ZoneCapacity = Success<Outputs['zones']['capacity']>['data'];
 export type Subjects = Success<Outputs['tickets']['subjects']>['data'];
+export type StatusMeaning = Success<Outputs['tickets']['statuses']>['data']['statuses'][number];
 export type Service = Success<Outputs['services']['list']>['data']['services'][number];
 export type Technician = Success<Outputs['technicians']['list']>['data']['technicians'][number];
 export type CreateTicketInput = Inputs['tickets']['create'];
 export type CreateTicketReply = Outputs['tickets']['create'];
-export type UpdateTicketInput = Inputs['tickets']['updateStatus'];
-export type UpdateTicketReply = Outputs['tickets']['updateStatus'];
+export type UpdateTicketInput = Inputs['tickets']['update'];
+export type UpdateTicketReply = Outputs['tickets']['update'];
 export type TicketStatus = TicketView['status'];
 export type FieldError = NonNullable<Extract<CreateTicketReply, { type: 'error' }>['meta']>['errors'][number];
 

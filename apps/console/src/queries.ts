@@ -7,14 +7,15 @@ import {
 } from '@tanstack/react-query';
 import {
   allPages,
+  type NamedZoneCapacity,
   type Service,
+  type StatusMeaning,
   type Subjects,
   type Technician,
   type TicketStatus,
   type TicketView,
   unwrap,
   type ZoneCapacity,
-  type ZoneLoad,
 } from './api.js';
 import { useApi } from './context.js';
 
@@ -23,10 +24,11 @@ export const POLL_MS = 4_000;
 const PAGE = 500;
 
 export const queryKeys = {
-  zoneLoads: ['zones', 'capacities'] as const,
+  zoneCapacities: ['zones', 'capacities'] as const,
   capacity: (zoneId: number) => ['zones', 'capacity', zoneId] as const,
   tickets: (filter: TicketFilter) => ['tickets', 'list', filter] as const,
   subjects: ['subjects'] as const,
+  statuses: ['statuses'] as const,
   services: ['services'] as const,
   technicians: ['technicians'] as const,
 };
@@ -45,10 +47,10 @@ export interface Listing<T> {
   readonly complete: boolean;
 }
 
-export function useZoneLoads(): UseQueryResult<Listing<ZoneLoad>> {
+export function useZoneCapacities(): UseQueryResult<Listing<NamedZoneCapacity>> {
   const api = useApi();
   return useQuery({
-    queryKey: queryKeys.zoneLoads,
+    queryKey: queryKeys.zoneCapacities,
     queryFn: () =>
       allPages(async (cursor) => {
         const data = unwrap(await api.zones.capacities.query({ limit: PAGE, cursor }));
@@ -75,6 +77,22 @@ export function useSubjects(): UseQueryResult<Subjects> {
     queryFn: async () => unwrap(await api.tickets.subjects.query()),
     staleTime: Number.POSITIVE_INFINITY,
   });
+}
+
+/** What each status means on this server: active (counts against its zone) and done. */
+export function useStatuses(): UseQueryResult<readonly StatusMeaning[]> {
+  const api = useApi();
+  return useQuery({
+    queryKey: queryKeys.statuses,
+    queryFn: async () => unwrap(await api.tickets.statuses.query()).statuses,
+    staleTime: Number.POSITIVE_INFINITY,
+  });
+}
+
+/** Whether a status is done on this server (false until the server has said). */
+export function useIsDone(): (status: TicketStatus) => boolean {
+  const statuses = useStatuses().data;
+  return (status) => statuses?.find((meaning) => meaning.status === status)?.done ?? false;
 }
 
 /** Services, for the form's choice (an `admin` key's call: FORBIDDEN with a `tickets` key). */

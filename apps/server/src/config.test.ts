@@ -13,6 +13,7 @@ describe('loadConfig', () => {
       webConcurrency: 1,
       maxActiveTicketsPerZone: 3,
       activeTicketStates: [1],
+      doneTicketStates: [3, 4],
       resolutionDays: 3,
       businessTimeZone: 'America/Bogota',
       businessWeekdays: [1, 2, 3, 4, 5],
@@ -116,6 +117,7 @@ describe('loadConfig', () => {
       DATABASE_URL: 'memory:',
       MAX_ACTIVE_TICKETS_PER_ZONE: '5',
       ACTIVE_TICKET_STATES: '1, 2',
+      DONE_TICKET_STATES: '4',
       MAX_TICKET_RESOLUTION_DAYS: '10',
       BUSINESS_TIME_ZONE: 'America/Santiago',
       BUSINESS_WEEKDAYS: '1,2,3,4,5,6',
@@ -130,6 +132,7 @@ describe('loadConfig', () => {
       database: { kind: 'memory' },
       maxActiveTicketsPerZone: 5,
       activeTicketStates: [1, 2],
+      doneTicketStates: [4],
       resolutionDays: 10,
       businessTimeZone: 'America/Santiago',
       businessWeekdays: [1, 2, 3, 4, 5, 6],
@@ -178,6 +181,14 @@ describe('loadConfig', () => {
     [
       { ACTIVE_TICKET_STATES: '1,5' },
       'ACTIVE_TICKET_STATES must be comma-separated whole numbers from 1 to 4 (got "1,5")',
+    ],
+    [
+      { DONE_TICKET_STATES: '1,4' },
+      'DONE_TICKET_STATES must not include 1, the status every ticket is opened with (got "1,4")',
+    ],
+    [
+      { ACTIVE_TICKET_STATES: '1,3', DONE_TICKET_STATES: '3,4' },
+      'DONE_TICKET_STATES and ACTIVE_TICKET_STATES share 3: a ticket whose work is done cannot count against its zone',
     ],
     [
       { MAX_TICKET_RESOLUTION_DAYS: '2.5' },

@@ -1,5 +1,5 @@
 import type { ApiKey } from '@tickets/api';
-import { parseIsoDate, type TicketStatus } from '@tickets/domain';
+import { INITIAL_STATUS, parseIsoDate, type TicketStatus } from '@tickets/domain';
 import { err, ok, type Result } from 'neverthrow';
 import { z } from 'zod';
 
@@ -42,6 +42,8 @@ export interface Config {
   readonly webConcurrency: number;
   readonly maxActiveTicketsPerZone: number;
   readonly activeTicketStates: readonly TicketStatus[];
+  /** Statuses in which a ticket's work is finished: no resolution date left to meet. */
+  readonly doneTicketStates: readonly TicketStatus[];
   readonly resolutionDays: number;
   readonly businessTimeZone: string;
   readonly businessWeekdays: readonly number[];
@@ -200,6 +202,7 @@ const environmentSchema = z.object({
   WEB_CONCURRENCY: integer(1, 256).default(1),
   MAX_ACTIVE_TICKETS_PER_ZONE: integer(1, 1_000_000).default(3),
   ACTIVE_TICKET_STATES: integerList(1, 4).default([1]),
+  DONE_TICKET_STATES: integerList(1, 4).default([3, 4]),
   MAX_TICKET_RESOLUTION_DAYS: integer(1, 1_000_000).default(3),
   BUSINESS_TIME_ZONE: z.string().trim().min(1, { error: 'must not be blank' }).default('America/Bogota'),
   BUSINESS_WEEKDAYS: integerList(1, 7).default([1, 2, 3, 4, 5]),
@@ -260,6 +263,17 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): R
       `WEB_CONCURRENCY must be 1 with DATABASE_URL=memory: (each worker would hold its own tickets and zone counts); use sqlite: or postgres:`,
     );
   }
+  if (e.DONE_TICKET_STATES.includes(INITIAL_STATUS)) {
+    return err(
+      `DONE_TICKET_STATES must not include ${INITIAL_STATUS}, the status every ticket is opened with (got "${given.DONE_TICKET_STATES}")`,
+    );
+  }
+  const activeAndDone = e.DONE_TICKET_STATES.filter((status) => e.ACTIVE_TICKET_STATES.includes(status));
+  if (activeAndDone.length > 0) {
+    return err(
+      `DONE_TICKET_STATES and ACTIVE_TICKET_STATES share ${activeAndDone.join(', ')}: a ticket whose work is done cannot count against its zone`,
+    );
+  }
   if (e.WISPHUB_URL !== undefined && e.WISPHUB_API_KEY === undefined) {
     return err('WISPHUB_API_KEY must be set with WISPHUB_URL (the key WispHub gives under Ajustes > API)');
   }
@@ -278,6 +292,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): R
     webConcurrency: e.WEB_CONCURRENCY,
     maxActiveTicketsPerZone: e.MAX_ACTIVE_TICKETS_PER_ZONE,
     activeTicketStates: e.ACTIVE_TICKET_STATES as TicketStatus[],
+    doneTicketStates: e.DONE_TICKET_STATES as TicketStatus[],
     resolutionDays: e.MAX_TICKET_RESOLUTION_DAYS,
     businessTimeZone: e.BUSINESS_TIME_ZONE,
     businessWeekdays: e.BUSINESS_WEEKDAYS,

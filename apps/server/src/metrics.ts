@@ -166,8 +166,8 @@ export function createMetrics(deps: MetricsDeps): Metrics {
     instrumentDesk(desk) {
       return {
         ...desk,
-        async openTicket(input, options) {
-          const result = await desk.openTicket(input, options);
+        async createTicket(input, options) {
+          const result = await desk.createTicket(input, options);
           if (result.isErr()) refused.inc({ reason: result.error.type });
           else if (!result.value.replayed) created.inc();
           return result;

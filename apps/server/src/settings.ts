@@ -116,6 +116,7 @@ export function createDesk(
     resolutionDays: config.resolutionDays,
     deliveries: deliverySettings(config),
     onDeliveries,
+    doneStatuses: config.doneTicketStates,
   });
 }
 

@@ -50,6 +50,12 @@ export const operations = {
     failureAction: 'ticket_update_failed',
     scope: 'tickets',
   },
+  listStatuses: {
+    status: 200,
+    action: 'ticket_statuses_listed',
+    failureAction: 'invalid_request',
+    scope: 'tickets',
+  },
   listSubjects: {
     status: 200,
     action: 'ticket_subjects_listed',
@@ -63,7 +69,7 @@ export const operations = {
     failureAction: 'invalid_request',
     scope: 'tickets',
   },
-  listZoneLoads: {
+  listZoneCapacities: {
     status: 200,
     action: 'zone_capacities_listed',
     failureAction: 'invalid_request',

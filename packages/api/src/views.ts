@@ -6,6 +6,7 @@ import type {
   Page,
   Priority,
   Service,
+  StatusMeaning,
   SubjectCatalogue,
   SyncReport,
   Technician,
@@ -14,7 +15,6 @@ import type {
   TicketSnapshot,
   Zone,
   ZoneCapacity,
-  ZoneLoad,
 } from '@tickets/domain';
 import { statusLabels } from '@tickets/domain';
 import { z } from 'zod';
@@ -143,7 +143,7 @@ export const zoneCapacityViewSchema = z
   })
   .meta({ id: 'ZoneCapacity' });
 
-export const zoneLoadPageViewSchema = z
+export const zoneCapacityPageViewSchema = z
   .object({
     zones: z.array(
       z
@@ -154,14 +154,14 @@ export const zoneLoadPageViewSchema = z
           max_tickets: id,
           is_blocked: z.boolean(),
         })
-        .meta({ id: 'ZoneLoad' }),
+        .meta({ id: 'NamedZoneCapacity' }),
     ),
     next_cursor: z
       .string()
       .nullable()
       .meta({ description: 'Pass as `cursor` for the next page; null on the last' }),
   })
-  .meta({ id: 'ZoneLoads' });
+  .meta({ id: 'ZoneCapacities' });
 
 export const zoneBlockedViewSchema = z
   .object({ is_blocked: z.boolean(), max_tickets: id })
@@ -183,6 +183,24 @@ export const subjectsViewSchema = z
     }),
   })
   .meta({ id: 'Subjects' });
+
+export const statusesViewSchema = z
+  .object({
+    statuses: z.array(
+      z
+        .object({
+          status: z.int().min(1).max(4),
+          label: z.string().meta({ example: 'Abierto' }),
+          active: z.boolean().meta({ description: "Counts against its zone's limit (ACTIVE_TICKET_STATES)" }),
+          done: z.boolean().meta({
+            description:
+              'Its work is finished: no resolution date left to meet (DONE_TICKET_STATES); a status not done is open',
+          }),
+        })
+        .meta({ id: 'TicketStatusMeaning' }),
+    ),
+  })
+  .meta({ id: 'TicketStatuses' });
 
 const nextCursor = z
   .string()
@@ -325,8 +343,13 @@ export function createViews(calendar: BusinessCalendar, clock: Clock) {
     technicianPage: (page: Page<Technician>) => ({ technicians: page.items, next_cursor: page.next_cursor }),
     service: (service: Service) => service,
     servicePage: (page: Page<Service>) => ({ services: page.items, next_cursor: page.next_cursor }),
-    zoneCapacity: (capacity: ZoneCapacity) => capacity,
-    zoneLoadPage: (page: Page<ZoneLoad>) => ({ zones: page.items, next_cursor: page.next_cursor }),
+    zoneCapacity: (capacity: ZoneCapacity) => ({
+      zone_id: capacity.zone_id,
+      active_tickets: capacity.active_tickets,
+      max_tickets: capacity.max_tickets,
+      is_blocked: capacity.is_blocked,
+    }),
+    zoneCapacityPage: (page: Page<ZoneCapacity>) => ({ zones: page.items, next_cursor: page.next_cursor }),
     zoneBlocked: (capacity: ZoneCapacity) => ({
       is_blocked: capacity.is_blocked,
       max_tickets: capacity.max_tickets,
@@ -343,6 +366,7 @@ export function createViews(calendar: BusinessCalendar, clock: Clock) {
         deliveries: deliveryStats(report.webhooks.deliveries),
       },
     }),
+    statuses: (statuses: readonly StatusMeaning[]) => ({ statuses }),
     subjects: (catalogue: SubjectCatalogue) => ({
       all: catalogue.all,
       by_priority: {

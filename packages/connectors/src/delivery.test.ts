@@ -19,7 +19,7 @@ function inputFor({ sim }: Connected, serviceId: number): CreateTicketInput {
 }
 
 async function opened(connected: Connected, serviceId = 1) {
-  return (await connected.desk.openTicket(inputFor(connected, serviceId)))._unsafeUnwrap().ticket;
+  return (await connected.desk.createTicket(inputFor(connected, serviceId)))._unsafeUnwrap().ticket;
 }
 
 const postsOf = ({ sim }: Connected) => sim.requests().filter((r) => r.method === 'POST');
@@ -97,7 +97,7 @@ describe('delivering tickets to WispHub', () => {
     // A service WispHub no longer knows.
     await connected.desk.saveService(5_000, { zone_id: 1 });
     const refusedTicket = (
-      await connected.desk.openTicket({ ...inputFor(connected, 1), service_id: 5_000 })
+      await connected.desk.createTicket({ ...inputFor(connected, 1), service_id: 5_000 })
     )._unsafeUnwrap().ticket;
     expect(await connected.worker.deliverDue('wisphub')).toMatchObject({
       claimed: 1,
@@ -161,7 +161,7 @@ describe('delivering tickets to WispHub', () => {
     await connected.desk.saveTechnician(1, { name: 'T' });
     await connected.desk.saveService(1, { zone_id: 1 });
     const ticket = (
-      await connected.desk.openTicket({
+      await connected.desk.createTicket({
         service_id: 1,
         zone_id: 1,
         technician_id: 1,
@@ -184,7 +184,7 @@ describe('webhooks', () => {
     const first = await opened(connected, 1);
     const second = await opened(connected, 2);
     hooks.answer(503);
-    await connected.desk.changeStatus(first.ticket_id, { status: 3, answer_text: 'Listo' });
+    await connected.desk.updateTicket(first.ticket_id, { status: 3, answer_text: 'Listo' });
     await connected.worker.deliverDue('wisphub');
     for (let i = 0; i < 5; i += 1) {
       await connected.worker.deliverDue('webhook', hooks.url);

@@ -80,7 +80,7 @@ describe("pulling WispHub's ticket states", () => {
       adopted: 0,
       skipped: 0,
     });
-    const refusal = await connected.desk.openTicket({
+    const refusal = await connected.desk.createTicket({
       service_id: client.id_servicio,
       zone_id: 3,
       technician_id: client.tecnico?.id ?? 0,
@@ -127,16 +127,16 @@ describe("pulling WispHub's ticket states", () => {
     };
     const tickets = [];
     for (let i = 0; i < 3; i += 1)
-      tickets.push((await connected.desk.openTicket(input))._unsafeUnwrap().ticket);
+      tickets.push((await connected.desk.createTicket(input))._unsafeUnwrap().ticket);
     await connected.worker.deliverDue('wisphub');
-    expect((await connected.desk.openTicket(input)).isErr()).toBe(true);
+    expect((await connected.desk.createTicket(input)).isErr()).toBe(true);
     const first = await connected.store.getTicket(tickets[0]?.ticket_id ?? 0);
     connected.sim.setTicketStatus(first?.wisphub_ticket_id ?? 0, 'Resuelto');
     expect((await connected.sync.pullStatuses())._unsafeUnwrap()).toMatchObject({ updated: 1, checked: 2 });
     expect((await connected.store.getTicket(first?.ticket_id ?? 0))?.status).toBe(3);
     const last = (await connected.desk.ticketHistory(first?.ticket_id ?? 0))._unsafeUnwrap().items.at(-1);
     expect(last).toMatchObject({ kind: 'status_changed', actor: 'wisphub', after: { status: 3 } });
-    expect((await connected.desk.openTicket(input)).isOk()).toBe(true);
+    expect((await connected.desk.createTicket(input)).isOk()).toBe(true);
   });
 
   it('keeps a change made here that WispHub has not made, and applies a reopen in WispHub beyond the limit', async () => {
@@ -150,12 +150,12 @@ describe("pulling WispHub's ticket states", () => {
       subject: 'Falla Masiva',
       description: 'x',
     };
-    const first = (await connected.desk.openTicket(input))._unsafeUnwrap().ticket;
+    const first = (await connected.desk.createTicket(input))._unsafeUnwrap().ticket;
     await connected.worker.deliverDue('wisphub');
-    await connected.desk.changeStatus(first.ticket_id, { status: 3, answer_text: 'Resuelto en sitio' });
+    await connected.desk.updateTicket(first.ticket_id, { status: 3, answer_text: 'Resuelto en sitio' });
     await connected.sync.pullStatuses();
     expect((await connected.store.getTicket(first.ticket_id))?.status).toBe(3);
-    for (let i = 0; i < 3; i += 1) await connected.desk.openTicket(input);
+    for (let i = 0; i < 3; i += 1) await connected.desk.createTicket(input);
     const remote = (await connected.store.getTicket(first.ticket_id))?.wisphub_ticket_id ?? 0;
     // Resolved, then reopened in WispHub: WispHub is the record.
     connected.sim.setTicketStatus(remote, 'Resuelto');
@@ -164,7 +164,7 @@ describe("pulling WispHub's ticket states", () => {
     await connected.sync.pullStatuses();
     expect((await connected.store.getTicket(first.ticket_id))?.status).toBe(1);
     expect(await connected.store.countActiveTickets(4, [1])).toBe(4);
-    expect((await connected.desk.openTicket(input))._unsafeUnwrapErr()).toMatchObject({
+    expect((await connected.desk.createTicket(input))._unsafeUnwrapErr()).toMatchObject({
       type: 'zone_full',
       active_tickets: 4,
     });
@@ -186,7 +186,7 @@ describe("pulling WispHub's ticket states", () => {
     await connected.sync.pullReferences();
     const client = clientIn(connected, 1);
     const ticket = (
-      await connected.desk.openTicket({
+      await connected.desk.createTicket({
         service_id: client.id_servicio,
         zone_id: 1,
         technician_id: client.tecnico?.id ?? 0,

@@ -53,7 +53,7 @@ async function connected(options: WispHubSimulatorOptions = {}, timeoutMs = 2_00
 describe('the WispHub client, against the simulator over HTTP', () => {
   it('opens a ticket as multipart/form-data with every field WispHub takes, and answers its id there', async () => {
     const { sim, client } = await connected();
-    const opened = await client.openTicket(ticket());
+    const opened = await client.createTicket(ticket());
     const stored = sim.tickets();
     expect(stored).toHaveLength(1);
     expect(opened._unsafeUnwrap()).toBe(stored[0]?.id_ticket);
@@ -76,7 +76,7 @@ describe('the WispHub client, against the simulator over HTTP', () => {
 
   it('leaves tecnico out for a ticket without a technician', async () => {
     const { sim, client } = await connected();
-    expect((await client.openTicket(ticket({ technician_id: null }))).isOk()).toBe(true);
+    expect((await client.createTicket(ticket({ technician_id: null }))).isOk()).toBe(true);
     expect(sim.tickets()[0]?.form).not.toHaveProperty('tecnico');
   });
 
@@ -162,7 +162,7 @@ describe('the WispHub client, against the simulator over HTTP', () => {
     it('waits out a 429 for as long as WispHub asks, the create never having arrived', async () => {
       const { sim, client } = await connected();
       sim.setFault({ kind: 'status', status: 429, retryAfterSeconds: 7 });
-      expect((await client.openTicket(ticket()))._unsafeUnwrapErr()).toEqual({
+      expect((await client.createTicket(ticket()))._unsafeUnwrapErr()).toEqual({
         type: 'unavailable',
         detail: 'WispHub is limiting requests (429)',
         retry_after_ms: 7_000,
@@ -174,12 +174,12 @@ describe('the WispHub client, against the simulator over HTTP', () => {
     it('tells a 503 (not processed) from a 500 (perhaps processed)', async () => {
       const { sim, client } = await connected();
       sim.setFault({ kind: 'status', status: 503 });
-      expect((await client.openTicket(ticket()))._unsafeUnwrapErr()).toMatchObject({
+      expect((await client.createTicket(ticket()))._unsafeUnwrapErr()).toMatchObject({
         type: 'unavailable',
         may_have_arrived: false,
       });
       sim.setFault({ kind: 'status', status: 500 });
-      expect((await client.openTicket(ticket()))._unsafeUnwrapErr()).toMatchObject({
+      expect((await client.createTicket(ticket()))._unsafeUnwrapErr()).toMatchObject({
         type: 'unavailable',
         may_have_arrived: true,
       });
@@ -188,7 +188,7 @@ describe('the WispHub client, against the simulator over HTTP', () => {
     it('counts a create that got no answer in time, or lost its connection, as perhaps arrived', async () => {
       const { sim, client } = await connected({}, 300);
       sim.setFault({ kind: 'slow', delayMs: 1_000, times: 1 });
-      expect((await client.openTicket(ticket()))._unsafeUnwrapErr()).toEqual({
+      expect((await client.createTicket(ticket()))._unsafeUnwrapErr()).toEqual({
         type: 'unavailable',
         detail: 'no answer within 300 ms',
         retry_after_ms: null,
@@ -197,7 +197,7 @@ describe('the WispHub client, against the simulator over HTTP', () => {
       // It did arrive.
       expect(sim.tickets()).toHaveLength(1);
       sim.setFault({ kind: 'drop', when: 'after', times: 1 });
-      expect((await client.openTicket(ticket()))._unsafeUnwrapErr()).toMatchObject({
+      expect((await client.createTicket(ticket()))._unsafeUnwrapErr()).toMatchObject({
         may_have_arrived: true,
       });
       sim.setFault({ kind: 'hang', times: 1 });
@@ -206,7 +206,7 @@ describe('the WispHub client, against the simulator over HTTP', () => {
 
     it('refuses a ticket WispHub refuses, with its answer', async () => {
       const { client } = await connected();
-      const refusedTicket = await client.openTicket(ticket({ service_id: 99_999 }));
+      const refusedTicket = await client.createTicket(ticket({ service_id: 99_999 }));
       expect(refusedTicket._unsafeUnwrapErr()).toMatchObject({ type: 'refused', status: 400 });
       expect(refusedTicket._unsafeUnwrapErr()).toHaveProperty('detail', expect.stringContaining('servicio'));
     });
@@ -221,7 +221,7 @@ describe('the WispHub client, against the simulator over HTTP', () => {
         department: 'Soporte',
         timeoutMs: 2_000,
       });
-      expect((await wrongKey.openTicket(ticket()))._unsafeUnwrapErr()).toMatchObject({
+      expect((await wrongKey.createTicket(ticket()))._unsafeUnwrapErr()).toMatchObject({
         type: 'unavailable',
         detail: expect.stringContaining('WISPHUB_API_KEY'),
         may_have_arrived: false,
@@ -239,7 +239,7 @@ describe('the WispHub client, against the simulator over HTTP', () => {
         department: 'Soporte',
         timeoutMs: 2_000,
       });
-      expect((await unreachable.openTicket(ticket()))._unsafeUnwrapErr()).toMatchObject({
+      expect((await unreachable.createTicket(ticket()))._unsafeUnwrapErr()).toMatchObject({
         type: 'unavailable',
         may_have_arrived: false,
       });

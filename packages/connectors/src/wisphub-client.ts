@@ -142,7 +142,7 @@ export function createWispHubClient(options: WispHubClientOptions): WispHub {
   }
 
   return {
-    async openTicket(ticket: Ticket) {
+    async createTicket(ticket: Ticket) {
       const form = new FormData();
       const fields: Record<string, string> = {
         servicio: String(ticket.service_id),

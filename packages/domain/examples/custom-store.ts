@@ -140,7 +140,7 @@ await desk.saveZone(2, { name: 'Centro' });
 await desk.saveTechnician(5, { name: 'Ana Gómez' });
 await desk.saveService(100, { zone_id: 2 });
 
-const opened = await desk.openTicket({
+const opened = await desk.createTicket({
   service_id: 100,
   technician_id: 5,
   zone_id: 2,

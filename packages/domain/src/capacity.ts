@@ -26,12 +26,36 @@ export function createCapacityRule(settings: CapacitySettings): CapacityRule {
   };
 }
 
+/** A zone's active tickets against its limit. */
+export interface ZoneCapacity {
+  readonly zone_id: number;
+  readonly name: string;
+  readonly active_tickets: number;
+  readonly max_tickets: number;
+  /** Whether it holds its limit: one more active ticket is refused. */
+  readonly is_blocked: boolean;
+}
+
+/** A zone's capacity, given how many of its tickets are active. */
+export function capacityOf(rule: CapacityRule, zone: Zone, activeTickets: number): ZoneCapacity {
+  const limit = rule.limitFor(zone);
+  return {
+    zone_id: zone.zone_id,
+    name: zone.name,
+    active_tickets: activeTickets,
+    max_tickets: limit,
+    is_blocked: activeTickets >= limit,
+  };
+}
+
 /** Refuses one more active ticket in a zone that already holds its limit. */
 export function admitActiveTicket(
   rule: CapacityRule,
   zone: Zone,
   activeTickets: number,
 ): Result<void, ZoneFull> {
-  const limit = rule.limitFor(zone);
-  return activeTickets >= limit ? err(zoneFull(zone.zone_id, activeTickets, limit)) : ok(undefined);
+  const capacity = capacityOf(rule, zone, activeTickets);
+  return capacity.is_blocked
+    ? err(zoneFull(zone.zone_id, activeTickets, capacity.max_tickets))
+    : ok(undefined);
 }

@@ -8,11 +8,11 @@ import {
   type RemoteFailure,
   type RetryPolicy,
   retryDelay,
+  withAnnouncements,
 } from './delivery.js';
 import type { Clock, ConnectorStore, DeliveryOutcome, TicketStore, UpdateDecision } from './ports.js';
 import type { Ticket, TicketStatus } from './ticket.js';
 import { markDelivered, markDeliveryFailed } from './ticket-changes.js';
-import { withAnnouncements } from './ticket-desk.js';
 import type { WispHub } from './wisphub.js';
 
 /** Sends a webhook: the event a delivery announces, with the ticket as the event left it. */
@@ -175,7 +175,7 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
       return 'other';
     }
     const attempts = d.attempts + 1;
-    const opened = await wisphub.openTicket(d.ticket);
+    const opened = await wisphub.createTicket(d.ticket);
     if (opened.isOk()) {
       await delivered(d, opened.value, attempts, false);
       return 'delivered';

@@ -1,4 +1,5 @@
 import type { NewTicketEvent, Ticket, TicketEvent } from './ticket.js';
+import type { Change } from './ticket-changes.js';
 
 /** Where the outbox delivers: WispHub, or a webhook endpoint. */
 export type DeliveryChannel = 'wisphub' | 'webhook';
@@ -119,4 +120,17 @@ export function retryDelay(
   const exponential = Math.min(policy.capMs, policy.baseMs * 2 ** Math.max(0, Math.min(attempts - 1, 30)));
   const jittered = Math.round(exponential * (0.5 + random() / 2));
   return Math.max(jittered, askedMs ?? 0);
+}
+
+/** A change as a store writes it, with the webhook messages that announce its events. */
+export function withAnnouncements(
+  settings: DeliverySettings,
+  change: Change,
+  extra: readonly OutboxMessage[] = [],
+) {
+  return {
+    ticket: change.ticket,
+    events: change.events,
+    outbox: [...extra, ...announce(settings, change.events)],
+  };
 }

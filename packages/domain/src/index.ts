@@ -15,7 +15,9 @@ export {
   admitActiveTicket,
   type CapacityRule,
   type CapacitySettings,
+  capacityOf,
   createCapacityRule,
+  type ZoneCapacity,
 } from './capacity.js';
 export {
   announce,
@@ -31,6 +33,7 @@ export {
   refused,
   retryDelay,
   unavailable,
+  withAnnouncements,
 } from './delivery.js';
 export {
   type AttemptReport,
@@ -40,6 +43,7 @@ export {
   type DeliveryWorkerDeps,
   type Webhooks,
 } from './delivery-worker.js';
+export { createDirectory, type Directory, type ImportReport } from './directory.js';
 export {
   type DeliveryNotFailed,
   deliveryNotFailed,
@@ -62,6 +66,7 @@ export {
   zoneFull,
   zoneNotFound,
 } from './errors.js';
+export { type Page, pageOf, pageRequest } from './paging.js';
 export {
   type Clock,
   type ConnectorStore,
@@ -103,6 +108,7 @@ export {
   type UpdateTicketInput,
   updateTicketInputSchema,
 } from './schemas.js';
+export { DEFAULT_DONE_STATUSES, type StatusMeaning, statusMeanings } from './statuses.js';
 export {
   createSubjectCatalogue,
   defaultSubjects,
@@ -113,6 +119,7 @@ export {
 } from './subjects.js';
 export {
   type DeliveryState,
+  INITIAL_STATUS,
   type NewTicket,
   type NewTicketEvent,
   type Priority,
@@ -136,29 +143,27 @@ export {
   createdEvent,
   markDelivered,
   markDeliveryFailed,
+  newTicket,
+  type Opening,
   requeueDelivery,
   setStatus,
   snapshotOf,
   WISPHUB_ACTOR,
 } from './ticket-changes.js';
+export { createTicketDesk, type TicketDesk, type TicketDeskDeps } from './ticket-desk.js';
 export {
   type ChangeOptions,
-  type ChangeStatusError,
-  type ChangeStatusOptions,
+  type CreateTicketError,
+  type CreateTicketOptions,
   checkReferences,
   createFingerprint,
-  createTicketDesk,
-  type ImportReport,
-  type OpenTicketError,
-  type OpenTicketOptions,
-  type Page,
+  createTickets,
   type RetryDeliveryError,
-  type TicketDesk,
-  type TicketDeskDeps,
-  withAnnouncements,
-  type ZoneCapacity,
-  type ZoneLoad,
-} from './ticket-desk.js';
+  type Tickets,
+  type TicketsDeps,
+  type UpdateTicketError,
+  type UpdateTicketOptions,
+} from './tickets.js';
 export {
   referencedTicketId,
   referenceOf,
@@ -182,3 +187,4 @@ export {
   type WispHubSync,
   type WispHubSyncDeps,
 } from './wisphub-sync.js';
+export { createZoneCapacities, type ZoneCapacities } from './zone-capacities.js';

@@ -1,6 +1,15 @@
 import { err, ok, type Result } from 'neverthrow';
 import { type DeliveryNotFailed, deliveryNotFailed } from './errors.js';
-import type { NewTicket, NewTicketEvent, Ticket, TicketSnapshot, TicketStatus } from './ticket.js';
+import type { CreateTicketInput } from './schemas.js';
+import {
+  INITIAL_STATUS,
+  type NewTicket,
+  type NewTicketEvent,
+  type Priority,
+  type Ticket,
+  type TicketSnapshot,
+  type TicketStatus,
+} from './ticket.js';
 
 /** A ticket's new state and the audit events that describe how it got there. */
 export interface Change {
@@ -36,6 +45,44 @@ export const createdEvent = (ticket: NewTicket, actor: string | null): NewTicket
   after: snapshotOf(ticket),
   note: null,
 });
+
+/** What a new ticket needs besides its input. */
+export interface Opening {
+  /** Its subject's priority. */
+  readonly priority: Priority;
+  readonly at: number;
+  /** When it should be resolved: `at` plus the resolution's business days. */
+  readonly endDate: number;
+  readonly actor: string | null;
+  /** Whether it is to be delivered to WispHub (the connector is on). */
+  readonly toWispHub: boolean;
+}
+
+/** A ticket opened now, with status INITIAL_STATUS and version 1, and its `created` event. */
+export function newTicket(
+  input: CreateTicketInput,
+  { priority, at, endDate, actor, toWispHub }: Opening,
+): { readonly ticket: NewTicket; readonly events: readonly NewTicketEvent[] } {
+  const ticket: NewTicket = {
+    service_id: input.service_id,
+    zone_id: input.zone_id,
+    technician_id: input.technician_id,
+    subject: input.subject,
+    priority,
+    description: input.description,
+    status: INITIAL_STATUS,
+    created_at: at,
+    end_date: endDate,
+    answer_text: null,
+    updated_at: at,
+    source: 'api',
+    wisphub_ticket_id: null,
+    wisphub_sync: toWispHub ? 'pending' : null,
+    wisphub_status: null,
+    version: 1,
+  };
+  return { ticket, events: [createdEvent(ticket, actor)] };
+}
 
 const unchanged = (ticket: Ticket): Change => ({ ticket, events: [] });
 

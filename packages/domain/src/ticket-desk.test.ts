@@ -2,7 +2,7 @@ import { err, ok } from 'neverthrow';
 import { describe, expect, it } from 'vitest';
 import { admitActiveTicket, createCapacityRule } from './capacity.js';
 import { invalidReferences, zoneFull } from './errors.js';
-import { checkReferences } from './ticket-desk.js';
+import { checkReferences } from './tickets.js';
 
 const zone = { zone_id: 2, name: 'Centro', max_active_tickets: null };
 const service = { service_id: 100, zone_id: 2, customer_name: null };

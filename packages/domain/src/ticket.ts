@@ -3,6 +3,9 @@ export type TicketStatus = 1 | 2 | 3 | 4;
 
 export const ticketStatuses: readonly TicketStatus[] = [1, 2, 3, 4];
 
+/** The status every ticket is opened with: Abierto. */
+export const INITIAL_STATUS: TicketStatus = 1;
+
 export const statusLabels: Readonly<Record<TicketStatus, string>> = {
   1: 'Abierto',
   2: 'En Progreso',

@@ -1,12 +1,17 @@
 import { err, ok, type Result } from 'neverthrow';
 import type { BusinessCalendar } from './calendar/business-calendar.js';
 import type { CapacityRule } from './capacity.js';
-import { announce, type DeliverySettings, type DeliveryStats, type RemoteFailure } from './delivery.js';
+import {
+  announce,
+  type DeliverySettings,
+  type DeliveryStats,
+  type RemoteFailure,
+  withAnnouncements,
+} from './delivery.js';
 import type { Clock, ConnectorStore, DirectoryUpdate, JobRun, TicketStore, UpdateDecision } from './ports.js';
 import type { SubjectCatalogue } from './subjects.js';
 import type { NewTicket, Priority, Service, Technician, Ticket } from './ticket.js';
 import { applyWispHubStatus, createdEvent, markDelivered, WISPHUB_ACTOR } from './ticket-changes.js';
-import { withAnnouncements } from './ticket-desk.js';
 import { referencedTicketId, type WispHub, type WispHubClient, type WispHubTicket } from './wisphub.js';
 
 export interface WispHubSyncDeps {

@@ -53,7 +53,7 @@ export interface WispHubClientPage {
  */
 export interface WispHub {
   /** Opens the ticket in WispHub (its description carrying `referenceOf(ticket)`); answers its id there. */
-  openTicket(ticket: Ticket): Promise<Result<number, RemoteFailure>>;
+  createTicket(ticket: Ticket): Promise<Result<number, RemoteFailure>>;
   /** The id in WispHub of the ticket there that carries this ticket's reference, if one does. */
   findTicket(ticket: Ticket): Promise<Result<number | null, RemoteFailure>>;
   /** Every ticket in WispHub whose status is one of these, all pages. */

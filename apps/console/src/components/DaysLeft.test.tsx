@@ -1,10 +1,9 @@
 import { render } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import type { TicketStatus } from '../api.js';
 import { DaysLeft } from './DaysLeft.js';
 
-const shown = (days: number, overdue: boolean, status: TicketStatus = 1) => {
-  const { container, unmount } = render(<DaysLeft days={days} overdue={overdue} status={status} />);
+const shown = (days: number, overdue: boolean, done = false) => {
+  const { container, unmount } = render(<DaysLeft days={days} overdue={overdue} done={done} />);
   const span = container.firstElementChild as HTMLElement;
   const result = { text: span.textContent, className: span.className };
   unmount();
@@ -28,9 +27,9 @@ describe('business days left', () => {
     expect(shown(0, true)).toEqual({ text: 'Vencido', className: 'days overdue' });
   });
 
-  it('has nothing to count for resolved or closed tickets', () => {
-    expect(shown(-3, true, 3).text).toBe('—');
-    expect(shown(2, false, 4).text).toBe('—');
-    expect(shown(2, false, 2).text).toBe('2 días hábiles');
+  it('has nothing to count for a ticket whose work is done', () => {
+    expect(shown(-3, true, true).text).toBe('—');
+    expect(shown(2, false, true).text).toBe('—');
+    expect(shown(2, false, false).text).toBe('2 días hábiles');
   });
 });

@@ -1,21 +1,20 @@
 import type { ReactNode } from 'react';
-import type { TicketStatus } from '../api.js';
 import { plural } from '../labels.js';
 
 /**
  * Business days left until `end_date`: "Vencido" once it has passed, "Vence hoy" on the day.
- * A resolved or closed ticket has nothing left to meet.
+ * A ticket whose work is done (a status the server calls done) has nothing left to meet.
  */
 export function DaysLeft({
   days,
   overdue,
-  status,
+  done,
 }: {
   days: number;
   overdue: boolean;
-  status: TicketStatus;
+  done: boolean;
 }): ReactNode {
-  if (status === 3 || status === 4) {
+  if (done) {
     return (
       <span className="days done" title="El ticket ya no está abierto">
         —

@@ -16,8 +16,8 @@ import {
   useServices,
   useSubjects,
   useTechnicians,
+  useZoneCapacities,
   useZoneCapacity,
-  useZoneLoads,
 } from '../queries.js';
 import { LocalTime, PriorityBadge } from './Badges.js';
 
@@ -65,7 +65,7 @@ export function TicketForm(): ReactNode {
   const services = useServices();
   const technicians = useTechnicians();
   const subjects = useSubjects();
-  const zones = useZoneLoads();
+  const zones = useZoneCapacities();
 
   const [serviceId, setServiceId] = useState('');
   const [manualZoneId, setManualZoneId] = useState('');

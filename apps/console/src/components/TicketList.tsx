@@ -6,9 +6,10 @@ import { fieldErrorText, statuses, statusLabels, ticketChangedMessage, zoneFullM
 import {
   refreshAfterChange,
   type TicketFilter,
+  useIsDone,
   useTechnicians,
   useTickets,
-  useZoneLoads,
+  useZoneCapacities,
 } from '../queries.js';
 import { LocalTime, PriorityBadge, StatusBadge, WispHubBadge } from './Badges.js';
 import { DaysLeft } from './DaysLeft.js';
@@ -119,6 +120,8 @@ function AnswerForm({
 
 export interface TicketRowProps {
   readonly ticket: TicketView;
+  /** Whether its status is one the server calls done (nothing left to meet, never overdue). */
+  readonly done: boolean;
   readonly technicianName: string;
   readonly zoneName: string;
   readonly onSave: (change: TicketChange) => Promise<SaveOutcome>;
@@ -129,6 +132,7 @@ export interface TicketRowProps {
 
 export function TicketRow({
   ticket,
+  done,
   technicianName,
   zoneName,
   onSave,
@@ -145,7 +149,7 @@ export function TicketRow({
   };
   return (
     <>
-      <tr className={ticket.is_overdue && ticket.status <= 2 ? 'ticket overdue' : 'ticket'}>
+      <tr className={ticket.is_overdue && !done ? 'ticket overdue' : 'ticket'}>
         <td data-label="Ticket" className="num">
           #{ticket.ticket_id}
         </td>
@@ -177,7 +181,7 @@ export function TicketRow({
           <LocalTime value={ticket.end_date} stacked />
         </td>
         <td data-label="Días hábiles restantes">
-          <DaysLeft days={ticket.business_days_left} overdue={ticket.is_overdue} status={ticket.status} />
+          <DaysLeft days={ticket.business_days_left} overdue={ticket.is_overdue} done={done} />
         </td>
         <td data-label="Estado">
           <div className="status-cell">
@@ -223,6 +227,7 @@ export function TicketTable({
   onSaved,
   onRetry,
 }: TicketTableProps): ReactNode {
+  const isDone = useIsDone();
   return (
     <div className="table-wrap">
       <table className="tickets-table">
@@ -244,6 +249,7 @@ export function TicketTable({
             <TicketRow
               key={ticket.ticket_id}
               ticket={ticket}
+              done={isDone(ticket.status)}
               technicianName={technicianName(ticket.technician_id)}
               zoneName={zoneName(ticket.zone_id)}
               onSave={onSave}
@@ -274,7 +280,7 @@ export function TicketList(): ReactNode {
     const timer = setTimeout(() => setAnnouncement(''), 10_000);
     return () => clearTimeout(timer);
   }, [announcement]);
-  const zones = useZoneLoads();
+  const zones = useZoneCapacities();
   const technicians = useTechnicians();
 
   const zoneNames = new Map((zones.data?.items ?? []).map((z) => [z.zone_id, z.name]));
@@ -284,7 +290,7 @@ export function TicketList(): ReactNode {
     id === null ? 'Sin asignar' : (technicianNames.get(id) ?? `Técnico #${id}`);
 
   const update = useMutation({
-    mutationFn: (change: TicketChange) => api.tickets.updateStatus.mutate(change),
+    mutationFn: (change: TicketChange) => api.tickets.update.mutate(change),
     onSettled: () => refreshAfterChange(queryClient),
   });
 

@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import type { ZoneLoad } from '../api.js';
+import type { NamedZoneCapacity } from '../api.js';
 
 /** Active tickets against the limit: green with room, amber with one place left, red when full. */
 export function ZoneMeter({ name, active, max }: { name: string; active: number; max: number }): ReactNode {
@@ -23,7 +23,7 @@ export function ZoneMeter({ name, active, max }: { name: string; active: number;
 }
 
 export interface ZoneBoardProps {
-  readonly zones: readonly ZoneLoad[];
+  readonly zones: readonly NamedZoneCapacity[];
   readonly complete?: boolean;
   readonly loading?: boolean;
   readonly error?: string | null;

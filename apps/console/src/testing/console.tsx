@@ -18,9 +18,15 @@ export interface RenderedConsole {
 }
 
 /** The whole console, its tRPC client talking to the real app (memory store) seeded by `seedDesk`. */
-export async function renderConsole(options: TestServerOptions = {}): Promise<RenderedConsole> {
+export async function renderConsole(
+  options: TestServerOptions & {
+    /** Changes made through the API once the desk is seeded, before the console first renders. */
+    readonly prepare?: (admin: Api, seeded: Seeded) => Promise<void>;
+  } = {},
+): Promise<RenderedConsole> {
   const server = createTestServer(options);
   const seeded = await seedDesk(server.admin);
+  await options.prepare?.(server.admin, seeded);
   const session = createSession(globalThis.sessionStorage);
   const api = createApi({ apiKey: () => session.getState().key, fetch: server.fetch });
   const queryClient = createQueryClient(session);

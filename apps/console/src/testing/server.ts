@@ -1,5 +1,5 @@
 import { type ApiKey, createAuthenticator, createHttpApp } from '@tickets/api';
-import { createTestDesk } from '@tickets/api/testing';
+import { createTestDesk, type TestDeskOptions } from '@tickets/api/testing';
 import { type Api, createApi } from '../api.js';
 
 /** One procedure call the console made, as it went over the wire (a batch is several). */
@@ -22,6 +22,8 @@ export interface TestServer {
 export interface TestServerOptions {
   /** The API keys, as `API_KEYS` configures them; none leaves the API open. */
   readonly keys?: readonly ApiKey[];
+  /** How the desk is configured: which statuses are active and done. */
+  readonly desk?: TestDeskOptions;
 }
 
 /** The /trpc calls one request carries: the procedures of its path, each with its input. */
@@ -50,8 +52,8 @@ function callsOf(url: URL, init: RequestInit | undefined): RecordedCall[] {
  * desk's fixed clock (Thursday 2026-02-26 10:00 in Bogotá, limit 3 per zone). Requests go through
  * `app.request()`: the whole app, without a socket.
  */
-export function createTestServer({ keys = [] }: TestServerOptions = {}): TestServer {
-  const app = createHttpApp({ desk: createTestDesk(), authenticator: createAuthenticator(keys) });
+export function createTestServer({ keys = [], desk }: TestServerOptions = {}): TestServer {
+  const app = createHttpApp({ desk: createTestDesk(desk), authenticator: createAuthenticator(keys) });
   const appFetch: typeof globalThis.fetch = async (request, init) => app.request(request, init);
 
   const calls: RecordedCall[] = [];

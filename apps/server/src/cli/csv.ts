@@ -1,204 +1,12 @@
 import { createReadStream } from 'node:fs';
+import { type CsvError, type Info, type Parser, parse } from 'csv-parse';
 
 /** One CSV record: its fields, and the physical line of the file where it starts (1-based). */
 export interface CsvRecord {
   readonly line: number;
   readonly fields: readonly string[];
-  /** Set when the record's quoting is broken; its fields are then a best guess. */
+  /** Set when the record cannot be read (a quoted field that never closes); its fields are then unknown. */
   readonly problem?: string;
-}
-
-const QUOTE = 0x22;
-const LF = 0x0a;
-const CR = 0x0d;
-
-enum State {
-  /** At the start of a field. */
-  FieldStart,
-  /** Inside a field that did not start with a quote. */
-  Unquoted,
-  /** Inside a quoted field. */
-  Quoted,
-  /** Just after a quote inside a quoted field: an escaped quote (`""`) or the closing one. */
-  QuoteInQuoted,
-  /** After a closing quote and a CR: only an LF may follow. */
-  CrAfterQuote,
-}
-
-/**
- * An incremental RFC 4180 parser: feed it text in pieces of any size with `push` (a piece may end
- * anywhere, even between the CR and LF of a line end or inside a `""`), and `end` once the text is
- * over; both return the records they completed. Quoted fields may hold delimiters, `""` and line
- * ends; lines end in LF or CRLF. Blank lines are skipped, not records. A quote inside an unquoted
- * field is kept as a character (as spreadsheets read it); text after a closing quote, or a quote
- * left open at the end, makes the record come with a `problem`.
- */
-export class CsvParser {
-  readonly #delimiter: number;
-  #state = State.FieldStart;
-  #fields: string[] = [];
-  #field = '';
-  /** Whether the record's first field is quoted (so that `""` alone is a record, not a blank line). */
-  #quoted = false;
-  #problem: string | undefined;
-  #line = 1;
-  #recordLine = 1;
-
-  constructor(delimiter = ',') {
-    if (delimiter.length !== 1 || delimiter === '"' || delimiter === '\n' || delimiter === '\r') {
-      throw new Error(`unusable CSV delimiter ${JSON.stringify(delimiter)}`);
-    }
-    this.#delimiter = delimiter.charCodeAt(0);
-  }
-
-  push(text: string): CsvRecord[] {
-    const records: CsvRecord[] = [];
-    const delimiter = this.#delimiter;
-    const length = text.length;
-    let i = 0;
-    while (i < length) {
-      switch (this.#state) {
-        case State.FieldStart: {
-          const c = text.charCodeAt(i);
-          if (c === QUOTE) {
-            this.#state = State.Quoted;
-            if (this.#fields.length === 0) this.#quoted = true;
-            i += 1;
-          } else {
-            this.#state = State.Unquoted;
-          }
-          break;
-        }
-        case State.Unquoted: {
-          // A run of ordinary characters at once; quotes are kept as characters here.
-          let j = i;
-          let c = 0;
-          while (j < length) {
-            c = text.charCodeAt(j);
-            if (c === delimiter || c === LF) break;
-            j += 1;
-          }
-          if (j > i) this.#field += text.slice(i, j);
-          if (j === length) {
-            i = j;
-            break;
-          }
-          i = j + 1;
-          if (c === delimiter) {
-            this.#endField();
-          } else {
-            // The CR of a CRLF came in as part of the field.
-            if (this.#field.charCodeAt(this.#field.length - 1) === CR) this.#field = this.#field.slice(0, -1);
-            this.#endLine(records);
-          }
-          break;
-        }
-        case State.Quoted: {
-          let j = text.indexOf('"', i);
-          if (j === -1) j = length;
-          this.#field += text.slice(i, j);
-          for (let k = text.indexOf('\n', i); k !== -1 && k < j; k = text.indexOf('\n', k + 1)) {
-            this.#line += 1;
-          }
-          i = j;
-          if (j < length) {
-            this.#state = State.QuoteInQuoted;
-            i += 1;
-          }
-          break;
-        }
-        case State.QuoteInQuoted: {
-          const c = text.charCodeAt(i);
-          i += 1;
-          if (c === QUOTE) {
-            this.#field += '"';
-            this.#state = State.Quoted;
-          } else if (c === delimiter) {
-            this.#endField();
-          } else if (c === LF) {
-            this.#endLine(records);
-          } else if (c === CR) {
-            this.#state = State.CrAfterQuote;
-          } else {
-            this.#brokenQuote();
-            this.#field += text[i - 1];
-          }
-          break;
-        }
-        case State.CrAfterQuote: {
-          const c = text.charCodeAt(i);
-          i += 1;
-          if (c === LF) {
-            this.#endLine(records);
-          } else {
-            this.#brokenQuote();
-            this.#field += `\r${text[i - 1]}`;
-            if (c === delimiter) {
-              // Keep the delimiter as a delimiter: the field ends here.
-              this.#field = this.#field.slice(0, -1);
-              this.#endField();
-            }
-          }
-          break;
-        }
-      }
-    }
-    return records;
-  }
-
-  end(): CsvRecord[] {
-    const records: CsvRecord[] = [];
-    if (this.#state === State.Quoted) {
-      this.#problem ??= `a quoted field opened on line ${this.#quoteLine()} never closes`;
-    }
-    if (this.#state === State.Unquoted && this.#field.endsWith('\r')) this.#field = this.#field.slice(0, -1);
-    if (!this.#blank()) this.#endRecord(records);
-    this.#state = State.FieldStart;
-    return records;
-  }
-
-  /** The line where the open quoted field started (the record's line, or a later one). */
-  #quoteLine(): number {
-    const newlines = this.#field.split('\n').length - 1;
-    return this.#line - newlines;
-  }
-
-  /** Whether the record so far is an empty line. */
-  #blank(): boolean {
-    return this.#fields.length === 0 && this.#field === '' && !this.#quoted;
-  }
-
-  #brokenQuote(): void {
-    this.#problem ??= `column ${this.#fields.length + 1} has text after its closing quote`;
-    this.#state = State.Unquoted;
-  }
-
-  #endField(): void {
-    this.#fields.push(this.#field);
-    this.#field = '';
-    this.#state = State.FieldStart;
-  }
-
-  #endLine(records: CsvRecord[]): void {
-    if (this.#blank()) this.#field = '';
-    else this.#endRecord(records);
-    this.#state = State.FieldStart;
-    this.#line += 1;
-    this.#recordLine = this.#line;
-  }
-
-  #endRecord(records: CsvRecord[]): void {
-    this.#fields.push(this.#field);
-    records.push(
-      this.#problem === undefined
-        ? { line: this.#recordLine, fields: this.#fields }
-        : { line: this.#recordLine, fields: this.#fields, problem: this.#problem },
-    );
-    this.#fields = [];
-    this.#field = '';
-    this.#quoted = false;
-    this.#problem = undefined;
-  }
 }
 
 /**
@@ -215,41 +23,250 @@ export interface CsvFileOptions {
   readonly highWaterMark?: number;
 }
 
+/** A record as csv-parse gives it with `info: true`. */
+interface ParsedRecord {
+  readonly record: string[];
+  readonly info: Pick<Info, 'bytes' | 'lines' | 'empty_lines'>;
+}
+
+const LF = 0x0a;
+const CR = 0x0d;
+
+function lineFeedsIn(text: string | Buffer): number {
+  let count = 0;
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) count += 1;
+  return count;
+}
+
+/**
+ * Numbers records by the line where each starts. csv-parse's `info.lines` is the line where a
+ * record ends, and it counts a carriage return inside a field as a line break (a CRLF inside
+ * quotes counts twice); so a record starts one line after the previous one ended, past the empty
+ * lines csv-parse skipped, and ends as many lines later as its fields hold line feeds.
+ */
+class LineNumbers {
+  /** The line where the last record ended, and the byte after it. */
+  #end = 0;
+  #endByte = 0;
+  /** Where in the file the current parser started, and its counts at the last record. */
+  #base = 0;
+  #lines = 0;
+  #empty = 0;
+
+  get end(): number {
+    return this.#end;
+  }
+
+  get endByte(): number {
+    return this.#endByte;
+  }
+
+  /** Continues with a parser that starts reading at byte `base` of the file. */
+  restart(base: number): void {
+    this.#base = base;
+    this.#lines = 0;
+    this.#empty = 0;
+  }
+
+  /** Where a byte offset the current parser reports is in the file. */
+  byteAt(offset: number): number {
+    return this.#base + offset;
+  }
+
+  /** The start line of the next record, given the current parser's count of empty lines so far. */
+  startOf(emptyLines: number): number {
+    return this.#end + (emptyLines - this.#empty) + 1;
+  }
+
+  next({ record, info }: ParsedRecord): CsvRecord {
+    const line = this.startOf(info.empty_lines);
+    // Usually csv-parse counted one line for the record: nothing inside it breaks a line.
+    const oneLine = info.lines - this.#lines === info.empty_lines - this.#empty + 1;
+    this.#end = oneLine ? line : line + record.reduce((sum, field) => sum + lineFeedsIn(field), 0);
+    this.#endByte = this.byteAt(info.bytes);
+    this.#lines = info.lines;
+    this.#empty = info.empty_lines;
+    return { line, fields: record };
+  }
+}
+
+/**
+ * A csv-parse stream for the CLI's files: RFC 4180 quoting; LF or CRLF line ends (a lone CR is a
+ * character); blank lines skipped; rows of any width (the header check judges them); a quote inside
+ * an unquoted field kept as a character, as spreadsheets read it (`relax_quotes`, which also keeps
+ * text after a closing quote, quotes and all). A quote still open at the end of the file would end
+ * the stream with an error and lose the records read just before it, so it is skipped instead
+ * (`skip_records_with_error`) and handed to `onSkip`; with these options no other record is skipped.
+ * `to: 1` stops after the first record.
+ */
+function createParser(delimiter: ',' | ';', to: 1 | undefined, onSkip: (error: CsvError) => void): Parser {
+  return parse({
+    delimiter,
+    to,
+    bom: true,
+    info: true,
+    record_delimiter: ['\r\n', '\n'],
+    skip_empty_lines: true,
+    relax_column_count: true,
+    relax_quotes: true,
+    skip_records_with_error: true,
+    on_skip: (error) => {
+      if (error !== undefined) onSkip(error);
+    },
+  });
+}
+
+/** A number csv-parse put on its error (a copy of its `info` where the error happened). */
+function numberOn(error: CsvError, key: string): number {
+  const value = error[key];
+  return typeof value === 'number' ? value : 0;
+}
+
+async function lineFeedsBetween(path: string, start: number, end: number): Promise<number> {
+  if (end <= start) return 0;
+  let count = 0;
+  for await (const chunk of createReadStream(path, { start, end: end - 1 }) as AsyncIterable<Buffer>) {
+    count += lineFeedsIn(chunk);
+  }
+  return count;
+}
+
+/** The record csv-parse skipped, as a record with a problem, numbered after those read before it. */
+async function unreadRecord(path: string, error: CsvError, lines: LineNumbers): Promise<CsvRecord> {
+  const line = lines.startOf(numberOn(error, 'empty_lines'));
+  if (error.code !== 'CSV_QUOTE_NOT_CLOSED') return { line, fields: [], problem: error.message };
+  // The open quote starts the record, or follows the last delimiter csv-parse read (its `bytes`):
+  // rare enough to count the line feeds before it again.
+  const opened =
+    numberOn(error, 'index') === 0
+      ? line
+      : lines.end + 1 + (await lineFeedsBetween(path, lines.endByte, lines.byteAt(numberOn(error, 'bytes'))));
+  return { line, fields: [], problem: `a quoted field opened on line ${opened} never closes` };
+}
+
+/** One run of csv-parse over the file from byte `start`: over the header alone, or over the rows after it. */
+interface Pass {
+  readonly start: number;
+  readonly delimiter: (firstLine: string) => ',' | ';';
+  readonly headerOnly: boolean;
+}
+
+/** How a pass ended: the delimiter it used, and the byte after the header when it read one. */
+interface PassEnd {
+  readonly delimiter: ',' | ';';
+  readonly rowsFrom?: number;
+}
+
+async function* parseFile(
+  path: string,
+  pass: Pass,
+  lines: LineNumbers,
+  options: CsvFileOptions,
+): AsyncGenerator<readonly CsvRecord[], PassEnd, undefined> {
+  const file = createReadStream(path, {
+    start: pass.start,
+    highWaterMark: options.highWaterMark ?? 256 * 1024,
+  });
+  lines.restart(pass.start);
+  const skipped: CsvError[] = [];
+  let delimiter: ',' | ';' = ',';
+  let parser: Parser | undefined;
+  /** The pieces read before the first line end, which names the delimiter. */
+  const head: Buffer[] = [];
+  let bytes = pass.start;
+  let lastByte: number | undefined;
+
+  const start = (): Parser => {
+    const text = Buffer.concat(head);
+    const lineEnd = text.indexOf(LF);
+    delimiter = pass.delimiter(text.toString('utf8', 0, lineEnd === -1 ? text.length : lineEnd));
+    const started = createParser(delimiter, pass.headerOnly ? 1 : undefined, (error) => skipped.push(error));
+    // Not thrown from here: a failure is read from `errored` where the records are taken.
+    started.on('error', () => undefined);
+    if (text.length > 0) started.write(text);
+    return started;
+  };
+
+  /**
+   * After a header that could be read, the rows start where it ends (the file may end there too;
+   * the LF added to a last CR is not in the file).
+   */
+  const passEnd = (records: readonly CsvRecord[]): PassEnd =>
+    pass.headerOnly && records.some((record) => record.problem === undefined)
+      ? { delimiter, rowsFrom: Math.min(lines.endByte, bytes) }
+      : { delimiter };
+
+  /** The records the parser has ready, then those it skipped. */
+  const take = async (from: Parser): Promise<CsvRecord[]> => {
+    if (from.errored !== null) throw from.errored;
+    const records: CsvRecord[] = [];
+    for (let item = from.read() as ParsedRecord | null; item !== null; item = from.read()) {
+      records.push(lines.next(item));
+    }
+    for (const error of skipped.splice(0)) records.push(await unreadRecord(path, error, lines));
+    return records;
+  };
+
+  try {
+    for await (const chunk of file as AsyncIterable<Buffer>) {
+      bytes += chunk.length;
+      lastByte = chunk.at(-1);
+      if (parser === undefined) {
+        head.push(chunk);
+        if (!chunk.includes(LF)) continue;
+        parser = start();
+      } else {
+        parser.write(chunk);
+      }
+      const records = await take(parser);
+      if (pass.headerOnly) {
+        // The rows' pass reports the bytes read, from the header's end on.
+        if (records.length === 0) continue;
+        yield records;
+        return passEnd(records);
+      }
+      options.onBytes?.(bytes);
+      if (records.length > 0) yield records;
+    }
+    parser ??= start();
+    // A file cut short between the CR and LF of its last line end reads as if the LF were there.
+    parser.end(lastByte === CR ? '\n' : undefined);
+    const records: CsvRecord[] = [];
+    for await (const item of parser as AsyncIterable<ParsedRecord>) records.push(lines.next(item));
+    records.push(...(await take(parser)));
+    options.onBytes?.(bytes);
+    if (records.length > 0) yield records;
+    return passEnd(records);
+  } finally {
+    parser?.destroy();
+  }
+}
+
 /**
  * The records of a UTF-8 CSV file (a BOM is dropped; bytes that are not UTF-8 become U+FFFD),
- * streamed: the file is read a piece at a time. The delimiter comes from the first line (see
- * `detectDelimiter`). Yields batches of records, in file order, as each piece is parsed.
+ * streamed through csv-parse: the file is read a piece at a time. The delimiter comes from the
+ * first line (see `detectDelimiter`). Yields batches of records, in file order, as each piece is
+ * parsed.
  */
 export async function* readCsvFile(
   path: string,
   options: CsvFileOptions = {},
 ): AsyncGenerator<readonly CsvRecord[], void, undefined> {
-  const decoder = new TextDecoder('utf-8');
-  const stream = createReadStream(path, { highWaterMark: options.highWaterMark ?? 256 * 1024 });
-  let parser: CsvParser | undefined;
-  let head = '';
-  let bytes = 0;
-  for await (const chunk of stream as AsyncIterable<Buffer>) {
-    bytes += chunk.length;
-    const text = decoder.decode(chunk, { stream: true });
-    if (parser === undefined) {
-      head += text;
-      const firstLineEnd = head.indexOf('\n');
-      if (firstLineEnd === -1) continue;
-      parser = new CsvParser(detectDelimiter(head.slice(0, firstLineEnd)));
-      const records = parser.push(head);
-      head = '';
-      options.onBytes?.(bytes);
-      if (records.length > 0) yield records;
-      continue;
-    }
-    const records = parser.push(text);
-    options.onBytes?.(bytes);
-    if (records.length > 0) yield records;
-  }
-  const rest = decoder.decode();
-  parser ??= new CsvParser(detectDelimiter(head));
-  const records = [...parser.push(head + rest), ...parser.end()];
-  options.onBytes?.(bytes);
-  if (records.length > 0) yield records;
+  const lines = new LineNumbers();
+  // The header gets a parser of its own: csv-parse builds an error object (a stack trace and a
+  // deep copy) for each row whose width differs from the first record's, even with
+  // relax_column_count, which made a file of rows shorter than their header read ten times slower.
+  const header = yield* parseFile(
+    path,
+    { start: 0, delimiter: detectDelimiter, headerOnly: true },
+    lines,
+    options,
+  );
+  if (header.rowsFrom === undefined) return;
+  yield* parseFile(
+    path,
+    { start: header.rowsFrom, delimiter: () => header.delimiter, headerOnly: false },
+    lines,
+    options,
+  );
 }

@@ -1,29 +1,15 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createCapacityRule, createTicketDesk, type TicketDesk, type TicketStore } from '@tickets/domain';
+import { createDirectory, type TicketStore } from '@tickets/domain';
 import { createMemoryTicketStore } from '@tickets/store';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../config.js';
-import { buildCalendar, loadSubjects } from '../settings.js';
 import { repoRoot } from '../testing/server-process.js';
 import { formatSummary, Importer, openCsvFile, RejectionLog } from './import.js';
 import { type ImportKind, type KindSpec, kindSpecs } from './reference-rows.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tickets-import-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-function deskOver(store: TicketStore): TicketDesk {
-  const config = loadConfig({ DATABASE_URL: 'memory:' })._unsafeUnwrap();
-  return createTicketDesk({
-    store,
-    clock: { now: () => Date.now() },
-    calendar: buildCalendar(config)._unsafeUnwrap(),
-    subjects: loadSubjects(config)._unsafeUnwrap(),
-    capacity: createCapacityRule({ maxActiveTicketsPerZone: 3, activeStatuses: [1] }),
-    resolutionDays: 3,
-  });
-}
 
 let files = 0;
 
@@ -40,7 +26,6 @@ async function importText(
   const source = (await openCsvFile(path, spec))._unsafeUnwrap();
   const log = new RejectionLog(join(dir, `${kind}-${files}.rejected.txt`), shownLimit);
   const batches: number[][] = [];
-  const desk = deskOver(store);
   const spying: KindSpec<unknown> = {
     ...spec,
     save: (d, rows) => {
@@ -48,7 +33,13 @@ async function importText(
       return spec.save(d, rows);
     },
   };
-  const importer = new Importer({ spec: spying, header: source.header, desk, log, batchSize });
+  const importer = new Importer({
+    spec: spying,
+    header: source.header,
+    directory: createDirectory(store),
+    log,
+    batchSize,
+  });
   const state = await importer.run(source.rows);
   log.close();
   const summary = formatSummary({ spec, header: source.header, state, log, elapsedMs: 1234 });
@@ -59,7 +50,7 @@ async function zonesIn(store: TicketStore) {
   return store.listZones({ limit: 1000 });
 }
 
-describe('importing a CSV file through the desk', () => {
+describe('importing a CSV file through the directory', () => {
   it('saves every valid row, in batches of the given size', async () => {
     const text = `zone_id,name,max_active_tickets\n${Array.from({ length: 7 }, (_, i) => `${i + 1},Zona ${i + 1},`).join('\n')}\n`;
     const { state, batches, store, summary } = await importText('zones', text, { batchSize: 3 });
@@ -77,7 +68,7 @@ describe('importing a CSV file through the desk', () => {
     expect(summary).toEqual(['imported 7 zones, rejected 0, in 1.2 s']);
   });
 
-  it('reports rows the schemas refuse and rows the desk refuses together, by line', async () => {
+  it('reports rows the schemas refuse and rows the directory refuses together, by line', async () => {
     const store = createMemoryTicketStore();
     await store.saveZones([{ zone_id: 1, name: 'Centro', max_active_tickets: null }]);
     const text = [
@@ -164,6 +155,17 @@ describe('importing a CSV file through the desk', () => {
     );
   });
 
+  it('rejects the row whose quote never closes by its line, and saves the rows before it', async () => {
+    const { state, summary, store } = await importText('zones', 'zone_id,name\n1,Uno\n\n2,"Dos\n3,Tres\n');
+    expect(state).toMatchObject({ rows: 2, saved: 1, rejected: 1 });
+    expect(summary).toEqual([
+      'imported 1 zone, rejected 1, in 1.2 s',
+      'rejected rows:',
+      'line 4: a quoted field opened on line 4 never closes',
+    ]);
+    expect((await zonesIn(store)).map((z) => z.name)).toEqual(['Uno']);
+  });
+
   it('writes no report file when every rejected row is printed', async () => {
     const { log } = await importText('zones', 'zone_id,name\n1,\n');
     expect(log.wroteFile).toBe(false);
@@ -189,7 +191,7 @@ describe('importing a CSV file through the desk', () => {
     const importer = new Importer({
       spec: failing,
       header: source.header,
-      desk: deskOver(store),
+      directory: createDirectory(store),
       log,
       batchSize: 2,
     });
@@ -252,6 +254,13 @@ describe('opening a CSV file', () => {
     const path = write('empty.csv', '\n\n');
     expect((await openCsvFile(path, kindSpecs.zones as KindSpec<unknown>))._unsafeUnwrapErr()).toBe(
       `${path} is empty: it needs a header row naming its columns`,
+    );
+  });
+
+  it('says the header row is not valid CSV when a quote in it never closes', async () => {
+    const path = write('open-quote.csv', 'zone_id,"name\n1,Centro\n');
+    expect((await openCsvFile(path, kindSpecs.zones as KindSpec<unknown>))._unsafeUnwrapErr()).toBe(
+      `${path}: the header row is not valid CSV: a quoted field opened on line 1 never closes`,
     );
   });
 

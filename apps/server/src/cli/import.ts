@@ -1,5 +1,5 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
-import type { TicketDesk } from '@tickets/domain';
+import type { Directory } from '@tickets/domain';
 import { err, ok, type Result } from 'neverthrow';
 import { type CsvFileOptions, type CsvRecord, readCsvFile } from './csv.js';
 import { type Header, type ImportRow, type KindSpec, readHeader, readRow } from './reference-rows.js';
@@ -141,7 +141,7 @@ export interface ImportState {
 const REPEATED_LINES_KEPT = 10;
 
 /**
- * Validates rows and saves the valid ones through the desk, `batchSize` at a time (one transaction
+ * Validates rows and saves the valid ones through the directory, `batchSize` at a time (one transaction
  * each). A row with the id of an earlier one replaces it, as if the rows were saved one by one:
  * a batch never holds an id twice (it is saved before a row repeating one of its ids joins).
  * Rejections reach the log in line order.
@@ -149,7 +149,7 @@ const REPEATED_LINES_KEPT = 10;
 export class Importer<I> {
   readonly #spec: KindSpec<I>;
   readonly #header: Header;
-  readonly #desk: TicketDesk;
+  readonly #directory: Directory;
   readonly #log: RejectionLog;
   readonly #batchSize: number;
 
@@ -168,13 +168,13 @@ export class Importer<I> {
   constructor(options: {
     readonly spec: KindSpec<I>;
     readonly header: Header;
-    readonly desk: TicketDesk;
+    readonly directory: Directory;
     readonly log: RejectionLog;
     readonly batchSize?: number;
   }) {
     this.#spec = options.spec;
     this.#header = options.header;
-    this.#desk = options.desk;
+    this.#directory = options.directory;
     this.#log = options.log;
     this.#batchSize = options.batchSize ?? 5000;
   }
@@ -223,10 +223,7 @@ export class Importer<I> {
     const batch = this.#batch;
     const lines = this.#batchLines;
     if (batch.length > 0) {
-      const report = (await this.#spec.save(this.#desk, batch)).match(
-        (r) => r,
-        (never) => never,
-      );
+      const report = await this.#spec.save(this.#directory, batch);
       const refused = new Set<number>();
       for (const { index, problems } of report.rejected) {
         refused.add(index);

@@ -153,6 +153,13 @@ describe('reading a service row', () => {
     ).toEqual({ type: 'rejected', reason: 'column 2 has text after its closing quote' });
   });
 
+  it('passes on the problem of a record whose fields could not be read', () => {
+    expect(row(kindSpecs.services, columns, [], 'a quoted field opened on line 7 never closes')).toEqual({
+      type: 'rejected',
+      reason: 'a quoted field opened on line 7 never closes',
+    });
+  });
+
   it('refuses text that was not UTF-8, naming the column', () => {
     expect(row(kindSpecs.services, columns, ['100', '2', 'Pe\uFFFDa', ''])).toEqual({
       type: 'rejected',

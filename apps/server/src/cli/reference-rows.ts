@@ -1,4 +1,5 @@
 import {
+  type Directory,
   type ImportReport,
   positiveIntegerSchema,
   type SaveServiceInput,
@@ -7,7 +8,6 @@ import {
   saveServiceInputSchema,
   saveTechnicianInputSchema,
   saveZoneInputSchema,
-  type TicketDesk,
 } from '@tickets/domain';
 import { err, ok, type Result } from 'neverthrow';
 import type { z } from 'zod';
@@ -17,7 +17,7 @@ import type { CsvRecord } from './csv.js';
 export type ImportKind = 'zones' | 'technicians' | 'services';
 export const importKinds: readonly ImportKind[] = ['zones', 'technicians', 'services'];
 
-/** A row ready for the desk: the record's id and what to save under it. */
+/** A row ready for the directory: the record's id and what to save under it. */
 export interface ImportRow<I> {
   readonly id: number;
   readonly input: I;
@@ -38,7 +38,7 @@ export interface KindSpec<I> {
   /** Problems with cells that the schema cannot name well (as `column: message`), and the input to validate. */
   toInput(cells: Cells): { readonly problems: readonly string[]; readonly input: Record<string, unknown> };
   readonly schema: z.ZodType<I>;
-  save(desk: TicketDesk, rows: readonly ImportRow<I>[]): Promise<Result<ImportReport, never>>;
+  save(directory: Directory, rows: readonly ImportRow<I>[]): Promise<ImportReport>;
 }
 
 /** Digits become a number; anything else is left for the schema to refuse. */
@@ -59,7 +59,7 @@ const zones: KindSpec<SaveZoneInput> = {
     input: { name: cell('name'), max_active_tickets: integerCell(cell('max_active_tickets')) },
   }),
   schema: saveZoneInputSchema,
-  save: (desk, rows) => desk.importZones(rows.map(({ id, input }) => ({ zone_id: id, input }))),
+  save: (directory, rows) => directory.importZones(rows.map(({ id, input }) => ({ zone_id: id, input }))),
 };
 
 const technicians: KindSpec<SaveTechnicianInput> = {
@@ -79,7 +79,8 @@ const technicians: KindSpec<SaveTechnicianInput> = {
     };
   },
   schema: saveTechnicianInputSchema,
-  save: (desk, rows) => desk.importTechnicians(rows.map(({ id, input }) => ({ technician_id: id, input }))),
+  save: (directory, rows) =>
+    directory.importTechnicians(rows.map(({ id, input }) => ({ technician_id: id, input }))),
 };
 
 const services: KindSpec<SaveServiceInput> = {
@@ -93,7 +94,8 @@ const services: KindSpec<SaveServiceInput> = {
     input: { zone_id: integerCell(cell('zone_id')), customer_name: cell('customer_name') },
   }),
   schema: saveServiceInputSchema,
-  save: (desk, rows) => desk.importServices(rows.map(({ id, input }) => ({ service_id: id, input }))),
+  save: (directory, rows) =>
+    directory.importServices(rows.map(({ id, input }) => ({ service_id: id, input }))),
 };
 
 export const kindSpecs = { zones, technicians, services } as const;
@@ -168,8 +170,8 @@ function got(value: string | undefined): string {
  */
 export function readRow<I>(spec: KindSpec<I>, header: Header, record: CsvRecord): RowOutcome<I> {
   const { fields } = record;
-  if (fields.every((field) => field.trim() === '')) return { type: 'blank' };
   if (record.problem !== undefined) return { type: 'rejected', reason: record.problem };
+  if (fields.every((field) => field.trim() === '')) return { type: 'blank' };
   if (fields.length > header.width && fields.slice(header.width).some((field) => field.trim() !== '')) {
     return {
       type: 'rejected',

@@ -1,5 +1,7 @@
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { createDirectory } from '@tickets/domain';
 import { loadConfig } from '../config.js';
 import type { OpenDatabase } from '../database.js';
 import { formatSummary, Importer, openCsvFile, RejectionLog } from './import.js';
@@ -34,11 +36,25 @@ type Command =
   | { readonly name: 'sync' };
 
 function parseArguments(args: readonly string[]): Command {
-  if (args.includes('--help') || args.includes('-h')) {
+  // Not strict: `--help` answers whatever else the line holds, and an unknown option is named here
+  // in the CLI's words rather than in parseArgs' exception.
+  const { positionals, tokens } = parseArgs({
+    args: [...args],
+    options: { help: { type: 'boolean', short: 'h' } },
+    allowPositionals: true,
+    strict: false,
+    tokens: true,
+  });
+  const options = tokens.filter((token) => token.kind === 'option');
+  if (options.some((option) => option.name === 'help')) {
     console.log(USAGE);
     process.exit(0);
   }
-  const [command, kind, file, ...rest] = args;
+  const [unknown] = options;
+  if (unknown !== undefined) {
+    usage(`unknown option "${unknown.rawName}" (a file name that starts with "-" goes after --)`);
+  }
+  const [command, kind, file, ...rest] = positionals;
   if (command === undefined) usage('no command given');
   if (command === 'sync') {
     if (kind !== 'wisphub')
@@ -82,11 +98,8 @@ async function main(): Promise<void> {
   ).match((s) => s, failed);
   const totalBytes = statSync(file).size;
 
-  // Loaded once the command line and the file's header are known good (holiday data, drivers).
-  const { buildCalendar, createDesk, loadSubjects } = await import('../settings.js');
+  // Loaded once the command line and the file's header are known good (the drivers).
   const { openDatabase } = await import('../database.js');
-  const calendar = buildCalendar(config).match((c) => c, configurationError);
-  const subjects = loadSubjects(config).match((s) => s, configurationError);
   let database: OpenDatabase;
   try {
     database = openDatabase(config);
@@ -95,9 +108,10 @@ async function main(): Promise<void> {
     failed(`cannot open the database ${config.databaseUrl}: ${(error as Error).message}`);
   }
 
-  const desk = createDesk(config, database.store, calendar, subjects);
+  // Saving zones, technicians and services needs the store alone: no calendar, no catalogue.
+  const directory = createDirectory(database.store);
   const log = new RejectionLog(`${file.replace(/\.csv$/i, '')}.rejected.txt`);
-  const importer = new Importer({ spec, header: source.header, desk, log });
+  const importer = new Importer({ spec, header: source.header, directory, log });
   const bar: ProgressBar | undefined = process.stderr.isTTY
     ? createProgressBar({ terminal: process.stderr, label: kind, totalBytes })
     : undefined;

@@ -22,6 +22,7 @@ import { operations } from '../replies.js';
 import {
   servicePageViewSchema,
   serviceViewSchema,
+  statusesViewSchema,
   subjectsViewSchema,
   syncReportViewSchema,
   technicianPageViewSchema,
@@ -30,8 +31,8 @@ import {
   ticketPageViewSchema,
   ticketViewSchema,
   zoneBlockedViewSchema,
+  zoneCapacityPageViewSchema,
   zoneCapacityViewSchema,
-  zoneLoadPageViewSchema,
   zonePageViewSchema,
   zoneViewSchema,
 } from '../views.js';
@@ -63,6 +64,21 @@ export const endpoints = {
     view: (subjects, views) => views.subjects(subjects),
   }),
 
+  listStatuses: restOperation({
+    operation: operations.listStatuses,
+    method: 'get',
+    path: '/api/v1/tickets/statuses',
+    tags: ['Tickets'],
+    summary:
+      'List the ticket statuses with what each means here: active (counts against its zone) and done (no resolution date left to meet)',
+    data: statusesViewSchema,
+    success: 'The statuses, 1 to 4',
+    usesStore: false,
+    refusals: {},
+    handle: (_input, { desk }) => ok(desk.statuses),
+    view: (statuses, views) => views.statuses(statuses),
+  }),
+
   createTicket: restOperation({
     operation: operations.createTicket,
     method: 'post',
@@ -90,7 +106,7 @@ export const endpoints = {
     },
     handle: ({ headers, body }, { desk }, { actor }) => {
       const key = headers['idempotency-key'];
-      return desk.openTicket(body, {
+      return desk.createTicket(body, {
         actor,
         idempotency: key === undefined ? undefined : { client: actor ?? '', key },
       });
@@ -149,7 +165,7 @@ export const endpoints = {
     data: ticketPageViewSchema,
     success: 'A page of tickets',
     refusals: {},
-    handle: ({ query }, { desk }) => desk.listTickets(query),
+    handle: async ({ query }, { desk }) => ok(await desk.listTickets(query)),
     view: (page, views) => views.ticketPage(page),
   }),
 
@@ -173,7 +189,7 @@ export const endpoints = {
         'The ticket changed since the version `If-Match` names; `data` is the ticket as it is now, and nothing was written',
     },
     handle: ({ params, headers, body }, { desk }, { actor }) =>
-      desk.changeStatus(params.ticket_id, body, { actor, expectedVersion: headers['if-match'] }),
+      desk.updateTicket(params.ticket_id, body, { actor, expectedVersion: headers['if-match'] }),
     view: (ticket, views) => views.ticket(ticket),
     headersOf: etagOf,
   }),
@@ -226,18 +242,18 @@ export const endpoints = {
     view: (capacity, views) => views.zoneCapacity(capacity),
   }),
 
-  listZoneLoads: restOperation({
-    operation: operations.listZoneLoads,
+  listZoneCapacities: restOperation({
+    operation: operations.listZoneCapacities,
     method: 'get',
     path: '/api/v1/zones/capacity',
     tags: ['Zones'],
     summary: 'Every zone with its active tickets against its limit, by id (a board of zones)',
     query: pageQuerySchema,
-    data: zoneLoadPageViewSchema,
+    data: zoneCapacityPageViewSchema,
     success: 'A page of zones with their load',
     refusals: {},
-    handle: ({ query }, { desk }) => desk.listZoneLoads(query),
-    view: (page, views) => views.zoneLoadPage(page),
+    handle: async ({ query }, { desk }) => ok(await desk.listZoneCapacities(query)),
+    view: (page, views) => views.zoneCapacityPage(page),
   }),
 
   zoneBlocked: restOperation({
@@ -265,7 +281,7 @@ export const endpoints = {
     data: zoneViewSchema,
     success: 'The zone as saved',
     refusals: {},
-    handle: ({ params, body }, { desk }) => desk.saveZone(params.zone_id, body),
+    handle: async ({ params, body }, { desk }) => ok(await desk.saveZone(params.zone_id, body)),
     view: (zone, views) => views.zone(zone),
   }),
 
@@ -279,7 +295,7 @@ export const endpoints = {
     data: zonePageViewSchema,
     success: 'A page of zones',
     refusals: {},
-    handle: ({ query }, { desk }) => desk.listZones(query),
+    handle: async ({ query }, { desk }) => ok(await desk.listZones(query)),
     view: (page, views) => views.zonePage(page),
   }),
 
@@ -294,7 +310,7 @@ export const endpoints = {
     data: technicianViewSchema,
     success: 'The technician as saved',
     refusals: {},
-    handle: ({ params, body }, { desk }) => desk.saveTechnician(params.technician_id, body),
+    handle: async ({ params, body }, { desk }) => ok(await desk.saveTechnician(params.technician_id, body)),
     view: (technician, views) => views.technician(technician),
   }),
 
@@ -308,7 +324,7 @@ export const endpoints = {
     data: technicianPageViewSchema,
     success: 'A page of technicians',
     refusals: {},
-    handle: ({ query }, { desk }) => desk.listTechnicians(query),
+    handle: async ({ query }, { desk }) => ok(await desk.listTechnicians(query)),
     view: (page, views) => views.technicianPage(page),
   }),
 
@@ -337,7 +353,7 @@ export const endpoints = {
     data: servicePageViewSchema,
     success: 'A page of services',
     refusals: {},
-    handle: ({ query }, { desk }) => desk.listServices(query),
+    handle: async ({ query }, { desk }) => ok(await desk.listServices(query)),
     view: (page, views) => views.servicePage(page),
   }),
 } satisfies Record<string, AnyRestOperation>;

@@ -188,7 +188,11 @@ const ticketIn = (zone: number, extra: Record<string, unknown> = {}) => ({
   ...extra,
 });
 
-async function openTicket(api: Api, zone: number, extra: Record<string, unknown> = {}): Promise<TicketView> {
+async function createTicket(
+  api: Api,
+  zone: number,
+  extra: Record<string, unknown> = {},
+): Promise<TicketView> {
   const { status, body } = await api.post('/api/v1/tickets', ticketIn(zone, extra));
   expect(status).toBe(201);
   return body.data;
@@ -237,6 +241,21 @@ describe('GET /api/v1/tickets/subjects', () => {
   });
 });
 
+describe('GET /api/v1/tickets/statuses', () => {
+  it('says what each status means as configured: active (here 1 and 2) and done (3 and 4 by default)', async () => {
+    const { api } = setup();
+    const { status, body } = await api.get<{ statuses: unknown[] }>('/api/v1/tickets/statuses');
+    expect(status).toBe(200);
+    expect(body.action).toBe('ticket_statuses_listed');
+    expect(body.data.statuses).toEqual([
+      { status: 1, label: 'Abierto', active: true, done: false },
+      { status: 2, label: 'En Progreso', active: true, done: false },
+      { status: 3, label: 'Resuelto', active: false, done: true },
+      { status: 4, label: 'Cerrado', active: false, done: true },
+    ]);
+  });
+});
+
 describe('POST /api/v1/tickets', () => {
   it('opens a ticket with status 1, the priority of its subject and an end date three business days on', async () => {
     const { api } = await seeded();
@@ -281,7 +300,7 @@ describe('POST /api/v1/tickets', () => {
   ])('gives a ticket opened $opened the end date $end', async ({ opened, at, end }) => {
     const { api, setNow } = await seeded();
     setNow(at);
-    const ticket = await openTicket(api, 1);
+    const ticket = await createTicket(api, 1);
     expect(ticket.created_at).toBe(opened.slice(4));
     expect(ticket.updated_at).toBe(opened.slice(4));
     expect(ticket.end_date).toBe(end);
@@ -296,20 +315,20 @@ describe('POST /api/v1/tickets', () => {
       'Troncal Dañado': '4',
     };
     for (const [subject, priority] of Object.entries(subjects)) {
-      const ticket = await openTicket(api, 3, { subject });
+      const ticket = await createTicket(api, 3, { subject });
       expect({ subject: ticket.subject, priority: ticket.priority }).toEqual({ subject, priority });
     }
   });
 
   it('trims the subject and the description before matching and storing them', async () => {
     const { api } = await seeded();
-    const ticket = await openTicket(api, 1, { subject: '  Falla Masiva\t', description: '\n sin señal  ' });
+    const ticket = await createTicket(api, 1, { subject: '  Falla Masiva\t', description: '\n sin señal  ' });
     expect(ticket).toMatchObject({ subject: 'Falla Masiva', description: 'sin señal', priority: '3' });
   });
 
   it('ignores unknown keys such as status, priority and ticket_id in the body', async () => {
     const { api } = await seeded();
-    const ticket = await openTicket(api, 1, {
+    const ticket = await createTicket(api, 1, {
       subject: 'Internet Lento',
       status: 3,
       priority: '4',
@@ -475,7 +494,7 @@ describe('POST /api/v1/tickets', () => {
 
   it('refuses a subject outside the catalogue even in a full zone, without counting it', async () => {
     const { api } = await seeded();
-    await openTicket(api, 2);
+    await createTicket(api, 2);
     const answer = await api.refused(() =>
       api.post('/api/v1/tickets', ticketIn(2, { subject: 'Otra cosa' })),
     );
@@ -548,7 +567,7 @@ describe('POST /api/v1/tickets', () => {
 
   it('refuses a fourth active ticket in a zone of the default limit 3 with a 409 info envelope', async () => {
     const { api } = await seeded();
-    for (let i = 0; i < 3; i += 1) await openTicket(api, 1);
+    for (let i = 0; i < 3; i += 1) await createTicket(api, 1);
     const answer = await api.refused(() => api.post('/api/v1/tickets', ticketIn(1)));
     expect(answer.status).toBe(409);
     expect(answer.body).toEqual({
@@ -563,11 +582,11 @@ describe('POST /api/v1/tickets', () => {
 
   it('holds a zone to its own max_active_tickets instead of the default', async () => {
     const { api } = await seeded();
-    await openTicket(api, 2);
+    await createTicket(api, 2);
     const full = await api.refused(() => api.post('/api/v1/tickets', ticketIn(2)));
     expect(full.status).toBe(409);
     expect(full.body.data).toEqual({ zone_id: 2, active_tickets: 1, max_tickets: 1 });
-    for (let i = 0; i < 10; i += 1) await openTicket(api, 3);
+    for (let i = 0; i < 10; i += 1) await createTicket(api, 3);
     expect((await api.refused(() => api.post('/api/v1/tickets', ticketIn(3)))).body.data).toEqual({
       zone_id: 3,
       active_tickets: 10,
@@ -577,7 +596,7 @@ describe('POST /api/v1/tickets', () => {
 
   it('lets a zone take a new ticket once an active one is resolved', async () => {
     const { api } = await seeded();
-    const first = await openTicket(api, 2);
+    const first = await createTicket(api, 2);
     expect((await api.refused(() => api.post('/api/v1/tickets', ticketIn(2)))).status).toBe(409);
     await api.patch(`/api/v1/tickets/${first.ticket_id}`, { status: 3 });
     expect((await api.post('/api/v1/tickets', ticketIn(2))).status).toBe(201);
@@ -604,7 +623,7 @@ describe('POST /api/v1/tickets', () => {
 describe('GET /api/v1/tickets/{ticket_id}', () => {
   it('reads a ticket by id', async () => {
     const { api } = await seeded();
-    const ticket = await openTicket(api, 1);
+    const ticket = await createTicket(api, 1);
     const { status, body } = await api.get(`/api/v1/tickets/${ticket.ticket_id}`);
     expect(status).toBe(200);
     expect(body).toMatchObject({ ok: true, type: 'success', action: 'ticket_found', data: ticket });
@@ -628,7 +647,7 @@ describe('GET /api/v1/tickets/{ticket_id}', () => {
     'refuses the path id %s with 400 naming ticket_id',
     async (id) => {
       const { api } = await seeded();
-      await openTicket(api, 1);
+      await createTicket(api, 1);
       const { status, body } = await api.refused(() => api.get(`/api/v1/tickets/${id}`));
       expect(status).toBe(400);
       expect(body).toMatchObject({ type: 'error', action: 'invalid_request', data: null });
@@ -647,7 +666,7 @@ describe('GET /api/v1/tickets', () => {
 
   it('lists tickets newest first and pages through them with next_cursor', async () => {
     const { api } = await seeded();
-    for (let i = 0; i < 5; i += 1) await openTicket(api, 3);
+    for (let i = 0; i < 5; i += 1) await createTicket(api, 3);
     const first = await api.get<TicketPage>('/api/v1/tickets?limit=2');
     expect(first.status).toBe(200);
     expect(first.body.action).toBe('tickets_listed');
@@ -663,7 +682,7 @@ describe('GET /api/v1/tickets', () => {
 
   it('gives no next_cursor when the page holds exactly the remaining tickets', async () => {
     const { api } = await seeded();
-    for (let i = 0; i < 2; i += 1) await openTicket(api, 3);
+    for (let i = 0; i < 2; i += 1) await createTicket(api, 3);
     const page = await api.get<TicketPage>('/api/v1/tickets?limit=2');
     expect(ids(page)).toEqual([2, 1]);
     expect(page.body.data.next_cursor).toBeNull();
@@ -677,10 +696,10 @@ describe('GET /api/v1/tickets', () => {
 
   it('filters by zone and status, with numbers given as query text', async () => {
     const { api } = await seeded();
-    await openTicket(api, 1);
-    await openTicket(api, 3);
-    await openTicket(api, 1);
-    await openTicket(api, 3);
+    await createTicket(api, 1);
+    await createTicket(api, 3);
+    await createTicket(api, 1);
+    await createTicket(api, 3);
     await api.patch('/api/v1/tickets/3', { status: 4 });
     expect(ids(await api.get<TicketPage>('/api/v1/tickets?zone_id=1'))).toEqual([3, 1]);
     expect(ids(await api.get<TicketPage>('/api/v1/tickets?status=1'))).toEqual([4, 2, 1]);
@@ -726,7 +745,7 @@ describe('GET /api/v1/tickets', () => {
 describe('PATCH /api/v1/tickets/{ticket_id}', () => {
   it('changes the status and records the trimmed answer_text and the time of the change', async () => {
     const { api, setNow } = await seeded();
-    const ticket = await openTicket(api, 1);
+    const ticket = await createTicket(api, 1);
     setNow(bogota(2026, 2, 27, 16, 45));
     const { status, body } = await api.patch(`/api/v1/tickets/${ticket.ticket_id}`, {
       status: 3,
@@ -749,7 +768,7 @@ describe('PATCH /api/v1/tickets/{ticket_id}', () => {
 
   it('keeps the earlier answer when a later change gives none, and labels every status', async () => {
     const { api } = await seeded();
-    const ticket = await openTicket(api, 1);
+    const ticket = await createTicket(api, 1);
     const path = `/api/v1/tickets/${ticket.ticket_id}`;
     expect((await api.patch(path, { status: 2, answer_text: 'En camino' })).body.data).toMatchObject({
       status_ticket: 'En Progreso',
@@ -787,7 +806,7 @@ describe('PATCH /api/v1/tickets/{ticket_id}', () => {
     { what: 'malformed JSON', body: '{"status": ', fields: ['body'] },
   ])('refuses a body with $what with 400 naming the field', async ({ body, fields }) => {
     const { api } = await seeded();
-    const ticket = await openTicket(api, 1);
+    const ticket = await createTicket(api, 1);
     const answer = await api.refused(() => api.patch(`/api/v1/tickets/${ticket.ticket_id}`, body));
     expect(answer.status).toBe(400);
     expect(answer.body).toMatchObject({
@@ -801,7 +820,7 @@ describe('PATCH /api/v1/tickets/{ticket_id}', () => {
 
   it.each(['1.5', '-1', 'uno'])('refuses the path id %s with 400 naming ticket_id', async (id) => {
     const { api } = await seeded();
-    await openTicket(api, 1);
+    await createTicket(api, 1);
     const answer = await api.refused(() => api.patch(`/api/v1/tickets/${id}`, { status: 3 }));
     expect(answer.status).toBe(400);
     expect(answer.body).toMatchObject({
@@ -812,9 +831,9 @@ describe('PATCH /api/v1/tickets/{ticket_id}', () => {
 
   it('refuses to reopen a resolved ticket into a full zone with a 409 info envelope', async () => {
     const { api } = await seeded();
-    const resolved = await openTicket(api, 2);
+    const resolved = await createTicket(api, 2);
     await api.patch(`/api/v1/tickets/${resolved.ticket_id}`, { status: 3 });
-    await openTicket(api, 2);
+    await createTicket(api, 2);
     for (const status of [1, 2]) {
       const answer = await api.refused(() => api.patch(`/api/v1/tickets/${resolved.ticket_id}`, { status }));
       expect(answer.status).toBe(409);
@@ -831,7 +850,7 @@ describe('PATCH /api/v1/tickets/{ticket_id}', () => {
 
   it('reopens a resolved ticket when its zone has room, and then counts it', async () => {
     const { api } = await seeded();
-    const ticket = await openTicket(api, 2);
+    const ticket = await createTicket(api, 2);
     await api.patch(`/api/v1/tickets/${ticket.ticket_id}`, { status: 4 });
     const reopened = await api.patch(`/api/v1/tickets/${ticket.ticket_id}`, { status: 1 });
     expect(reopened.status).toBe(200);
@@ -843,7 +862,7 @@ describe('PATCH /api/v1/tickets/{ticket_id}', () => {
 
   it('moves a ticket between active statuses in a full zone', async () => {
     const { api } = await seeded();
-    const ticket = await openTicket(api, 2);
+    const ticket = await createTicket(api, 2);
     const { status, body } = await api.patch(`/api/v1/tickets/${ticket.ticket_id}`, { status: 2 });
     expect(status).toBe(200);
     expect(body.data.status_ticket).toBe('En Progreso');
@@ -852,7 +871,7 @@ describe('PATCH /api/v1/tickets/{ticket_id}', () => {
 
   it('refuses a body that is not JSON with 415 and a body over 64 KB with 413', async () => {
     const { api } = await seeded();
-    const ticket = await openTicket(api, 1);
+    const ticket = await createTicket(api, 1);
     const path = `/api/v1/tickets/${ticket.ticket_id}`;
     const notJson = await api.refused(() =>
       api.send('PATCH', path, { status: 3 }, { 'content-type': 'text/plain' }),
@@ -882,9 +901,9 @@ describe('GET /api/v1/zones/{zone_id}/capacity and GET /api/v1/tickets/zone-bloc
       action: 'zone_blocked_status',
       data: { is_blocked: false, max_tickets: 3 },
     });
-    const first = await openTicket(api, 1);
-    await openTicket(api, 1);
-    await openTicket(api, 1);
+    const first = await createTicket(api, 1);
+    await createTicket(api, 1);
+    await createTicket(api, 1);
     expect((await api.get('/api/v1/zones/1/capacity')).body.data).toEqual({
       zone_id: 1,
       active_tickets: 3,
@@ -904,7 +923,7 @@ describe('GET /api/v1/zones/{zone_id}/capacity and GET /api/v1/tickets/zone-bloc
 
   it("reports a zone's own limit", async () => {
     const { api } = await seeded();
-    await openTicket(api, 2);
+    await createTicket(api, 2);
     expect((await api.get('/api/v1/zones/2/capacity')).body.data).toEqual({
       zone_id: 2,
       active_tickets: 1,
@@ -973,9 +992,9 @@ describe('zones, technicians and services', () => {
 
   it("applies a zone's changed limit to the next create", async () => {
     const { api } = await seeded();
-    await openTicket(api, 2);
+    await createTicket(api, 2);
     await api.put('/api/v1/zones/2', { name: 'Torre Norte', max_active_tickets: 2 });
-    await openTicket(api, 2);
+    await createTicket(api, 2);
     expect((await api.refused(() => api.post('/api/v1/tickets', ticketIn(2)))).status).toBe(409);
   });
 
@@ -1214,7 +1233,7 @@ describe('health and unknown routes', () => {
 describe('envelopes', () => {
   it('carry exactly ok, type, action, data, message and meta in success, error and info answers', async () => {
     const { api } = await seeded();
-    await openTicket(api, 2);
+    await createTicket(api, 2);
     const answers = [
       await api.get('/api/v1/tickets/1'),
       await api.get('/api/v1/tickets/2'),
@@ -1247,7 +1266,7 @@ describe('envelopes', () => {
 describe('business days left and the zone board', () => {
   it('counts the business days left to end_date, and marks a ticket overdue once it has passed', async () => {
     const { api, setNow } = await seeded();
-    const ticket = await openTicket(api, 1);
+    const ticket = await createTicket(api, 1);
     expect([ticket.business_days_left, ticket.is_overdue]).toEqual([3, false]);
     setNow(bogota(2026, 3, 3, 9, 0));
     const dueToday = (await api.get<TicketView>(`/api/v1/tickets/${ticket.ticket_id}`)).body.data;
@@ -1259,7 +1278,7 @@ describe('business days left and the zone board', () => {
 
   it('lists every zone with its load, a page at a time', async () => {
     const { api } = await seeded();
-    await openTicket(api, 1);
+    await createTicket(api, 1);
     const { status, body } = await api.get<{
       zones: {
         zone_id: number;
@@ -1287,7 +1306,7 @@ describe('WispHub deliveries', () => {
 
   /** Opens a ticket and has WispHub refuse its delivery, as a delivery worker records it. */
   async function refusedByWispHub(fixture: Awaited<ReturnType<typeof seeded>>): Promise<TicketView> {
-    const ticket = await openTicket(fixture.api, 1);
+    const ticket = await createTicket(fixture.api, 1);
     const [delivery] = await fixture.store.claimDeliveries({
       channel: 'wisphub',
       holder: 'test',
@@ -1360,7 +1379,7 @@ describe('WispHub deliveries', () => {
     const malformed = await fixture.api.request('POST', '/api/v1/tickets/abc/wisphub/retry');
     expect([malformed.status, malformed.body.action]).toEqual([400, 'delivery_retry_failed']);
     const standalone = await seeded();
-    const ticket = await openTicket(standalone.api, 1);
+    const ticket = await createTicket(standalone.api, 1);
     expect(ticket.wisphub_sync).toBeNull();
     const off = await standalone.api.request('POST', `/api/v1/tickets/${ticket.ticket_id}/wisphub/retry`);
     expect([off.status, off.body.action, off.body.message]).toEqual([
@@ -1373,7 +1392,7 @@ describe('WispHub deliveries', () => {
   it("reports the connector's pending and failed deliveries, and that it is off when it is", async () => {
     const fixture = await seeded(connected);
     await refusedByWispHub(fixture);
-    await openTicket(fixture.api, 3);
+    await createTicket(fixture.api, 3);
     fixture.setNow(THURSDAY + 90_000);
     const sync = await fixture.api.get('/api/v1/sync/wisphub');
     expect(sync.body).toMatchObject({ ok: true, action: 'sync_status' });
@@ -1408,7 +1427,7 @@ describe('changes that must not overwrite another (If-Match)', () => {
 
   it("answers a ticket's version as its ETag, and the new one after a change", async () => {
     const { app, api } = await seeded();
-    const ticket = await openTicket(api, 1);
+    const ticket = await createTicket(api, 1);
     expect(ticket.version).toBe(1);
     const read = await app.request(`/api/v1/tickets/${ticket.ticket_id}`);
     expect(read.headers.get('etag')).toBe('"1"');
@@ -1424,7 +1443,7 @@ describe('changes that must not overwrite another (If-Match)', () => {
 
   it("refuses with 412 a dispatcher's answer to a ticket another resolved meanwhile, and keeps the first answer", async () => {
     const { api } = await seeded();
-    const ticket = await openTicket(api, 1);
+    const ticket = await createTicket(api, 1);
     // Both read version 1; the first resolves it with a reply.
     const first = await patchIf(api, ticket.ticket_id, '"1"', {
       status: 3,
@@ -1443,7 +1462,7 @@ describe('changes that must not overwrite another (If-Match)', () => {
 
   it('takes a weak ETag and *, and without If-Match lets the last change win', async () => {
     const { api } = await seeded();
-    const ticket = await openTicket(api, 1);
+    const ticket = await createTicket(api, 1);
     expect((await patchIf(api, ticket.ticket_id, 'W/"1"', { status: 2 })).status).toBe(200);
     expect((await patchIf(api, ticket.ticket_id, '*', { status: 3 })).status).toBe(200);
     const blind = await api.patch(`/api/v1/tickets/${ticket.ticket_id}`, { status: 4 });
@@ -1452,7 +1471,7 @@ describe('changes that must not overwrite another (If-Match)', () => {
 
   it('refuses an If-Match that is not an ETag, naming the header', async () => {
     const { api } = await seeded();
-    const ticket = await openTicket(api, 1);
+    const ticket = await createTicket(api, 1);
     for (const value of ['1', '"abc"', '"0"', 'W/1']) {
       const answer = await api.refused(() => patchIf(api, ticket.ticket_id, value, { status: 3 }));
       expect(answer.status).toBe(400);
@@ -1465,7 +1484,7 @@ describe('changes that must not overwrite another (If-Match)', () => {
 describe('GET /api/v1/tickets/{ticket_id}/history, a page at a time', () => {
   it('pages through a long history oldest first with next_cursor', async () => {
     const { api } = await seeded();
-    const ticket = await openTicket(api, 3);
+    const ticket = await createTicket(api, 3);
     for (const status of [2, 3, 2, 3, 4]) await api.patch(`/api/v1/tickets/${ticket.ticket_id}`, { status });
     type History = { events: { kind: string; after: { status?: number } }[]; next_cursor: string | null };
     const first = await api.get<History>(`/api/v1/tickets/${ticket.ticket_id}/history?limit=4`);

@@ -17,12 +17,15 @@ export const TEST_NOW = Date.UTC(2026, 1, 26, 15);
 export interface TestDeskOptions {
   readonly store?: TicketStore;
   readonly activeStatuses?: readonly TicketStatus[];
+  /** Statuses in which the work is done (DONE_TICKET_STATES); 3 and 4 by default. */
+  readonly doneStatuses?: readonly TicketStatus[];
 }
 
 /** The use cases the HTTP tests run: a memory store, a fixed clock, Bogotá without holidays, limit 3. */
 export function createTestDesk({
   store = createMemoryTicketStore(),
   activeStatuses = [1],
+  doneStatuses,
 }: TestDeskOptions = {}): TicketDesk {
   return createTicketDesk({
     store,
@@ -35,5 +38,6 @@ export function createTestDesk({
     subjects: createSubjectCatalogue(defaultSubjects)._unsafeUnwrap(),
     capacity: createCapacityRule({ maxActiveTicketsPerZone: 3, activeStatuses }),
     resolutionDays: 3,
+    doneStatuses,
   });
 }

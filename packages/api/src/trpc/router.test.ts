@@ -139,6 +139,19 @@ describe('tickets.subjects', () => {
   });
 });
 
+describe('tickets.statuses', () => {
+  it('answers what REST answers: each status, active and done', async () => {
+    const { caller } = setup();
+    const answer = await caller.tickets.statuses();
+    expectRouteEnvelope(routes.listStatuses, answer);
+    expect(
+      dataOf(answer)
+        .statuses.filter((s) => s.done)
+        .map((s) => s.status),
+    ).toEqual([3, 4]);
+  });
+});
+
 describe('tickets.create', () => {
   it('opens a ticket and answers the ticket_created envelope', async () => {
     const { caller } = await seeded();
@@ -218,7 +231,7 @@ describe('tickets.create', () => {
   });
 });
 
-describe('tickets.get, tickets.list and tickets.updateStatus', () => {
+describe('tickets.get, tickets.list and tickets.update', () => {
   it('reads a ticket, and answers ticket_not_found for an unknown id', async () => {
     const { caller } = await seeded();
     const created = await caller.tickets.create(ticketIn(1));
@@ -241,7 +254,7 @@ describe('tickets.get, tickets.list and tickets.updateStatus', () => {
     const { caller } = await seeded();
     for (let i = 0; i < 3; i += 1) await caller.tickets.create(ticketIn(1));
     await caller.tickets.create(ticketIn(2));
-    await caller.tickets.updateStatus({ ticket_id: 2, status: 3 });
+    await caller.tickets.update({ ticket_id: 2, status: 3 });
     const first = await caller.tickets.list({ limit: 2 });
     expectRouteEnvelope(routes.listTickets, first);
     expect(dataOf(first).tickets.map((t) => t.ticket_id)).toEqual([4, 3]);
@@ -266,7 +279,7 @@ describe('tickets.get, tickets.list and tickets.updateStatus', () => {
     const { caller, setNow } = await seeded();
     await caller.tickets.create(ticketIn(2));
     setNow(bogota(2026, 2, 27, 9, 30));
-    const resolved = await caller.tickets.updateStatus({ ticket_id: 1, status: 3, answer_text: ' Listo ' });
+    const resolved = await caller.tickets.update({ ticket_id: 1, status: 3, answer_text: ' Listo ' });
     expectRouteEnvelope(routes.updateTicket, resolved);
     expect(resolved).toMatchObject({
       ok: true,
@@ -274,7 +287,7 @@ describe('tickets.get, tickets.list and tickets.updateStatus', () => {
       data: { status: 3, status_ticket: 'Resuelto', answer_text: 'Listo', updated_at: '2026-02-27 09:30' },
     });
     await caller.tickets.create(ticketIn(2));
-    const reopen = await caller.tickets.updateStatus({ ticket_id: 1, status: 1 });
+    const reopen = await caller.tickets.update({ ticket_id: 1, status: 1 });
     expectRouteEnvelope(routes.updateTicket, reopen);
     expect(reopen).toMatchObject({
       ok: false,
@@ -283,24 +296,24 @@ describe('tickets.get, tickets.list and tickets.updateStatus', () => {
       data: { zone_id: 2, active_tickets: 1, max_tickets: 1 },
     });
     expect((await caller.tickets.get({ ticket_id: 1 })).data).toMatchObject({ status: 3 });
-    const missing = await caller.tickets.updateStatus({ ticket_id: 7, status: 4 });
+    const missing = await caller.tickets.update({ ticket_id: 7, status: 4 });
     expectRouteEnvelope(routes.updateTicket, missing);
     expect(missing.action).toBe('ticket_not_found');
   });
 });
 
-describe('tickets.updateStatus with expected_version, and tickets.history by pages', () => {
+describe('tickets.update with expected_version, and tickets.history by pages', () => {
   it('refuses a change made against an older version with the ticket as it is now', async () => {
     const { caller } = await seeded();
     const ticket = dataOf(await caller.tickets.create(ticketIn(1)));
-    const first = await caller.tickets.updateStatus({
+    const first = await caller.tickets.update({
       ticket_id: ticket.ticket_id,
       status: 3,
       answer_text: 'Listo',
       expected_version: 1,
     });
     expect(dataOf(first).version).toBe(2);
-    const stale = await caller.tickets.updateStatus({
+    const stale = await caller.tickets.update({
       ticket_id: ticket.ticket_id,
       status: 1,
       expected_version: 1,
@@ -358,7 +371,7 @@ describe('zones, technicians and services', () => {
     const { caller } = await seeded();
     await caller.tickets.create(ticketIn(1));
     const board = await caller.zones.capacities();
-    expectRouteEnvelope(routes.listZoneLoads, board);
+    expectRouteEnvelope(routes.listZoneCapacities, board);
     expect(board).toMatchObject({ ok: true, action: 'zone_capacities_listed', data: { next_cursor: null } });
     expect(dataOf(board).zones[0]).toMatchObject({
       zone_id: 1,
@@ -473,13 +486,13 @@ describe('input validation', () => {
       paths: ['cursor'],
     },
     {
-      name: 'tickets.updateStatus with a blank answer',
-      call: (c) => c.tickets.updateStatus({ ticket_id: 1, status: 3, answer_text: ' ' }),
+      name: 'tickets.update with a blank answer',
+      call: (c) => c.tickets.update({ ticket_id: 1, status: 3, answer_text: ' ' }),
       paths: ['answer_text'],
     },
     {
-      name: 'tickets.updateStatus without a status',
-      call: (c) => c.tickets.updateStatus({ ticket_id: 1 } as never),
+      name: 'tickets.update without a status',
+      call: (c) => c.tickets.update({ ticket_id: 1 } as never),
       paths: ['status'],
     },
     { name: 'zones.capacity with zone 0', call: (c) => c.zones.capacity({ zone_id: 0 }), paths: ['zone_id'] },

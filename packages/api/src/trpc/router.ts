@@ -128,7 +128,7 @@ export const appRouter = t.router({
           key = header.data;
         }
         const actor = actorOf(ctx);
-        const result = await ctx.desk.openTicket(ticket, {
+        const result = await ctx.desk.createTicket(ticket, {
           actor,
           idempotency: key === undefined ? undefined : { client: actor ?? '', key },
         });
@@ -159,9 +159,10 @@ export const appRouter = t.router({
       .input(listTicketsInputSchema.optional())
       .query(
         async ({ ctx, input = {} }) =>
-          ctx.respond(operations.listTickets, await ctx.desk.listTickets(input), ctx.views.ticketPage).body,
+          ctx.respond(operations.listTickets, ok(await ctx.desk.listTickets(input)), ctx.views.ticketPage)
+            .body,
       ),
-    updateStatus: procedureFor(operations.updateTicket)
+    update: procedureFor(operations.updateTicket)
       .input(
         ticketIdParams.extend(updateTicketInputSchema.shape).extend({
           expected_version: positiveIntegerSchema.optional().meta({
@@ -174,7 +175,7 @@ export const appRouter = t.router({
         async ({ ctx, input: { ticket_id, expected_version, ...change } }) =>
           ctx.respond(
             operations.updateTicket,
-            await ctx.desk.changeStatus(ticket_id, change, {
+            await ctx.desk.updateTicket(ticket_id, change, {
               actor: actorOf(ctx),
               expectedVersion: expected_version,
             }),
@@ -191,6 +192,9 @@ export const appRouter = t.router({
             ctx.views.ticket,
           ).body,
       ),
+    statuses: procedureFor(operations.listStatuses).query(
+      ({ ctx }) => ctx.respond(operations.listStatuses, ok(ctx.desk.statuses), ctx.views.statuses).body,
+    ),
     subjects: procedureFor(operations.listSubjects).query(
       ({ ctx }) => ctx.respond(operations.listSubjects, ok(ctx.desk.subjects), ctx.views.subjects).body,
     ),
@@ -206,24 +210,27 @@ export const appRouter = t.router({
             ctx.views.zoneCapacity,
           ).body,
       ),
-    capacities: procedureFor(operations.listZoneLoads)
+    capacities: procedureFor(operations.listZoneCapacities)
       .input(pageInputSchema.optional())
       .query(
         async ({ ctx, input = {} }) =>
-          ctx.respond(operations.listZoneLoads, await ctx.desk.listZoneLoads(input), ctx.views.zoneLoadPage)
-            .body,
+          ctx.respond(
+            operations.listZoneCapacities,
+            ok(await ctx.desk.listZoneCapacities(input)),
+            ctx.views.zoneCapacityPage,
+          ).body,
       ),
     save: procedureFor(operations.saveZone)
       .input(zoneIdParams.extend(saveZoneInputSchema.shape))
       .mutation(
         async ({ ctx, input: { zone_id, ...zone } }) =>
-          ctx.respond(operations.saveZone, await ctx.desk.saveZone(zone_id, zone), ctx.views.zone).body,
+          ctx.respond(operations.saveZone, ok(await ctx.desk.saveZone(zone_id, zone)), ctx.views.zone).body,
       ),
     list: procedureFor(operations.listZones)
       .input(pageInputSchema.optional())
       .query(
         async ({ ctx, input = {} }) =>
-          ctx.respond(operations.listZones, await ctx.desk.listZones(input), ctx.views.zonePage).body,
+          ctx.respond(operations.listZones, ok(await ctx.desk.listZones(input)), ctx.views.zonePage).body,
       ),
   }),
   sync: t.router({
@@ -239,7 +246,7 @@ export const appRouter = t.router({
         async ({ ctx, input: { technician_id, ...technician } }) =>
           ctx.respond(
             operations.saveTechnician,
-            await ctx.desk.saveTechnician(technician_id, technician),
+            ok(await ctx.desk.saveTechnician(technician_id, technician)),
             ctx.views.technician,
           ).body,
       ),
@@ -249,7 +256,7 @@ export const appRouter = t.router({
         async ({ ctx, input = {} }) =>
           ctx.respond(
             operations.listTechnicians,
-            await ctx.desk.listTechnicians(input),
+            ok(await ctx.desk.listTechnicians(input)),
             ctx.views.technicianPage,
           ).body,
       ),
@@ -269,7 +276,7 @@ export const appRouter = t.router({
       .input(pageInputSchema.optional())
       .query(
         async ({ ctx, input = {} }) =>
-          ctx.respond(operations.listServices, await ctx.desk.listServices(input), ctx.views.servicePage)
+          ctx.respond(operations.listServices, ok(await ctx.desk.listServices(input)), ctx.views.servicePage)
             .body,
       ),
   }),
