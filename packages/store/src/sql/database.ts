@@ -4,7 +4,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 import type { Kysely } from 'kysely';
 import { pingDatabase } from './migrations.js';
 import type { TicketDatabase } from './schema.js';
-import { diskFullError } from './step.js';
+import { diskFullError } from './sqlite-step-runner.js';
 import { unavailableReason } from './unavailable.js';
 
 /** An open SQL database: Kysely for both dialects, and better-sqlite3's own handle for SQLite. */
@@ -19,6 +19,8 @@ export type SqlDatabase =
       readonly kysely: Kysely<TicketDatabase>;
       /** This process's pool: its connections, those idle, and requests waiting for one. */
       readonly poolStats: () => { readonly total: number; readonly idle: number; readonly waiting: number };
+      /** The schema its tables are in, when not the connection's default (`search_path`). */
+      readonly schema?: string;
     };
 
 /** Closes the database's connections. */

@@ -252,55 +252,55 @@ function providerFor(dialect: SqlDialectName): MigrationProvider {
   return { getMigrations: async () => migrations(dialect) };
 }
 
-// Any fixed number; every instance of the service takes the same advisory lock to migrate.
-const MIGRATION_LOCK_KEY = 7_340_211;
-
 /**
  * Brings the schema to the latest version; safe to call at every start-up, from several processes
- * at once: SQLite migrates inside `BEGIN IMMEDIATE` (the database's write lock), PostgreSQL under a
- * session advisory lock, so one process migrates and the others then find nothing to do.
+ * at once, so one process migrates and the others then find nothing to do. PostgreSQL: Kysely's
+ * Migrator runs the pending migrations in one transaction under a session advisory lock of its own
+ * (PostgresAdapter.acquireMigrationLock). SQLite: Kysely takes no lock there, so the migrations run
+ * inside `BEGIN IMMEDIATE` (the database's write lock).
  */
 export async function migrateToLatest(
-  { kysely: db, dialect }: SqlDatabase,
+  database: SqlDatabase,
   /** Stop after this migration (tests of a migration over older data). */
   upTo?: string,
 ): Promise<readonly string[]> {
+  const { kysely: db, dialect } = database;
+  // Kysely looks for its migration tables in every schema: named, so that a database with several
+  // (one per test, one per tenant) migrates each in its own.
+  const schema = database.dialect === 'postgres' ? database.schema : undefined;
   return db.connection().execute(async (conn) => {
     const run = async () => {
-      const migrator = new Migrator({ db: conn, provider: providerFor(dialect) });
+      const migrator = new Migrator({
+        db: conn,
+        provider: providerFor(dialect),
+        ...(schema === undefined ? {} : { migrationTableSchema: schema }),
+      });
       const { error, results } = await (upTo === undefined
         ? migrator.migrateToLatest()
         : migrator.migrateTo(upTo));
       if (error !== undefined) throw error instanceof Error ? error : new Error(String(error));
       return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
     };
-    if (dialect === 'sqlite') {
-      // Foreign keys are off while tables are built again (they can only be switched outside a
-      // transaction), and every reference is checked before the migrations commit.
-      await sql`pragma foreign_keys = off`.execute(conn);
-      await beginImmediate(conn);
-      try {
-        const applied = await run();
-        const broken = await sql`pragma foreign_key_check`.execute(conn);
-        if (broken.rows.length > 0) {
-          throw new Error(
-            `migrations left ${broken.rows.length} broken references: ${JSON.stringify(broken.rows[0])}`,
-          );
-        }
-        await sql`commit`.execute(conn);
-        return applied;
-      } catch (error) {
-        await sql`rollback`.execute(conn).catch(() => undefined);
-        throw error;
-      } finally {
-        await sql`pragma foreign_keys = on`.execute(conn);
-      }
-    }
-    await sql`select pg_advisory_lock(${MIGRATION_LOCK_KEY})`.execute(conn);
+    if (dialect === 'postgres') return run();
+    // Foreign keys are off while tables are built again (they can only be switched outside a
+    // transaction), and every reference is checked before the migrations commit.
+    await sql`pragma foreign_keys = off`.execute(conn);
+    await beginImmediate(conn);
     try {
-      return await run();
+      const applied = await run();
+      const broken = await sql`pragma foreign_key_check`.execute(conn);
+      if (broken.rows.length > 0) {
+        throw new Error(
+          `migrations left ${broken.rows.length} broken references: ${JSON.stringify(broken.rows[0])}`,
+        );
+      }
+      await sql`commit`.execute(conn);
+      return applied;
+    } catch (error) {
+      await sql`rollback`.execute(conn).catch(() => undefined);
+      throw error;
     } finally {
-      await sql`select pg_advisory_unlock(${MIGRATION_LOCK_KEY})`.execute(conn).catch(() => undefined);
+      await sql`pragma foreign_keys = on`.execute(conn);
     }
   });
 }

@@ -87,3 +87,27 @@ describe.skipIf(!hasPostgres)('the PostgreSQL store under conflicts', () => {
     }
   });
 });
+
+describe.skipIf(!hasPostgres)('the PostgreSQL store in a database of several schemas', () => {
+  it('migrates a schema of its own while another schema of the same database is already migrated', async () => {
+    // Kysely looks for its migration tables in every schema unless told which: a schema left
+    // migrated in the database (another tenant's, a crashed test's) made a new one fail.
+    const other = await createTestSchema();
+    const mine = await createTestSchema();
+    const first = openPostgres({ url: testDatabaseUrl, schema: other.schema });
+    const second = openPostgres({ url: testDatabaseUrl, schema: mine.schema });
+    try {
+      const everything = await migrateToLatest(first);
+      expect(everything.length).toBeGreaterThan(0);
+      expect(await migrateToLatest(second)).toEqual(everything);
+      expect(await migrateToLatest(second)).toEqual([]);
+      await createSqlTicketStore(second).saveZone({ zone_id: 1, name: 'Z', max_active_tickets: null });
+      expect(await createSqlTicketStore(first).listZones({ limit: 10 })).toEqual([]);
+    } finally {
+      await closeDatabase(first);
+      await closeDatabase(second);
+      await other.drop();
+      await mine.drop();
+    }
+  });
+});

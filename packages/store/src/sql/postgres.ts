@@ -61,5 +61,6 @@ export function openPostgres({ url, poolSize = 10, schema }: PostgresOptions): S
     dialect: 'postgres',
     kysely: new Kysely<TicketDatabase>({ dialect: new PostgresDialect({ pool: connecting }) }),
     poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
+    ...(schema === undefined ? {} : { schema }),
   };
 }

@@ -20,32 +20,30 @@ import type {
   ZonesTable,
 } from './schema.js';
 
-// Drivers may hand back 64-bit integers as strings (pg's int8); every number passes through here.
-export const num = (value: unknown): number => (typeof value === 'number' ? value : Number(value));
-
-const numOrNull = (value: unknown): number | null =>
-  value === null || value === undefined ? null : num(value);
+// Integer columns read back as numbers on both drivers: better-sqlite3 returns numbers, and
+// openPostgres parses int8 (BIGINT) as a number. SQL sums, which PostgreSQL returns as numeric (a
+// string), are cast to integer where they are selected.
 
 /** A ticket as stored, read back. */
 export function toTicket(row: Selectable<TicketsTable>): Ticket {
   return {
-    ticket_id: num(row.id),
-    service_id: num(row.service_id),
-    zone_id: num(row.zone_id),
-    technician_id: numOrNull(row.technician_id),
+    ticket_id: row.id,
+    service_id: row.service_id,
+    zone_id: row.zone_id,
+    technician_id: row.technician_id,
     subject: row.subject,
-    priority: num(row.priority) as Priority,
+    priority: row.priority as Priority,
     description: row.description,
-    status: num(row.status) as TicketStatus,
-    created_at: num(row.created_at),
-    end_date: num(row.end_date),
+    status: row.status as TicketStatus,
+    created_at: row.created_at,
+    end_date: row.end_date,
     answer_text: row.answer_text,
-    updated_at: num(row.updated_at),
+    updated_at: row.updated_at,
     source: row.source as TicketSource,
-    wisphub_ticket_id: numOrNull(row.wisphub_ticket_id),
+    wisphub_ticket_id: row.wisphub_ticket_id,
     wisphub_sync: row.wisphub_sync as DeliveryState | null,
-    wisphub_status: numOrNull(row.wisphub_status) as TicketStatus | null,
-    version: num(row.version),
+    wisphub_status: row.wisphub_status as TicketStatus | null,
+    version: row.version,
   };
 }
 
@@ -87,27 +85,27 @@ export const changedColumns = (t: Ticket) => ({
 });
 
 export const toZone = (row: Selectable<ZonesTable>): Zone => ({
-  zone_id: num(row.id),
+  zone_id: row.id,
   name: row.name,
-  max_active_tickets: numOrNull(row.max_active_tickets),
+  max_active_tickets: row.max_active_tickets,
 });
 
 export const toTechnician = (row: Selectable<TechniciansTable>): Technician => ({
-  technician_id: num(row.id),
+  technician_id: row.id,
   name: row.name,
-  active: num(row.active) === 1,
+  active: row.active === 1,
 });
 
 export const toService = (row: Selectable<ServicesTable>): Service => ({
-  service_id: num(row.id),
-  zone_id: num(row.zone_id),
+  service_id: row.id,
+  zone_id: row.zone_id,
   customer_name: row.customer_name,
 });
 
 export const toEvent = (row: Selectable<TicketEventsTable>): TicketEvent => ({
-  event_id: num(row.id),
-  ticket_id: num(row.ticket_id),
-  at: num(row.at),
+  event_id: row.id,
+  ticket_id: row.ticket_id,
+  at: row.at,
   actor: row.actor,
   kind: row.kind as TicketEventKind,
   before: row.before === null ? null : JSON.parse(row.before),

@@ -10,10 +10,10 @@ import { ticketNotFound } from '@tickets/domain';
 import type { Selectable } from 'kysely';
 import { err, ok, type Result } from 'neverthrow';
 import type { SqlDatabase } from './database.js';
-import { num, toTicket } from './rows.js';
+import { toTicket } from './rows.js';
 import type { SyncJobsTable, TicketsTable } from './schema.js';
 import { merge, type Statements } from './statements.js';
-import { first, rowsOf, type Step, type StepRunner } from './step.js';
+import { first, rowsOf, type Step, type StepRunner, saveInChunks } from './step.js';
 import type { TicketSteps } from './ticket-steps.js';
 
 /** What the connector's part of the SQL store shares with the ticket store's. */
@@ -22,23 +22,19 @@ export interface ConnectorParts {
   readonly runner: StepRunner;
   readonly q: Statements;
   readonly steps: TicketSteps;
-  readonly saveInChunks: <T>(
-    rows: readonly T[],
-    save: (chunk: readonly T[]) => { compile(): { sql: string; parameters: readonly unknown[] } },
-  ) => Step<void>;
 }
 
 /** A claimed outbox row with its ticket's columns and its event's. */
 type ClaimedRow = Selectable<TicketsTable> & {
-  delivery_id: unknown;
+  delivery_id: number;
   channel: string;
   endpoint: string | null;
   payload: string | null;
-  attempts: unknown;
-  in_doubt: unknown;
-  delivery_created_at: unknown;
-  event_id: unknown;
-  event_at: unknown;
+  attempts: number;
+  in_doubt: number;
+  delivery_created_at: number;
+  event_id: number | null;
+  event_at: number | null;
   event_actor: string | null;
   event_kind: string | null;
   event_before: string | null;
@@ -49,26 +45,26 @@ type ClaimedRow = Selectable<TicketsTable> & {
 function toDelivery(row: ClaimedRow): Delivery {
   const ticket: Ticket = row.payload === null ? toTicket(row) : JSON.parse(row.payload);
   return {
-    delivery_id: num(row.delivery_id),
+    delivery_id: row.delivery_id,
     channel: row.channel as DeliveryChannel,
     endpoint: row.endpoint,
     ticket,
     event:
-      row.event_id === null || row.event_kind === null
+      row.event_id === null || row.event_at === null || row.event_kind === null
         ? null
         : {
-            event_id: num(row.event_id),
+            event_id: row.event_id,
             ticket_id: ticket.ticket_id,
-            at: num(row.event_at),
+            at: row.event_at,
             actor: row.event_actor,
             kind: row.event_kind as TicketEventKind,
             before: row.event_before === null ? null : JSON.parse(row.event_before),
             after: JSON.parse(row.event_after ?? '{}'),
             note: row.event_note,
           },
-    attempts: num(row.attempts),
-    in_doubt: num(row.in_doubt) === 1,
-    created_at: num(row.delivery_created_at),
+    attempts: row.attempts,
+    in_doubt: row.in_doubt === 1,
+    created_at: row.delivery_created_at,
   };
 }
 
@@ -80,13 +76,7 @@ const keepOk = (result: Result<unknown, unknown>) => result.isOk();
  * on PostgreSQL a claim skips rows another claim has locked (FOR UPDATE SKIP LOCKED), and a
  * settlement locks its row; on SQLite each holds the database's write lock.
  */
-export function createSqlConnectorStore({
-  database,
-  runner,
-  q,
-  steps,
-  saveInChunks,
-}: ConnectorParts): ConnectorStore {
+export function createSqlConnectorStore({ database, runner, q, steps }: ConnectorParts): ConnectorStore {
   const db = database.kysely;
   const postgres = database.dialect === 'postgres';
 
@@ -121,7 +111,7 @@ export function createSqlConnectorStore({
             );
         }
         if (postgres) candidates = candidates.forUpdate().skipLocked();
-        const ids = (yield* rowsOf<{ id: unknown }>(candidates)).map((row) => num(row.id));
+        const ids = (yield* rowsOf<{ id: number }>(candidates)).map((row) => row.id);
         if (ids.length === 0) return [];
         yield* rowsOf(
           db
@@ -185,20 +175,15 @@ export function createSqlConnectorStore({
           .select(['state', 'lease_holder', 'ticket_id'])
           .where('id', '=', deliveryId);
         if (postgres) current = current.forUpdate();
-        const row = (yield* rowsOf<{ state: string; lease_holder: string | null; ticket_id: unknown }>(
+        const row = (yield* rowsOf<{ state: string; lease_holder: string | null; ticket_id: number }>(
           current,
         ))[0];
         if (row === undefined || row.state !== 'pending' || row.lease_holder !== holder) return ok(false);
         if (change !== undefined) {
-          const ticketId = num(row.ticket_id);
+          const ticketId = row.ticket_id;
           const ticket = yield* first(q.ticket, { id: ticketId });
           if (ticket === undefined) return err(ticketNotFound(ticketId));
-          const changed = yield* steps.changeTicket(
-            ticketId,
-            num(ticket.zone_id),
-            change.rule,
-            change.decide,
-          );
+          const changed = yield* steps.changeTicket(ticketId, ticket.zone_id, change.rule, change.decide);
           if (changed.isErr()) return err(changed.error as E | TicketNotFound);
         }
         const settled =
@@ -226,10 +211,14 @@ export function createSqlConnectorStore({
 
     async deliveryStats(channel) {
       const rows = await runner.read(() =>
-        rowsOf<{ state: string; n: unknown; oldest: unknown }>(
+        rowsOf<{ state: string; n: number; oldest: number }>(
           db
             .selectFrom('outbox')
-            .select((eb) => ['state', eb.fn.countAll().as('n'), eb.fn.min('created_at').as('oldest')])
+            .select((eb) => [
+              'state',
+              eb.cast<number>(eb.fn.countAll(), 'integer').as('n'),
+              eb.fn.min('created_at').as('oldest'),
+            ])
             .where('channel', '=', channel)
             .where('state', 'in', ['pending', 'failed'])
             .groupBy('state'),
@@ -238,9 +227,9 @@ export function createSqlConnectorStore({
       const pending = rows.find((row) => row.state === 'pending');
       const failed = rows.find((row) => row.state === 'failed');
       return {
-        pending: num(pending?.n ?? 0),
-        failed: num(failed?.n ?? 0),
-        oldest_pending_at: pending === undefined ? null : num(pending.oldest),
+        pending: pending?.n ?? 0,
+        failed: failed?.n ?? 0,
+        oldest_pending_at: pending === undefined ? null : pending.oldest,
       };
     },
 
@@ -288,9 +277,9 @@ export function createSqlConnectorStore({
       if (row === undefined) return undefined;
       return {
         name,
-        started_at: row.started_at === null ? null : num(row.started_at),
-        finished_at: row.finished_at === null ? null : num(row.finished_at),
-        ok: row.ok === null ? null : num(row.ok) === 1,
+        started_at: row.started_at,
+        finished_at: row.finished_at,
+        ok: row.ok === null ? null : row.ok === 1,
         detail: row.detail,
       };
     },

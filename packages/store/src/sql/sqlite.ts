@@ -1,31 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import { Kysely, type SqliteDatabase, SqliteDialect, type SqliteStatement } from 'kysely';
+import { Kysely, SqliteDialect } from 'kysely';
 import type { SqlDatabase } from './database.js';
 import type { TicketDatabase } from './schema.js';
-
-const STATEMENT_CACHE_SIZE = 256;
-
-/**
- * Kysely's SQLite driver prepares every statement it runs; keeping the prepared statements
- * (by SQL text) saves better-sqlite3's parse and plan on every query after the first.
- */
-function withStatementCache(database: Database.Database): SqliteDatabase {
-  const statements = new Map<string, SqliteStatement>();
-  return {
-    close: () => database.close(),
-    prepare(sql) {
-      let statement = statements.get(sql);
-      if (statement === undefined) {
-        if (statements.size >= STATEMENT_CACHE_SIZE) statements.clear();
-        statement = database.prepare(sql) as unknown as SqliteStatement;
-        statements.set(sql, statement);
-      }
-      return statement;
-    },
-  };
-}
 
 export interface SqliteOptions {
   /** A file path, or `:memory:`. */
@@ -52,7 +30,9 @@ export function openSqlite({ path, busyTimeoutMs = 5000 }: SqliteOptions): SqlDa
     dialect: 'sqlite',
     native: database,
     kysely: new Kysely<TicketDatabase>({
-      dialect: new SqliteDialect({ database: withStatementCache(database) }),
+      // Only migrations and pings run through Kysely here; the store prepares its own statements
+      // (see SqliteStepRunner).
+      dialect: new SqliteDialect({ database }),
     }),
   };
 }

@@ -1,5 +1,3 @@
-import type BetterSqlite3 from 'better-sqlite3';
-import { CompiledQuery, type Kysely } from 'kysely';
 import type { PreparedQuery } from './prepared-query.js';
 
 /** One statement a step asks to run; the step is resumed with its rows. */
@@ -15,27 +13,6 @@ export interface Call {
  */
 export type Step<T> = Generator<Call, T, readonly unknown[]>;
 
-/** The rows of a prepared statement. */
-export function* all<P, R>(query: PreparedQuery<P, R>, values: P): Generator<Call, R[], readonly unknown[]> {
-  return (yield { sql: query.sql, parameters: query.bind(values) }) as R[];
-}
-
-/** The first row of a prepared statement, if any. */
-export function* first<P, R>(
-  query: PreparedQuery<P, R>,
-  values: P,
-): Generator<Call, R | undefined, readonly unknown[]> {
-  return (yield* all(query, values))[0];
-}
-
-/** The rows of a query built for this call (listings, bulk saves). */
-export function* rowsOf<R>(query: {
-  compile(): { sql: string; parameters: readonly unknown[] };
-}): Generator<Call, R[], readonly unknown[]> {
-  const { sql, parameters } = query.compile();
-  return (yield { sql, parameters }) as R[];
-}
-
 /** Runs steps: reads on their own, writes in a transaction that takes the dialect's lock. */
 export interface StepRunner {
   read<T>(step: () => Step<T>): Promise<T>;
@@ -43,270 +20,38 @@ export interface StepRunner {
   write<T>(step: () => Step<T>, keep: (result: T) => boolean): Promise<T>;
 }
 
-const NO_ROWS: readonly unknown[] = [];
-
-const codeOf = (error: unknown) => (error as { code?: unknown } | null)?.code;
-const isBusy = (error: unknown) => codeOf(error) === 'SQLITE_BUSY';
-const isFull = (error: unknown) => codeOf(error) === 'SQLITE_FULL';
-const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-// Each connection's own busy timeout (openSqlite's busyTimeoutMs), read before a runner sets it to 0.
-const lockWaits = new WeakMap<BetterSqlite3.Database, number>();
-// Connections whose last write failed for want of space (SQLITE_FULL), with that error.
-const fullDisks = new WeakMap<BetterSqlite3.Database, Error>();
-
-function lockWaitOf(native: BetterSqlite3.Database): number {
-  let wait = lockWaits.get(native);
-  if (wait === undefined) {
-    wait = Number(native.pragma('busy_timeout', { simple: true }));
-    lockWaits.set(native, wait);
-  }
-  return wait;
+/** A query built with Kysely for one call. */
+export interface BuiltQuery {
+  compile(): { readonly sql: string; readonly parameters: readonly unknown[] };
 }
 
-/**
- * The error of the last write on this SQLite connection when it failed because the disk was full
- * (SQLITE_FULL); undefined once a write commits again.
- */
-export function diskFullError(native: BetterSqlite3.Database): Error | undefined {
-  return fullDisks.get(native);
+/** The rows of a prepared statement. */
+export function* all<P, R>(query: PreparedQuery<P, R>, values: P): Step<R[]> {
+  return (yield { sql: query.sql, parameters: query.bind(values) }) as R[];
 }
 
-interface PendingWrite {
-  readonly step: () => Step<unknown>;
-  readonly keep: (result: unknown) => boolean;
-  readonly resolve: (result: unknown) => void;
-  readonly reject: (error: unknown) => void;
-  /** When this write stops waiting for another process's lock (Date.now() milliseconds). */
-  readonly deadline: number;
+/** The first row of a prepared statement, if any. */
+export function* first<P, R>(query: PreparedQuery<P, R>, values: P): Step<R | undefined> {
+  return (yield* all(query, values))[0];
 }
 
-/**
- * better-sqlite3 directly, with every statement prepared once, and writes committed in groups.
- *
- * Writes that arrive in the same turn of the event loop run in ONE transaction (`BEGIN IMMEDIATE`
- * … `COMMIT`), one after the other, each inside a savepoint of its own: a write that its step
- * rolls back (a refusal) or that throws is undone alone, and the others commit together. Every
- * write still sees the ones before it, so a zone's count and insert stay one atomic step; what
- * grouping saves is the commit (its WAL frames and locks: most of a write's cost), and no answer
- * leaves before the commit that made it durable. All of it runs synchronously, so no other request
- * of this process interleaves, and the file's write lock keeps other processes out.
- *
- * When another process holds that lock, the group gives the event loop back and tries again (next
- * turn, then after 1, 2, 4… ms); writes that arrive meanwhile join it, and each write gives up
- * (SQLITE_BUSY) once it has waited the connection's busy timeout (`lockWaitMs`), counted from its
- * own arrival, so no write waits longer than that. From the first write on, the connection's own
- * busy timeout is 0, so the process never blocks waiting.
- */
-export class SqliteStepRunner implements StepRunner {
-  readonly #native: BetterSqlite3.Database;
-  readonly #lockWaitMs: number;
-  readonly #statements = new Map<string, BetterSqlite3.Statement>();
-  readonly #begin: BetterSqlite3.Statement;
-  readonly #commit: BetterSqlite3.Statement;
-  readonly #rollback: BetterSqlite3.Statement;
-  readonly #savepoint: BetterSqlite3.Statement;
-  readonly #release: BetterSqlite3.Statement;
-  readonly #undo: BetterSqlite3.Statement;
-  #pending: PendingWrite[] = [];
-  #scheduled = false;
-  #waitsItself = false;
-
-  constructor(native: BetterSqlite3.Database, lockWaitMs: number = lockWaitOf(native)) {
-    this.#native = native;
-    this.#lockWaitMs = lockWaitMs;
-    this.#begin = native.prepare('BEGIN IMMEDIATE');
-    this.#commit = native.prepare('COMMIT');
-    this.#rollback = native.prepare('ROLLBACK');
-    this.#savepoint = native.prepare('SAVEPOINT step');
-    this.#release = native.prepare('RELEASE step');
-    this.#undo = native.prepare('ROLLBACK TO step');
-  }
-
-  async read<T>(step: () => Step<T>): Promise<T> {
-    return this.#drive(step);
-  }
-
-  write<T>(step: () => Step<T>, keep: (result: T) => boolean): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      this.#pending.push({
-        step,
-        keep: keep as (result: unknown) => boolean,
-        resolve: resolve as (result: unknown) => void,
-        reject,
-        deadline: Date.now() + this.#lockWaitMs,
-      });
-      if (!this.#scheduled) {
-        this.#scheduled = true;
-        setImmediate(() => void this.#flush());
-      }
-    });
-  }
-
-  async #flush(): Promise<void> {
-    let group = this.#takePending();
-    // From the first write on, this runner does the waiting (migrations, before it, rely on the
-    // connection's busy timeout, which is remembered for any other runner on this connection).
-    if (!this.#waitsItself) {
-      lockWaitOf(this.#native);
-      this.#native.pragma('busy_timeout = 0');
-      this.#waitsItself = true;
-    }
-    for (let attempt = 0; ; attempt += 1) {
-      try {
-        this.#begin.run();
-        break;
-      } catch (error) {
-        if (!isBusy(error)) {
-          this.#fail(group, error);
-          return;
-        }
-        const now = Date.now();
-        group = [...group, ...this.#takePending()].filter((write) => {
-          if (now < write.deadline) return true;
-          write.reject(error);
-          return false;
-        });
-        if (group.length === 0) {
-          this.#afterFlush();
-          return;
-        }
-        await (attempt < 8 ? nextTurn() : sleep(Math.min(2 ** (attempt - 8), 16)));
-      }
-    }
-    const outcomes: { readonly ok: boolean; readonly value: unknown }[] = [];
-    let wrote = false;
-    try {
-      for (const write of group) {
-        this.#savepoint.run();
-        try {
-          const result = this.#drive(write.step);
-          if (write.keep(result)) wrote = true;
-          else this.#undo.run();
-          this.#release.run();
-          outcomes.push({ ok: true, value: result });
-        } catch (error) {
-          // Some errors (a full disk, an I/O error) make SQLite roll the whole transaction back:
-          // the writes before this one are gone too.
-          if (!this.#native.inTransaction) throw error;
-          this.#undo.run();
-          this.#release.run();
-          outcomes.push({ ok: false, value: error });
-        }
-      }
-      this.#commit.run();
-    } catch (error) {
-      // The commit itself failed (a full disk, say), or the transaction was lost: nothing of the
-      // group was kept.
-      if (this.#native.inTransaction) this.#rollback.run();
-      this.#fail(group, error);
-      return;
-    }
-    // A commit that wrote nothing (refusals only) says nothing about the disk.
-    const full = outcomes.find((outcome) => !outcome.ok && isFull(outcome.value));
-    if (full !== undefined) fullDisks.set(this.#native, full.value as Error);
-    else if (wrote) fullDisks.delete(this.#native);
-    group.forEach((write, i) => {
-      const outcome = outcomes[i];
-      if (outcome?.ok === true) write.resolve(outcome.value);
-      else write.reject(outcome?.value);
-    });
-    this.#afterFlush();
-  }
-
-  #takePending(): PendingWrite[] {
-    const pending = this.#pending;
-    this.#pending = [];
-    return pending;
-  }
-
-  /** Rejects every write of a group that could not commit. */
-  #fail(group: readonly PendingWrite[], error: unknown): void {
-    if (isFull(error)) fullDisks.set(this.#native, error as Error);
-    for (const write of group) write.reject(error);
-    this.#afterFlush();
-  }
-
-  /** Writes that arrived while this group ran go in the next group. */
-  #afterFlush(): void {
-    if (this.#pending.length > 0) setImmediate(() => void this.#flush());
-    else this.#scheduled = false;
-  }
-
-  #drive<T>(step: () => Step<T>): T {
-    const running = step();
-    let next = running.next(NO_ROWS);
-    while (!next.done) next = running.next(this.#run(next.value));
-    return next.value;
-  }
-
-  #run(call: Call): readonly unknown[] {
-    let statement = this.#statements.get(call.sql);
-    if (statement === undefined) {
-      if (this.#statements.size >= 512) this.#statements.clear();
-      statement = this.#native.prepare(call.sql);
-      this.#statements.set(call.sql, statement);
-    }
-    if (statement.reader) return statement.all(call.parameters as unknown[]);
-    statement.run(call.parameters as unknown[]);
-    return NO_ROWS;
-  }
+/** The id of the row an `insert … returning id` statement inserted. */
+export function* insertedId<P>(query: PreparedQuery<P, { id: number }>, values: P): Step<number> {
+  const row = yield* first(query, values);
+  if (row === undefined) throw new Error(`no id returned by ${query.sql}`);
+  return row.id;
 }
 
-const COMMIT = CompiledQuery.raw('commit');
-const ROLLBACK = CompiledQuery.raw('rollback');
-const MAX_ATTEMPTS = 4;
+/** The rows of a query built for this call (listings, bulk saves). */
+export function* rowsOf<R>(query: BuiltQuery): Step<R[]> {
+  const { sql, parameters } = query.compile();
+  return (yield { sql, parameters }) as R[];
+}
 
-/**
- * Kysely (PostgreSQL through pg): each statement is a round trip; a write is one transaction on
- * one pooled connection, begun with `begin`. A transaction the database rolled back for a conflict
- * (`isConflict`) is run again, a few times, after a short random pause: nothing of it was written.
- */
-export class KyselyStepRunner<DB> implements StepRunner {
-  readonly #db: Kysely<DB>;
-  readonly #begin: CompiledQuery;
-  readonly #isConflict: (error: unknown) => boolean;
+// Rows per statement in bulk saves: well under both dialects' limits on bound parameters.
+const BULK_CHUNK = 1000;
 
-  constructor(db: Kysely<DB>, begin: string, isConflict: (error: unknown) => boolean) {
-    this.#db = db;
-    this.#begin = CompiledQuery.raw(begin);
-    this.#isConflict = isConflict;
-  }
-
-  read<T>(step: () => Step<T>): Promise<T> {
-    return this.#drive(this.#db, step);
-  }
-
-  async write<T>(step: () => Step<T>, keep: (result: T) => boolean): Promise<T> {
-    for (let attempt = 1; ; attempt += 1) {
-      try {
-        return await this.#db.connection().execute(async (conn) => {
-          await conn.executeQuery(this.#begin);
-          let result: T;
-          try {
-            result = await this.#drive(conn, step);
-          } catch (error) {
-            await conn.executeQuery(ROLLBACK).catch(() => undefined);
-            throw error;
-          }
-          await conn.executeQuery(keep(result) ? COMMIT : ROLLBACK);
-          return result;
-        });
-      } catch (error) {
-        if (attempt >= MAX_ATTEMPTS || !this.#isConflict(error)) throw error;
-        await sleep(Math.random() * 20 * attempt);
-      }
-    }
-  }
-
-  async #drive<T>(runner: Kysely<DB>, step: () => Step<T>): Promise<T> {
-    const running = step();
-    let next = running.next(NO_ROWS);
-    while (!next.done) {
-      const result = await runner.executeQuery(CompiledQuery.raw(next.value.sql, [...next.value.parameters]));
-      next = running.next(result.rows);
-    }
-    return next.value;
-  }
+/** Saves many rows, a bulk statement (built by `save`) per chunk of them. */
+export function* saveInChunks<T>(rows: readonly T[], save: (chunk: readonly T[]) => BuiltQuery): Step<void> {
+  for (let i = 0; i < rows.length; i += BULK_CHUNK) yield* rowsOf(save(rows.slice(i, i + BULK_CHUNK)));
 }

@@ -11,16 +11,16 @@ import type {
   UpdateDecision,
 } from '@tickets/domain';
 import { ticketNotFound } from '@tickets/domain';
-import { type Kysely, sql } from 'kysely';
+import { type ExpressionBuilder, type Kysely, sql } from 'kysely';
 import { err, ok, type Result } from 'neverthrow';
 import type { SqlDatabase } from './database.js';
 import { type PreparedQuery, prepareQuery } from './prepared-query.js';
-import { changedColumns, num, toService, toTechnician, toTicket, toZone } from './rows.js';
+import { changedColumns, toService, toTechnician, toTicket, toZone } from './rows.js';
 import type { TicketDatabase } from './schema.js';
 import type { Statements } from './statements.js';
-import { all, first, type Step } from './step.js';
+import { all, first, insertedId, type Step } from './step.js';
 
-type CountQuery = PreparedQuery<{ zone_id: number }, { n: unknown }>;
+type CountQuery = PreparedQuery<{ zone_id: number }, { n: number }>;
 
 /** Everything a create decides on, but the idempotency key, in one row (nulls for what is missing). */
 interface CreateContextRow {
@@ -33,12 +33,19 @@ interface CreateContextRow {
   technician_id: number | null;
   technician_name: string | null;
   technician_active: number | null;
-  active_tickets: unknown;
+  active_tickets: number;
 }
 type CreateContextQuery = PreparedQuery<
   { zone_id: number; service_id: number; technician_id: number | null },
   CreateContextRow
 >;
+
+/**
+ * The tickets of the zone_status_counts rows selected, 0 when there are none; cast, since
+ * PostgreSQL sums BIGINTs as numeric, which pg hands back as a string.
+ */
+const activeSum = (eb: ExpressionBuilder<TicketDatabase, 'zone_status_counts'>) =>
+  eb.cast<number>(eb.fn.coalesce(eb.fn.sum('tickets'), eb.lit(0)), 'integer');
 
 /** Compiled once per set of active statuses, which comes from configuration. */
 function perStatusSet<Q>(
@@ -68,7 +75,7 @@ export function createTicketSteps(database: SqlDatabase, q: Statements) {
       prepareQuery(db, (db, v: { zone_id: number }) =>
         db
           .selectFrom('zone_status_counts')
-          .select((eb) => eb.fn.coalesce(eb.fn.sum('tickets'), eb.lit(0)).as('n'))
+          .select((eb) => activeSum(eb).as('n'))
           .where('zone_id', '=', v.zone_id)
           .where('status', 'in', [...statuses]),
       ),
@@ -96,7 +103,7 @@ export function createTicketSteps(database: SqlDatabase, q: Statements) {
             't.active as technician_active',
             eb
               .selectFrom('zone_status_counts')
-              .select((eb) => eb.fn.coalesce(eb.fn.sum('tickets'), eb.lit(0)).as('n'))
+              .select((eb) => activeSum(eb).as('n'))
               .where('zone_id', '=', v.zone_id)
               .where('status', 'in', [...statuses])
               .as('active_tickets'),
@@ -107,7 +114,7 @@ export function createTicketSteps(database: SqlDatabase, q: Statements) {
   /** A zone's active tickets: a sum over at most four counter rows, at any volume. */
   function* activeIn(zoneId: number, statuses: readonly TicketStatus[]): Step<number> {
     const row = yield* first(countOf(statuses), { zone_id: zoneId });
-    return num(row?.n ?? 0);
+    return row?.n ?? 0;
   }
 
   /** What a create decides on; `locked` takes the zone's lock (PostgreSQL) for the write that follows. */
@@ -125,7 +132,7 @@ export function createTicketSteps(database: SqlDatabase, q: Statements) {
         ? undefined
         : yield* first(q.idempotencyKey, { client: claim.client, key: claim.key });
     const earlierTicket =
-      earlier === undefined ? undefined : yield* first(q.ticket, { id: num(earlier.ticket_id) });
+      earlier === undefined ? undefined : yield* first(q.ticket, { id: earlier.ticket_id });
     const existing =
       request.wisphub_ticket_id === undefined
         ? undefined
@@ -156,7 +163,7 @@ export function createTicketSteps(database: SqlDatabase, q: Statements) {
               name: row.technician_name as string,
               active: row.technician_active as number,
             }),
-      activeTickets: zone === undefined ? 0 : num(row?.active_tickets ?? 0),
+      activeTickets: zone === undefined ? 0 : (row?.active_tickets ?? 0),
       previous:
         earlier === undefined || earlierTicket === undefined
           ? undefined
@@ -169,7 +176,7 @@ export function createTicketSteps(database: SqlDatabase, q: Statements) {
   function* recordEvents(ticketId: number, events: readonly NewTicketEvent[]): Step<number[]> {
     const ids: number[] = [];
     for (const event of events) {
-      const row = yield* first(q.insertEvent, {
+      const id = yield* insertedId(q.insertEvent, {
         ticket_id: ticketId,
         at: event.at,
         actor: event.actor,
@@ -178,7 +185,7 @@ export function createTicketSteps(database: SqlDatabase, q: Statements) {
         after: JSON.stringify(event.after),
         note: event.note,
       });
-      ids.push(num(row?.id));
+      ids.push(id);
     }
     return ids;
   }
