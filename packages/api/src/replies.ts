@@ -1,6 +1,7 @@
 import type { TicketError } from '@tickets/domain';
 import type { Result } from 'neverthrow';
 import type { z } from 'zod';
+import type { Scope } from './auth.js';
 import {
   type Envelope,
   type ErrorEnvelope,
@@ -25,83 +26,43 @@ export interface Reply<Body extends Envelope = Envelope> {
   readonly headers?: Readonly<Record<string, string>>;
 }
 
+/** An operation's answer: its success status and action, its refusals' action, the scope it needs. */
+const answer = <
+  const Status extends 200 | 201,
+  const Action extends string,
+  const FailureAction extends string,
+  const S extends Scope,
+>(
+  status: Status,
+  action: Action,
+  failureAction: FailureAction,
+  scope: S,
+) => ({ status, action, failureAction, scope }) as const;
+
 /**
  * Each use case's answer (success status and action, the action of its refusals) and the API key
  * scope it needs, on REST and tRPC alike.
  */
 export const operations = {
-  createTicket: {
-    status: 201,
-    action: 'ticket_created',
-    failureAction: 'ticket_creation_failed',
-    scope: 'tickets',
-  },
-  getTicket: { status: 200, action: 'ticket_found', failureAction: 'invalid_request', scope: 'tickets' },
-  ticketHistory: {
-    status: 200,
-    action: 'ticket_history',
-    failureAction: 'invalid_request',
-    scope: 'tickets',
-  },
-  listTickets: { status: 200, action: 'tickets_listed', failureAction: 'invalid_request', scope: 'tickets' },
-  updateTicket: {
-    status: 200,
-    action: 'ticket_updated',
-    failureAction: 'ticket_update_failed',
-    scope: 'tickets',
-  },
-  listStatuses: {
-    status: 200,
-    action: 'ticket_statuses_listed',
-    failureAction: 'invalid_request',
-    scope: 'tickets',
-  },
-  listSubjects: {
-    status: 200,
-    action: 'ticket_subjects_listed',
-    failureAction: 'invalid_request',
-    scope: 'tickets',
-  },
-  zoneCapacity: { status: 200, action: 'zone_capacity', failureAction: 'invalid_request', scope: 'tickets' },
-  zoneBlocked: {
-    status: 200,
-    action: 'zone_blocked_status',
-    failureAction: 'invalid_request',
-    scope: 'tickets',
-  },
-  listZoneCapacities: {
-    status: 200,
-    action: 'zone_capacities_listed',
-    failureAction: 'invalid_request',
-    scope: 'tickets',
-  },
-  retryDelivery: {
-    status: 200,
-    action: 'delivery_retried',
-    failureAction: 'delivery_retry_failed',
-    scope: 'tickets',
-  },
-  syncStatus: { status: 200, action: 'sync_status', failureAction: 'invalid_request', scope: 'admin' },
-  saveZone: { status: 200, action: 'zone_saved', failureAction: 'zone_save_failed', scope: 'admin' },
-  listZones: { status: 200, action: 'zones_listed', failureAction: 'invalid_request', scope: 'admin' },
-  saveTechnician: {
-    status: 200,
-    action: 'technician_saved',
-    failureAction: 'technician_save_failed',
-    scope: 'admin',
-  },
-  listTechnicians: {
-    status: 200,
-    action: 'technicians_listed',
-    failureAction: 'invalid_request',
-    scope: 'admin',
-  },
-  saveService: { status: 200, action: 'service_saved', failureAction: 'service_save_failed', scope: 'admin' },
-  listServices: { status: 200, action: 'services_listed', failureAction: 'invalid_request', scope: 'admin' },
-} as const satisfies Record<
-  string,
-  { status: 200 | 201; action: string; failureAction: string; scope: 'tickets' | 'admin' }
->;
+  createTicket: answer(201, 'ticket_created', 'ticket_creation_failed', 'tickets'),
+  getTicket: answer(200, 'ticket_found', 'invalid_request', 'tickets'),
+  ticketHistory: answer(200, 'ticket_history', 'invalid_request', 'tickets'),
+  listTickets: answer(200, 'tickets_listed', 'invalid_request', 'tickets'),
+  updateTicket: answer(200, 'ticket_updated', 'ticket_update_failed', 'tickets'),
+  listStatuses: answer(200, 'ticket_statuses_listed', 'invalid_request', 'tickets'),
+  listSubjects: answer(200, 'ticket_subjects_listed', 'invalid_request', 'tickets'),
+  zoneCapacity: answer(200, 'zone_capacity', 'invalid_request', 'tickets'),
+  zoneBlocked: answer(200, 'zone_blocked_status', 'invalid_request', 'tickets'),
+  listZoneCapacities: answer(200, 'zone_capacities_listed', 'invalid_request', 'tickets'),
+  retryDelivery: answer(200, 'delivery_retried', 'delivery_retry_failed', 'tickets'),
+  syncStatus: answer(200, 'sync_status', 'invalid_request', 'admin'),
+  saveZone: answer(200, 'zone_saved', 'zone_save_failed', 'admin'),
+  listZones: answer(200, 'zones_listed', 'invalid_request', 'admin'),
+  saveTechnician: answer(200, 'technician_saved', 'technician_save_failed', 'admin'),
+  listTechnicians: answer(200, 'technicians_listed', 'invalid_request', 'admin'),
+  saveService: answer(200, 'service_saved', 'service_save_failed', 'admin'),
+  listServices: answer(200, 'services_listed', 'invalid_request', 'admin'),
+};
 
 export type Operation = (typeof operations)[keyof typeof operations];
 

@@ -52,7 +52,9 @@ type TransportTable = {
   };
 };
 
-const BODY_ERROR = { field: 'body' } as const;
+/** A refusal of the body as a whole: `meta.errors` names the field `body`. */
+const bodyFailure = (action: string, message: string, code: string, detail: string) =>
+  failure(action, `body: ${message}`, [{ field: 'body', code, message: detail }]);
 const ofAction = (action: string) => failureSchema([action]);
 
 /** Every transport refusal: its status, its envelope and headers, and how it is documented. */
@@ -65,10 +67,7 @@ const transport: TransportTable = {
   },
   malformed_json: {
     status: 400,
-    envelope: (_e, action) =>
-      failure(action, 'body: malformed JSON', [
-        { ...BODY_ERROR, code: 'malformed_json', message: 'malformed JSON' },
-      ]),
+    envelope: (_e, action) => bodyFailure(action, 'malformed JSON', 'malformed_json', 'malformed JSON'),
     description: 'A body that is not well-formed JSON',
     schema: ofAction,
   },
@@ -118,9 +117,12 @@ const transport: TransportTable = {
   unsupported_media_type: {
     status: 415,
     envelope: (_e, action) =>
-      failure(action, 'body: send JSON with the header Content-Type: application/json', [
-        { ...BODY_ERROR, code: 'unsupported_media_type', message: 'must be application/json' },
-      ]),
+      bodyFailure(
+        action,
+        'send JSON with the header Content-Type: application/json',
+        'unsupported_media_type',
+        'must be application/json',
+      ),
     description: 'A body not sent as `Content-Type: application/json`',
     schema: ofAction,
   },

@@ -25,6 +25,12 @@ const localTime = z.string().meta({ description: 'YYYY-MM-DD HH:mm in the busine
 const statusLabelSchema = z.enum(['Abierto', 'En Progreso', 'Resuelto', 'Cerrado']);
 const deliveryStateSchema = z.enum(['pending', 'delivered', 'failed']);
 
+/** A page's cursor: what to pass as `cursor` for the next page. */
+const nextCursor = z
+  .string()
+  .nullable()
+  .meta({ description: 'Pass as `cursor` for the next page; null on the last' });
+
 export const ticketViewSchema = z
   .object({
     ticket_id: id,
@@ -117,10 +123,7 @@ export const ticketHistoryViewSchema = z
   .object({
     ticket_id: id,
     events: z.array(ticketEventViewSchema),
-    next_cursor: z
-      .string()
-      .nullable()
-      .meta({ description: 'Pass as `cursor` for the next page of events; null on the last' }),
+    next_cursor: nextCursor,
   })
   .meta({ id: 'TicketHistory' });
 
@@ -156,10 +159,7 @@ export const zoneCapacityPageViewSchema = z
         })
         .meta({ id: 'NamedZoneCapacity' }),
     ),
-    next_cursor: z
-      .string()
-      .nullable()
-      .meta({ description: 'Pass as `cursor` for the next page; null on the last' }),
+    next_cursor: nextCursor,
   })
   .meta({ id: 'ZoneCapacities' });
 
@@ -202,10 +202,6 @@ export const statusesViewSchema = z
   })
   .meta({ id: 'TicketStatuses' });
 
-const nextCursor = z
-  .string()
-  .nullable()
-  .meta({ description: 'Pass as `cursor` for the next page; null on the last' });
 export const ticketPageViewSchema = z.object({ tickets: z.array(ticketViewSchema), next_cursor: nextCursor });
 export const zonePageViewSchema = z.object({ zones: z.array(zoneViewSchema), next_cursor: nextCursor });
 export const technicianPageViewSchema = z.object({

@@ -1,5 +1,10 @@
 import { err, ok, type Result } from 'neverthrow';
-import { type InvalidReferences, invalidReferences, type ReferenceProblem } from './errors.js';
+import {
+  type InvalidReferences,
+  invalidReferences,
+  type ReferenceProblem,
+  referenceProblem,
+} from './errors.js';
 import { type Page, pageOf, pageRequest } from './paging.js';
 import type { TicketStore } from './ports.js';
 import type { PageQuery, SaveServiceInput, SaveTechnicianInput, SaveZoneInput } from './schemas.js';
@@ -34,12 +39,8 @@ export interface Directory {
   ): Promise<ImportReport>;
 }
 
-export const unknownZone = (zoneId: number): ReferenceProblem => ({
-  field: 'zone_id',
-  code: 'unknown_zone',
-  id: zoneId,
-  message: `zone_id: no zone ${zoneId}`,
-});
+export const unknownZone = (zoneId: number): ReferenceProblem =>
+  referenceProblem('zone_id', 'unknown_zone', zoneId, `no zone ${zoneId}`);
 
 const zoneOf = (zone_id: number, input: SaveZoneInput): Zone => ({
   zone_id,

@@ -14,6 +14,14 @@ export interface ReferenceProblem {
   readonly message: string;
 }
 
+/** A problem with what `field` refers to (its id `id`); the message starts with the field's name. */
+export const referenceProblem = (
+  field: ReferenceProblem['field'],
+  code: ReferenceProblem['code'],
+  id: number,
+  detail: string,
+): ReferenceProblem => ({ field, code, id, message: `${field}: ${detail}` });
+
 export interface UnknownSubject {
   readonly type: 'unknown_subject';
   readonly subject: string;

@@ -52,6 +52,7 @@ export {
   idempotencyKeyReused,
   invalidReferences,
   type ReferenceProblem,
+  referenceProblem,
   type TicketChanged,
   type TicketError,
   type TicketNotFound,

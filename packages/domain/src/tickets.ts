@@ -16,6 +16,7 @@ import {
   idempotencyKeyReused,
   invalidReferences,
   type ReferenceProblem,
+  referenceProblem,
   type TicketChanged,
   type TicketNotFound,
   ticketChanged,
@@ -111,34 +112,21 @@ export function checkReferences<C extends Pick<CreateContext, 'zone' | 'service'
   const problems: ReferenceProblem[] = [];
   const { service, technician, zone } = context;
   if (service === undefined) {
-    problems.push({
-      field: 'service_id',
-      code: 'unknown_service',
-      id: refs.service_id,
-      message: `service_id: no service ${refs.service_id}`,
-    });
+    problems.push(
+      referenceProblem('service_id', 'unknown_service', refs.service_id, `no service ${refs.service_id}`),
+    );
   } else if (service.zone_id !== refs.zone_id) {
-    problems.push({
-      field: 'zone_id',
-      code: 'service_in_other_zone',
-      id: refs.zone_id,
-      message: `zone_id: service ${service.service_id} belongs to zone ${service.zone_id}, not ${refs.zone_id}`,
-    });
+    const where = `service ${service.service_id} belongs to zone ${service.zone_id}, not ${refs.zone_id}`;
+    problems.push(referenceProblem('zone_id', 'service_in_other_zone', refs.zone_id, where));
   }
+  const technicianId = refs.technician_id;
   if (technician === undefined) {
-    problems.push({
-      field: 'technician_id',
-      code: 'unknown_technician',
-      id: refs.technician_id,
-      message: `technician_id: no technician ${refs.technician_id}`,
-    });
+    problems.push(
+      referenceProblem('technician_id', 'unknown_technician', technicianId, `no technician ${technicianId}`),
+    );
   } else if (!technician.active) {
-    problems.push({
-      field: 'technician_id',
-      code: 'inactive_technician',
-      id: refs.technician_id,
-      message: `technician_id: technician ${refs.technician_id} is inactive`,
-    });
+    const inactive = `technician ${technicianId} is inactive`;
+    problems.push(referenceProblem('technician_id', 'inactive_technician', technicianId, inactive));
   }
   if (zone === undefined) problems.push(unknownZone(refs.zone_id));
   return zone === undefined || problems.length > 0

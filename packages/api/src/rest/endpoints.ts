@@ -1,11 +1,14 @@
 import {
   createTicketInputSchema,
   listTicketsQuerySchema,
+  type Page,
+  type PageQuery,
   pageQuerySchema,
   saveServiceInputSchema,
   saveTechnicianInputSchema,
   saveZoneInputSchema,
   type Ticket,
+  type TicketDesk,
   updateTicketInputSchema,
 } from '@tickets/domain';
 import { ok } from 'neverthrow';
@@ -18,7 +21,7 @@ import {
   ticketIdParams,
   zoneIdParams,
 } from '../inputs.js';
-import { operations } from '../replies.js';
+import { type Operation, operations } from '../replies.js';
 import {
   servicePageViewSchema,
   serviceViewSchema,
@@ -30,6 +33,7 @@ import {
   ticketHistoryViewSchema,
   ticketPageViewSchema,
   ticketViewSchema,
+  type Views,
   zoneBlockedViewSchema,
   zoneCapacityPageViewSchema,
   zoneCapacityViewSchema,
@@ -43,6 +47,25 @@ const ETAG = {
 } as const;
 /** A ticket's ETag: its version, quoted. */
 const etagOf = (ticket: Ticket) => ({ ETag: `"${ticket.version}"` });
+
+/** A listing by id, a page at a time (`?limit=&cursor=`), that refuses nothing but malformed input. */
+const pagedList = <Op extends Operation, T, D>(listing: {
+  readonly operation: Op;
+  readonly path: string;
+  readonly tags: readonly string[];
+  readonly summary: string;
+  readonly data: z.ZodType;
+  readonly success: string;
+  readonly list: (desk: TicketDesk, page: PageQuery) => Promise<Page<T>>;
+  readonly view: (page: Page<T>, views: Views) => D;
+}) =>
+  restOperation({
+    ...listing,
+    method: 'get',
+    query: pageQuerySchema,
+    refusals: {},
+    handle: async ({ query }, { desk }) => ok(await listing.list(desk, query)),
+  });
 
 /**
  * Every REST operation, by name (its OpenAPI operationId): its route, schemas, success, the
@@ -242,17 +265,14 @@ export const endpoints = {
     view: (capacity, views) => views.zoneCapacity(capacity),
   }),
 
-  listZoneCapacities: restOperation({
+  listZoneCapacities: pagedList({
     operation: operations.listZoneCapacities,
-    method: 'get',
     path: '/api/v1/zones/capacity',
     tags: ['Zones'],
     summary: 'Every zone with its active tickets against its limit, by id (a board of zones)',
-    query: pageQuerySchema,
     data: zoneCapacityPageViewSchema,
     success: 'A page of zones with their load',
-    refusals: {},
-    handle: async ({ query }, { desk }) => ok(await desk.listZoneCapacities(query)),
+    list: (desk, page) => desk.listZoneCapacities(page),
     view: (page, views) => views.zoneCapacityPage(page),
   }),
 
@@ -285,17 +305,14 @@ export const endpoints = {
     view: (zone, views) => views.zone(zone),
   }),
 
-  listZones: restOperation({
+  listZones: pagedList({
     operation: operations.listZones,
-    method: 'get',
     path: '/api/v1/zones',
     tags: ['Zones'],
     summary: 'List zones by id',
-    query: pageQuerySchema,
     data: zonePageViewSchema,
     success: 'A page of zones',
-    refusals: {},
-    handle: async ({ query }, { desk }) => ok(await desk.listZones(query)),
+    list: (desk, page) => desk.listZones(page),
     view: (page, views) => views.zonePage(page),
   }),
 
@@ -314,17 +331,14 @@ export const endpoints = {
     view: (technician, views) => views.technician(technician),
   }),
 
-  listTechnicians: restOperation({
+  listTechnicians: pagedList({
     operation: operations.listTechnicians,
-    method: 'get',
     path: '/api/v1/technicians',
     tags: ['Technicians'],
     summary: 'List technicians by id',
-    query: pageQuerySchema,
     data: technicianPageViewSchema,
     success: 'A page of technicians',
-    refusals: {},
-    handle: async ({ query }, { desk }) => ok(await desk.listTechnicians(query)),
+    list: (desk, page) => desk.listTechnicians(page),
     view: (page, views) => views.technicianPage(page),
   }),
 
@@ -343,17 +357,14 @@ export const endpoints = {
     view: (service, views) => views.service(service),
   }),
 
-  listServices: restOperation({
+  listServices: pagedList({
     operation: operations.listServices,
-    method: 'get',
     path: '/api/v1/services',
     tags: ['Services'],
     summary: 'List services by id',
-    query: pageQuerySchema,
     data: servicePageViewSchema,
     success: 'A page of services',
-    refusals: {},
-    handle: async ({ query }, { desk }) => ok(await desk.listServices(query)),
+    list: (desk, page) => desk.listServices(page),
     view: (page, views) => views.servicePage(page),
   }),
 } satisfies Record<string, AnyRestOperation>;

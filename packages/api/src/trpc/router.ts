@@ -1,6 +1,8 @@
 import {
   createTicketInputSchema,
   listTicketsInputSchema,
+  type Page,
+  type PageQuery,
   pageInputSchema,
   positiveIntegerSchema,
   StoreUnavailableError,
@@ -104,6 +106,19 @@ const ticketIdParams = z.object({ ticket_id: positiveIntegerSchema });
 const zoneIdParams = z.object({ zone_id: positiveIntegerSchema });
 const technicianIdParams = z.object({ technician_id: positiveIntegerSchema });
 const serviceIdParams = z.object({ service_id: positiveIntegerSchema });
+
+/** A listing by id, a page at a time, that refuses nothing but malformed input. */
+const pagedList = <Op extends Operation, T, D>(
+  operation: Op,
+  list: (desk: TicketDesk, page: PageQuery) => Promise<Page<T>>,
+  view: (views: Views, page: Page<T>) => D,
+) =>
+  procedureFor(operation)
+    .input(pageInputSchema.optional())
+    .query(
+      async ({ ctx, input = {} }) =>
+        ctx.respond(operation, ok(await list(ctx.desk, input)), (page) => view(ctx.views, page)).body,
+    );
 
 // Envelopes come back as values: a full zone is an `info` envelope, not an exception.
 export const appRouter = t.router({
@@ -210,28 +225,22 @@ export const appRouter = t.router({
             ctx.views.zoneCapacity,
           ).body,
       ),
-    capacities: procedureFor(operations.listZoneCapacities)
-      .input(pageInputSchema.optional())
-      .query(
-        async ({ ctx, input = {} }) =>
-          ctx.respond(
-            operations.listZoneCapacities,
-            ok(await ctx.desk.listZoneCapacities(input)),
-            ctx.views.zoneCapacityPage,
-          ).body,
-      ),
+    capacities: pagedList(
+      operations.listZoneCapacities,
+      (desk, page) => desk.listZoneCapacities(page),
+      (views, page) => views.zoneCapacityPage(page),
+    ),
     save: procedureFor(operations.saveZone)
       .input(zoneIdParams.extend(saveZoneInputSchema.shape))
       .mutation(
         async ({ ctx, input: { zone_id, ...zone } }) =>
           ctx.respond(operations.saveZone, ok(await ctx.desk.saveZone(zone_id, zone)), ctx.views.zone).body,
       ),
-    list: procedureFor(operations.listZones)
-      .input(pageInputSchema.optional())
-      .query(
-        async ({ ctx, input = {} }) =>
-          ctx.respond(operations.listZones, ok(await ctx.desk.listZones(input)), ctx.views.zonePage).body,
-      ),
+    list: pagedList(
+      operations.listZones,
+      (desk, page) => desk.listZones(page),
+      (views, page) => views.zonePage(page),
+    ),
   }),
   sync: t.router({
     wisphub: procedureFor(operations.syncStatus).query(
@@ -250,16 +259,11 @@ export const appRouter = t.router({
             ctx.views.technician,
           ).body,
       ),
-    list: procedureFor(operations.listTechnicians)
-      .input(pageInputSchema.optional())
-      .query(
-        async ({ ctx, input = {} }) =>
-          ctx.respond(
-            operations.listTechnicians,
-            ok(await ctx.desk.listTechnicians(input)),
-            ctx.views.technicianPage,
-          ).body,
-      ),
+    list: pagedList(
+      operations.listTechnicians,
+      (desk, page) => desk.listTechnicians(page),
+      (views, page) => views.technicianPage(page),
+    ),
   }),
   services: t.router({
     save: procedureFor(operations.saveService)
@@ -272,13 +276,11 @@ export const appRouter = t.router({
             ctx.views.service,
           ).body,
       ),
-    list: procedureFor(operations.listServices)
-      .input(pageInputSchema.optional())
-      .query(
-        async ({ ctx, input = {} }) =>
-          ctx.respond(operations.listServices, ok(await ctx.desk.listServices(input)), ctx.views.servicePage)
-            .body,
-      ),
+    list: pagedList(
+      operations.listServices,
+      (desk, page) => desk.listServices(page),
+      (views, page) => views.servicePage(page),
+    ),
   }),
 });
 
