@@ -6,6 +6,7 @@ import {
   useQuery,
 } from '@tanstack/react-query';
 import {
+  type Api,
   allPages,
   type NamedZoneCapacity,
   type Service,
@@ -47,17 +48,25 @@ export interface Listing<T> {
   readonly complete: boolean;
 }
 
-export function useZoneCapacities(): UseQueryResult<Listing<NamedZoneCapacity>> {
+/** Every page of a listing, as one query. */
+function useListing<T>(
+  queryKey: readonly unknown[],
+  page: (api: Api, cursor: string | undefined) => Promise<{ items: readonly T[]; next: string | null }>,
+  freshness: { readonly refetchInterval: number } | { readonly staleTime: number },
+): UseQueryResult<Listing<T>> {
   const api = useApi();
-  return useQuery({
-    queryKey: queryKeys.zoneCapacities,
-    queryFn: () =>
-      allPages(async (cursor) => {
-        const data = unwrap(await api.zones.capacities.query({ limit: PAGE, cursor }));
-        return { items: data.zones, next: data.next_cursor };
-      }),
-    refetchInterval: POLL_MS,
-  });
+  return useQuery({ queryKey, queryFn: () => allPages((cursor) => page(api, cursor)), ...freshness });
+}
+
+export function useZoneCapacities(): UseQueryResult<Listing<NamedZoneCapacity>> {
+  return useListing(
+    queryKeys.zoneCapacities,
+    async (api, cursor) => {
+      const data = unwrap(await api.zones.capacities.query({ limit: PAGE, cursor }));
+      return { items: data.zones, next: data.next_cursor };
+    },
+    { refetchInterval: POLL_MS },
+  );
 }
 
 export function useZoneCapacity(zoneId: number | null): UseQueryResult<ZoneCapacity> {
@@ -97,30 +106,26 @@ export function useIsDone(): (status: TicketStatus) => boolean {
 
 /** Services, for the form's choice (an `admin` key's call: FORBIDDEN with a `tickets` key). */
 export function useServices(): UseQueryResult<Listing<Service>> {
-  const api = useApi();
-  return useQuery({
-    queryKey: queryKeys.services,
-    queryFn: () =>
-      allPages(async (cursor) => {
-        const data = unwrap(await api.services.list.query({ limit: PAGE, cursor }));
-        return { items: data.services, next: data.next_cursor };
-      }),
-    staleTime: 60_000,
-  });
+  return useListing(
+    queryKeys.services,
+    async (api, cursor) => {
+      const data = unwrap(await api.services.list.query({ limit: PAGE, cursor }));
+      return { items: data.services, next: data.next_cursor };
+    },
+    { staleTime: 60_000 },
+  );
 }
 
 /** Technicians, for the form and the list's names (an `admin` key's call too). */
 export function useTechnicians(): UseQueryResult<Listing<Technician>> {
-  const api = useApi();
-  return useQuery({
-    queryKey: queryKeys.technicians,
-    queryFn: () =>
-      allPages(async (cursor) => {
-        const data = unwrap(await api.technicians.list.query({ limit: PAGE, cursor }));
-        return { items: data.technicians, next: data.next_cursor };
-      }),
-    staleTime: 60_000,
-  });
+  return useListing(
+    queryKeys.technicians,
+    async (api, cursor) => {
+      const data = unwrap(await api.technicians.list.query({ limit: PAGE, cursor }));
+      return { items: data.technicians, next: data.next_cursor };
+    },
+    { staleTime: 60_000 },
+  );
 }
 
 export interface TicketFilter {

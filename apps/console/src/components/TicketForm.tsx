@@ -56,6 +56,81 @@ function describedBy(errors: Partial<Record<Field, string>>, field: Field, ...mo
 }
 
 /**
+ * A service or a technician: chosen from the list when the whole list could be read (an `admin`
+ * key), typed as a number otherwise (a `tickets` key may not list them).
+ */
+function IdField({
+  field,
+  label,
+  loading,
+  choices,
+  prompt,
+  placeholder,
+  none,
+  value,
+  onChange,
+  errors,
+}: {
+  readonly field: 'service_id' | 'technician_id';
+  readonly label: string;
+  /** What to say while the list loads; null once it has. */
+  readonly loading: string | null;
+  /** The list to choose from; null to type the number. */
+  readonly choices:
+    | readonly { readonly id: number; readonly label: string; readonly disabled: boolean }[]
+    | null;
+  readonly prompt: string;
+  readonly placeholder: string;
+  /** What to say when the list is empty. */
+  readonly none: ReactNode;
+  readonly value: string;
+  readonly onChange: (value: string) => void;
+  readonly errors: Partial<Record<Field, string>>;
+}): ReactNode {
+  const id = `f-${field}`;
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      {loading !== null ? (
+        <select id={id} disabled>
+          <option>{loading}</option>
+        </select>
+      ) : choices !== null ? (
+        <select
+          id={id}
+          required
+          value={value}
+          onChange={(event) => onChange(event.target.value)}
+          {...describedBy(errors, field)}
+        >
+          <option value="">{prompt}</option>
+          {choices.map((choice) => (
+            <option key={choice.id} value={choice.id} disabled={choice.disabled}>
+              {choice.label}
+            </option>
+          ))}
+        </select>
+      ) : (
+        <input
+          id={id}
+          type="number"
+          inputMode="numeric"
+          min={1}
+          step={1}
+          required
+          placeholder={placeholder}
+          value={value}
+          onChange={(event) => onChange(event.target.value)}
+          {...describedBy(errors, field)}
+        />
+      )}
+      {choices !== null && choices.length === 0 && <p className="hint">{none}</p>}
+      <ErrorText id={`${id}-error`} error={errors[field]} />
+    </div>
+  );
+}
+
+/**
  * A new ticket: the service (which gives its zone), the technician, a subject from the catalogue
  * grouped by priority, and a description. Shows the zone's capacity before sending.
  */
@@ -190,49 +265,30 @@ export function TicketForm(): ReactNode {
         </p>
       )}
       <form onSubmit={submit}>
-        <div className="field">
-          <label htmlFor="f-service_id">Servicio</label>
-          {services.isPending ? (
-            <select id="f-service_id" disabled>
-              <option>Cargando servicios…</option>
-            </select>
-          ) : pickService ? (
-            <select
-              id="f-service_id"
-              required
-              value={serviceId}
-              onChange={(event) => setServiceId(event.target.value)}
-              {...describedBy(errors, 'service_id')}
-            >
-              <option value="">Elija el servicio del cliente</option>
-              {services.data.items.map((s) => (
-                <option key={s.service_id} value={s.service_id}>
-                  {s.service_id} · {s.customer_name ?? 'sin nombre'} ·{' '}
-                  {zoneNames.get(s.zone_id) ?? `zona ${s.zone_id}`}
-                </option>
-              ))}
-            </select>
-          ) : (
-            <input
-              id="f-service_id"
-              type="number"
-              inputMode="numeric"
-              min={1}
-              step={1}
-              required
-              placeholder="Número de servicio"
-              value={serviceId}
-              onChange={(event) => setServiceId(event.target.value)}
-              {...describedBy(errors, 'service_id')}
-            />
-          )}
-          {pickService && services.data.items.length === 0 && (
-            <p className="hint">
+        <IdField
+          field="service_id"
+          label="Servicio"
+          loading={services.isPending ? 'Cargando servicios…' : null}
+          choices={
+            pickService
+              ? services.data.items.map((s) => ({
+                  id: s.service_id,
+                  label: `${s.service_id} · ${s.customer_name ?? 'sin nombre'} · ${zoneNames.get(s.zone_id) ?? `zona ${s.zone_id}`}`,
+                  disabled: false,
+                }))
+              : null
+          }
+          prompt="Elija el servicio del cliente"
+          placeholder="Número de servicio"
+          none={
+            <>
               No hay servicios: cárguelos con <code>pnpm tickets import services</code>.
-            </p>
-          )}
-          <ErrorText id="f-service_id-error" error={errors.service_id} />
-        </div>
+            </>
+          }
+          value={serviceId}
+          onChange={setServiceId}
+          errors={errors}
+        />
 
         <div className="field">
           <label htmlFor="f-zone_id">Zona</label>
@@ -274,49 +330,30 @@ export function TicketForm(): ReactNode {
           <ErrorText id="f-zone_id-error" error={errors.zone_id} />
         </div>
 
-        <div className="field">
-          <label htmlFor="f-technician_id">Técnico</label>
-          {technicians.isPending ? (
-            <select id="f-technician_id" disabled>
-              <option>Cargando técnicos…</option>
-            </select>
-          ) : pickTechnician ? (
-            <select
-              id="f-technician_id"
-              required
-              value={technicianId}
-              onChange={(event) => setTechnicianId(event.target.value)}
-              {...describedBy(errors, 'technician_id')}
-            >
-              <option value="">Elija el técnico</option>
-              {technicians.data.items.map((t) => (
-                <option key={t.technician_id} value={t.technician_id} disabled={!t.active}>
-                  {t.name}
-                  {t.active ? '' : ' (inactivo)'}
-                </option>
-              ))}
-            </select>
-          ) : (
-            <input
-              id="f-technician_id"
-              type="number"
-              inputMode="numeric"
-              min={1}
-              step={1}
-              required
-              placeholder="Número de técnico"
-              value={technicianId}
-              onChange={(event) => setTechnicianId(event.target.value)}
-              {...describedBy(errors, 'technician_id')}
-            />
-          )}
-          {pickTechnician && technicians.data.items.length === 0 && (
-            <p className="hint">
+        <IdField
+          field="technician_id"
+          label="Técnico"
+          loading={technicians.isPending ? 'Cargando técnicos…' : null}
+          choices={
+            pickTechnician
+              ? technicians.data.items.map((t) => ({
+                  id: t.technician_id,
+                  label: t.active ? t.name : `${t.name} (inactivo)`,
+                  disabled: !t.active,
+                }))
+              : null
+          }
+          prompt="Elija el técnico"
+          placeholder="Número de técnico"
+          none={
+            <>
               No hay técnicos: cárguelos con <code>pnpm tickets import technicians</code>.
-            </p>
-          )}
-          <ErrorText id="f-technician_id-error" error={errors.technician_id} />
-        </div>
+            </>
+          }
+          value={technicianId}
+          onChange={setTechnicianId}
+          errors={errors}
+        />
 
         <div className="field">
           <label htmlFor="f-subject">Asunto</label>

@@ -118,16 +118,20 @@ function AnswerForm({
   );
 }
 
-export interface TicketRowProps {
+/** What a dispatcher can do to a ticket of the list, and where the list says how it went. */
+export interface TicketActions {
+  readonly onSave: (change: TicketChange) => Promise<SaveOutcome>;
+  readonly onSaved: (message: string) => void;
+  /** Sends a ticket WispHub refused to WispHub again. */
+  readonly onRetry: (ticketId: number) => Promise<SaveOutcome>;
+}
+
+export interface TicketRowProps extends TicketActions {
   readonly ticket: TicketView;
   /** Whether its status is one the server calls done (nothing left to meet, never overdue). */
   readonly done: boolean;
   readonly technicianName: string;
   readonly zoneName: string;
-  readonly onSave: (change: TicketChange) => Promise<SaveOutcome>;
-  readonly onSaved: (message: string) => void;
-  /** Sends a ticket WispHub refused to WispHub again. */
-  readonly onRetry: (ticketId: number) => Promise<SaveOutcome>;
 }
 
 export function TicketRow({
@@ -210,23 +214,13 @@ export function TicketRow({
   );
 }
 
-export interface TicketTableProps {
+export interface TicketTableProps extends TicketActions {
   readonly tickets: readonly TicketView[];
   readonly technicianName: (id: number | null) => string;
   readonly zoneName: (id: number) => string;
-  readonly onSave: (change: TicketChange) => Promise<SaveOutcome>;
-  readonly onSaved: (message: string) => void;
-  readonly onRetry: (ticketId: number) => Promise<SaveOutcome>;
 }
 
-export function TicketTable({
-  tickets,
-  technicianName,
-  zoneName,
-  onSave,
-  onSaved,
-  onRetry,
-}: TicketTableProps): ReactNode {
+export function TicketTable({ tickets, technicianName, zoneName, ...actions }: TicketTableProps): ReactNode {
   const isDone = useIsDone();
   return (
     <div className="table-wrap">
@@ -252,9 +246,7 @@ export function TicketTable({
               done={isDone(ticket.status)}
               technicianName={technicianName(ticket.technician_id)}
               zoneName={zoneName(ticket.zone_id)}
-              onSave={onSave}
-              onSaved={onSaved}
-              onRetry={onRetry}
+              {...actions}
             />
           ))}
         </tbody>
