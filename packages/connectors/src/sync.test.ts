@@ -1,4 +1,4 @@
-import { runJob, WISPHUB_JOBS } from '@tickets/domain';
+import { type CreateTicketInput, runJob, WISPHUB_JOBS } from '@tickets/domain';
 import { describe, expect, it } from 'vitest';
 import { connectedDesk } from './testing/connected-desk.js';
 
@@ -9,6 +9,18 @@ function clientIn({ sim }: Connected, zone: number) {
   const client = sim.clients().find((c) => c.zona?.id === zone && c.tecnico !== null);
   if (client === undefined) throw new Error(`no client in zone ${zone}`);
   return client;
+}
+
+/** A create for the client `clientIn` finds in `zone`, with its technician. */
+function inputIn(connected: Connected, zone: number): CreateTicketInput {
+  const client = clientIn(connected, zone);
+  return {
+    service_id: client.id_servicio,
+    zone_id: zone,
+    technician_id: client.tecnico?.id ?? 0,
+    subject: 'Falla Masiva',
+    description: 'x',
+  };
 }
 
 /** Opens a ticket in WispHub's own screens for a client. */
@@ -80,13 +92,7 @@ describe("pulling WispHub's ticket states", () => {
       adopted: 0,
       skipped: 0,
     });
-    const refusal = await connected.desk.createTicket({
-      service_id: client.id_servicio,
-      zone_id: 3,
-      technician_id: client.tecnico?.id ?? 0,
-      subject: 'Falla Masiva',
-      description: 'x',
-    });
+    const refusal = await connected.desk.createTicket(inputIn(connected, 3));
     expect(refusal._unsafeUnwrapErr()).toEqual({
       type: 'zone_full',
       zone_id: 3,
@@ -117,14 +123,7 @@ describe("pulling WispHub's ticket states", () => {
   it('frees the zone when a ticket is resolved in WispHub, with a wisphub entry in its history', async () => {
     const connected = await connectedDesk();
     await connected.sync.pullReferences();
-    const client = clientIn(connected, 2);
-    const input = {
-      service_id: client.id_servicio,
-      zone_id: 2,
-      technician_id: client.tecnico?.id ?? 0,
-      subject: 'Falla Masiva',
-      description: 'x',
-    };
+    const input = inputIn(connected, 2);
     const tickets = [];
     for (let i = 0; i < 3; i += 1)
       tickets.push((await connected.desk.createTicket(input))._unsafeUnwrap().ticket);
@@ -142,14 +141,7 @@ describe("pulling WispHub's ticket states", () => {
   it('keeps a change made here that WispHub has not made, and applies a reopen in WispHub beyond the limit', async () => {
     const connected = await connectedDesk();
     await connected.sync.pullReferences();
-    const client = clientIn(connected, 4);
-    const input = {
-      service_id: client.id_servicio,
-      zone_id: 4,
-      technician_id: client.tecnico?.id ?? 0,
-      subject: 'Falla Masiva',
-      description: 'x',
-    };
+    const input = inputIn(connected, 4);
     const first = (await connected.desk.createTicket(input))._unsafeUnwrap().ticket;
     await connected.worker.deliverDue('wisphub');
     await connected.desk.updateTicket(first.ticket_id, { status: 3, answer_text: 'Resuelto en sitio' });
@@ -184,16 +176,7 @@ describe("pulling WispHub's ticket states", () => {
   it('adopts one of ours that WispHub holds before its delivery recorded it, never bringing it in twice', async () => {
     const connected = await connectedDesk({ timeoutMs: 300 });
     await connected.sync.pullReferences();
-    const client = clientIn(connected, 1);
-    const ticket = (
-      await connected.desk.createTicket({
-        service_id: client.id_servicio,
-        zone_id: 1,
-        technician_id: client.tecnico?.id ?? 0,
-        subject: 'Falla Masiva',
-        description: 'x',
-      })
-    )._unsafeUnwrap().ticket;
+    const ticket = (await connected.desk.createTicket(inputIn(connected, 1)))._unsafeUnwrap().ticket;
     connected.sim.setFault({ kind: 'slow', delayMs: 1_000, times: 1 });
     await connected.worker.deliverDue('wisphub');
     expect((await connected.sync.pullStatuses())._unsafeUnwrap()).toMatchObject({ adopted: 1, imported: 0 });

@@ -1,7 +1,6 @@
-import { createServer, type IncomingHttpHeaders } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Delivery, Ticket } from '@tickets/domain';
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { httpReceiver, type ReceivedRequest } from './testing/http-receiver.js';
 import { createWebhookSender, SIGNATURE_HEADER, signWebhook, verifyWebhook } from './webhook-sender.js';
 
 const SECRET = 'whsec-0123456789abcdef';
@@ -28,28 +27,14 @@ const delivery: Delivery = {
   created_at: NOW,
 };
 
-interface Received {
-  readonly headers: IncomingHttpHeaders;
-  readonly body: string;
-}
-
-/** A receiver on a free port that answers each request with the next status of `statuses` (then 204). */
+/** A receiver that keeps every request and answers each with the next status of `statuses` (then 204). */
 async function receiver(statuses: number[] = []) {
-  const received: Received[] = [];
-  const server = createServer((req, res) => {
-    let body = '';
-    req.setEncoding('utf8');
-    req.on('data', (chunk: string) => {
-      body += chunk;
-    });
-    req.on('end', () => {
-      received.push({ headers: req.headers, body });
-      res.writeHead(statuses.shift() ?? 204).end();
-    });
+  const received: ReceivedRequest[] = [];
+  const base = await httpReceiver((request) => {
+    received.push(request);
+    return statuses.shift() ?? 204;
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  onTestFinished(() => new Promise<void>((resolve) => server.close(() => resolve())));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks`, received };
+  return { url: `${base}/hooks`, received };
 }
 
 const sender = createWebhookSender({

@@ -1,8 +1,7 @@
-import { createServer } from 'node:net';
-import { createBusinessCalendar, noHolidays, type Ticket, type WispHub } from '@tickets/domain';
+import { createBusinessCalendar, newTicket, noHolidays, type Ticket, type WispHub } from '@tickets/domain';
 import { createWispHubSimulator, type WispHubSimulatorOptions } from '@tickets/wisphub-sim';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { createWispHubClient } from './wisphub-client.js';
+import { createWispHubClient, type WispHubClientOptions } from './wisphub-client.js';
 import { instantOfWispHubDate, statusOf, wisphubDate } from './wisphub-records.js';
 
 const calendar = createBusinessCalendar({
@@ -14,40 +13,37 @@ const calendar = createBusinessCalendar({
 /** Thursday 2026-02-26 10:00 in Bogotá. */
 const OPENED = Date.UTC(2026, 1, 26, 15);
 
+/** Ticket 12 as the desk opens it on Thursday with three business days, its delivery pending. */
 const ticket = (overrides: Partial<Ticket> = {}): Ticket => ({
   ticket_id: 12,
-  service_id: 7,
-  zone_id: 1,
-  technician_id: 2,
-  subject: 'Falla Masiva',
-  priority: 3,
-  description: 'Sin servicio desde las 9',
-  status: 1,
-  created_at: OPENED,
-  end_date: calendar.addBusinessDays(OPENED, 3),
-  answer_text: null,
-  updated_at: OPENED,
-  source: 'api',
-  wisphub_ticket_id: null,
-  wisphub_sync: 'pending',
-  wisphub_status: null,
-  version: 1,
+  ...newTicket(
+    {
+      service_id: 7,
+      zone_id: 1,
+      technician_id: 2,
+      subject: 'Falla Masiva',
+      description: 'Sin servicio desde las 9',
+    },
+    { priority: 3, at: OPENED, endDate: calendar.addBusinessDays(OPENED, 3), actor: null, toWispHub: true },
+  ).ticket,
   ...overrides,
 });
 
-async function connected(options: WispHubSimulatorOptions = {}, timeoutMs = 2_000) {
+/** A simulator for the test and a client of it; `client` replaces the client's options. */
+async function connected(options: WispHubSimulatorOptions = {}, client: Partial<WispHubClientOptions> = {}) {
   const sim = createWispHubSimulator({ clients: 120, zones: 6, technicians: 4, pageSize: 25, ...options });
   const { url } = await sim.start();
   onTestFinished(() => sim.close());
-  const client: WispHub = createWispHubClient({
+  const wisphub: WispHub = createWispHubClient({
     url,
     apiKey: sim.apiKey,
     calendar,
     newStatus: 1,
     department: 'Soporte Técnico',
-    timeoutMs,
+    timeoutMs: 2_000,
+    ...client,
   });
-  return { sim, url, client };
+  return { sim, client: wisphub };
 }
 
 describe('the WispHub client, against the simulator over HTTP', () => {
@@ -186,7 +182,7 @@ describe('the WispHub client, against the simulator over HTTP', () => {
     });
 
     it('counts a create that got no answer in time, or lost its connection, as perhaps arrived', async () => {
-      const { sim, client } = await connected({}, 300);
+      const { sim, client } = await connected({}, { timeoutMs: 300 });
       sim.setFault({ kind: 'slow', delayMs: 1_000, times: 1 });
       expect((await client.createTicket(ticket()))._unsafeUnwrapErr()).toEqual({
         type: 'unavailable',
@@ -212,15 +208,7 @@ describe('the WispHub client, against the simulator over HTTP', () => {
     });
 
     it('waits out a refused API key instead of refusing the ticket', async () => {
-      const { url, sim } = await connected();
-      const wrongKey = createWispHubClient({
-        url,
-        apiKey: 'not-the-key',
-        calendar,
-        newStatus: 1,
-        department: 'Soporte',
-        timeoutMs: 2_000,
-      });
+      const { sim, client: wrongKey } = await connected({}, { apiKey: 'not-the-key' });
       expect((await wrongKey.createTicket(ticket()))._unsafeUnwrapErr()).toMatchObject({
         type: 'unavailable',
         detail: expect.stringContaining('WISPHUB_API_KEY'),
@@ -230,15 +218,9 @@ describe('the WispHub client, against the simulator over HTTP', () => {
     });
 
     it('knows that a WispHub it cannot connect to never got the request', async () => {
-      const port = await freePort();
-      const unreachable = createWispHubClient({
-        url: `http://127.0.0.1:${port}`,
-        apiKey: 'k',
-        calendar,
-        newStatus: 1,
-        department: 'Soporte',
-        timeoutMs: 2_000,
-      });
+      const { sim, client: unreachable } = await connected();
+      // Nothing listens on its port any more.
+      await sim.close();
       expect((await unreachable.createTicket(ticket()))._unsafeUnwrapErr()).toMatchObject({
         type: 'unavailable',
         may_have_arrived: false,
@@ -265,12 +247,3 @@ describe("WispHub's records", () => {
     expect(instantOfWispHubDate(calendar, null)).toBeNull();
   });
 });
-
-/** A port nothing listens on. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return typeof address === 'object' && address !== null ? address.port : 0;
-}

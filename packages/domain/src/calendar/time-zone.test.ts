@@ -104,6 +104,28 @@ function rulesOf(timeZone: string): TimeZoneRules {
   return rules;
 }
 
+/**
+ * A lookup of the rules agrees with Temporal, from the rules shared by the whole file and from
+ * fresh rules with nothing cached: one zone and time of `zonedArb` at a time.
+ */
+function agreesWithTemporal(
+  title: string,
+  zonedArb: fc.Arbitrary<[string, number]>,
+  lookup: (rules: TimeZoneRules, ms: number) => number,
+  reference: (timeZone: string, ms: number) => number,
+): void {
+  test.prop([zonedArb], { numRuns: 400 })(title, ([timeZone, ms]) => {
+    expect(lookup(rulesOf(timeZone), ms)).toBe(reference(timeZone, ms));
+  });
+
+  test.prop([zonedArb], { numRuns: 100 })(
+    'agrees with Temporal when asked first, with nothing cached',
+    ([timeZone, ms]) => {
+      expect(lookup(createTimeZoneRules(timeZone), ms)).toBe(reference(timeZone, ms));
+    },
+  );
+}
+
 describe('isKnownTimeZone', () => {
   it('knows IANA zones and UTC', () => {
     for (const zone of [...ZONES, 'UTC', 'Asia/Kolkata']) expect(isKnownTimeZone(zone)).toBe(true);
@@ -121,18 +143,11 @@ describe('createTimeZoneRules', () => {
   });
 
   describe('offsetAt', () => {
-    test.prop([zonedInstantArb], { numRuns: 400 })(
+    agreesWithTemporal(
       'agrees with Temporal at any instant of 1900–2400',
-      ([timeZone, epochMs]) => {
-        expect(rulesOf(timeZone).offsetAt(epochMs)).toBe(temporalOffsetMs(timeZone, epochMs));
-      },
-    );
-
-    test.prop([zonedInstantArb], { numRuns: 100 })(
-      'agrees with Temporal when asked first, with nothing cached',
-      ([timeZone, epochMs]) => {
-        expect(createTimeZoneRules(timeZone).offsetAt(epochMs)).toBe(temporalOffsetMs(timeZone, epochMs));
-      },
+      zonedInstantArb,
+      (rules, epochMs) => rules.offsetAt(epochMs),
+      temporalOffsetMs,
     );
 
     test.prop([zonedInstantArb, fc.array(instantArb, { maxLength: 20 })], { numRuns: 100 })(
@@ -181,18 +196,11 @@ describe('createTimeZoneRules', () => {
   });
 
   describe('toInstant', () => {
-    test.prop([zonedLocalTimeArb], { numRuns: 400 })(
+    agreesWithTemporal(
       'agrees with Temporal’s compatible disambiguation for any local time of 1900–2400',
-      ([timeZone, localMs]) => {
-        expect(rulesOf(timeZone).toInstant(localMs)).toBe(temporalInstantOf(timeZone, localMs));
-      },
-    );
-
-    test.prop([zonedLocalTimeArb], { numRuns: 100 })(
-      'agrees with Temporal when asked first, with nothing cached',
-      ([timeZone, localMs]) => {
-        expect(createTimeZoneRules(timeZone).toInstant(localMs)).toBe(temporalInstantOf(timeZone, localMs));
-      },
+      zonedLocalTimeArb,
+      (rules, localMs) => rules.toInstant(localMs),
+      temporalInstantOf,
     );
 
     test.prop([zonedInstantArb], { numRuns: 300 })(
