@@ -1,11 +1,12 @@
 import { err } from 'neverthrow';
 import { describe, expect, it } from 'vitest';
 import { deliveryNotFailed } from './errors.js';
-import type { Ticket } from './ticket.js';
+import { INITIAL_STATUS, type Ticket } from './ticket.js';
 import {
   applyWispHubStatus,
   markDelivered,
   markDeliveryFailed,
+  newTicket,
   requeueDelivery,
   setStatus,
 } from './ticket-changes.js';
@@ -32,6 +33,55 @@ const ticket: Ticket = {
   wisphub_status: null,
   version: 1,
 };
+
+describe('opening a ticket', () => {
+  const input = {
+    service_id: 100,
+    zone_id: 2,
+    technician_id: 5,
+    subject: 'Falla Masiva',
+    description: 'Sin servicio',
+  };
+  const opening = { priority: 3 as const, at: OPENED, endDate: OPENED + 5 * 86_400_000, actor: 'crm' };
+
+  it('opens it Abierto at version 1, with its priority and end date, and a created event of its fields', () => {
+    const { ticket: opened, events } = newTicket(input, { ...opening, toWispHub: false });
+    expect(opened).toEqual({
+      ...input,
+      priority: 3,
+      status: INITIAL_STATUS,
+      created_at: OPENED,
+      updated_at: OPENED,
+      end_date: OPENED + 5 * 86_400_000,
+      answer_text: null,
+      source: 'api',
+      wisphub_ticket_id: null,
+      wisphub_sync: null,
+      wisphub_status: null,
+      version: 1,
+    });
+    expect(events).toEqual([
+      {
+        kind: 'created',
+        at: OPENED,
+        actor: 'crm',
+        before: null,
+        after: {
+          ...input,
+          priority: 3,
+          status: INITIAL_STATUS,
+          end_date: OPENED + 5 * 86_400_000,
+          answer_text: null,
+        },
+        note: null,
+      },
+    ]);
+  });
+
+  it('puts it in line for WispHub when the connector is on', () => {
+    expect(newTicket(input, { ...opening, toWispHub: true }).ticket.wisphub_sync).toBe('pending');
+  });
+});
 
 describe('changing a ticket', () => {
   it('leaves a ticket exactly as it was when a change touches nothing, updated_at and version included', () => {
