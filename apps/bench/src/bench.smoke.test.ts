@@ -1,32 +1,12 @@
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { repoRoot } from './processes.js';
+import { runScript } from './processes.js';
 import { httpRows, type RowId } from './report.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tickets-bench-test-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-function run(args: readonly string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'apps/bench/src/bench.ts', ...args], {
-      cwd: repoRoot,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-    });
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 /** The cells of the markdown table row whose first cell starts with `label`; none when there is no such row. */
 function cells(markdown: string, label: string): string[] {
@@ -46,7 +26,7 @@ describe('pnpm bench --smoke', () => {
   it('runs every path of the harness in seconds and writes a table of positive numbers', async () => {
     const out = join(dir, 'benchmarks.md');
     const started = performance.now();
-    const { code, stdout, stderr } = await run(['--smoke', '--out', out]);
+    const { code, stdout, stderr } = await runScript('apps/bench/src/bench.ts', ['--smoke', '--out', out]);
     const seconds = (performance.now() - started) / 1000;
     expect(code, stderr).toBe(0);
     expect(existsSync(out)).toBe(true);

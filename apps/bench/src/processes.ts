@@ -131,10 +131,17 @@ export async function startServerProcess(
   return handle;
 }
 
-/** Runs `node --import tsx <script> <argument>` to its end and parses the last line it prints as JSON. */
-export function runJsonProcess<T>(script: string, argument: string): Promise<T> {
+/** How a script run to its end exited, and what it printed. */
+export interface ScriptRun {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs `node --import tsx <script> ...args` to its end, its stdin closed. */
+export function runScript(script: string, args: readonly string[]): Promise<ScriptRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', script, argument], {
+    const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
       cwd: repoRoot,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -144,22 +151,25 @@ export function runJsonProcess<T>(script: string, argument: string): Promise<T> 
       stdout += chunk.toString();
     });
     child.stderr.on('data', (chunk: Buffer) => {
-      stderr = (stderr + chunk.toString()).slice(-KEPT_OUTPUT);
+      stderr += chunk.toString();
     });
     child.once('error', reject);
-    child.once('close', (code) => {
-      const last = stdout.trim().split('\n').at(-1) ?? '';
-      if (code !== 0 || last === '') {
-        reject(new Error(`${script} exited with ${code}: ${stderr.trim() || stdout.trim()}`));
-        return;
-      }
-      try {
-        resolve(JSON.parse(last) as T);
-      } catch {
-        reject(new Error(`${script} printed no JSON: ${last.slice(0, 200)}`));
-      }
-    });
+    child.once('close', (code) => resolve({ code, stdout, stderr }));
   });
+}
+
+/** Runs `node --import tsx <script> <argument>` to its end and parses the last line it prints as JSON. */
+export async function runJsonProcess<T>(script: string, argument: string): Promise<T> {
+  const { code, stdout, stderr } = await runScript(script, [argument]);
+  const last = stdout.trim().split('\n').at(-1) ?? '';
+  if (code !== 0 || last === '') {
+    throw new Error(`${script} exited with ${code}: ${stderr.slice(-KEPT_OUTPUT).trim() || stdout.trim()}`);
+  }
+  try {
+    return JSON.parse(last) as T;
+  } catch {
+    throw new Error(`${script} printed no JSON: ${last.slice(0, 200)}`);
+  }
 }
 
 /** Resident set size of a process, in MB, from /proc/<pid>/status (VmRSS). */

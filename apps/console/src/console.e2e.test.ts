@@ -13,7 +13,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CHROMIUM, requireChromium } from '@tickets/testing';
+import { chromiumLaunchOptions, requireChromium } from '@tickets/testing';
 import { createWispHubSimulator } from '@tickets/wisphub-sim';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -155,18 +155,7 @@ describe.skipIf(!requireChromium())('the dispatcher console, in Chromium, agains
           API_KEYS: `ops:${ADMIN_KEY}:admin,bot:${TICKETS_KEY}:tickets`,
         },
       }),
-      chromium.launch({
-        executablePath: CHROMIUM,
-        args: [
-          '--headless',
-          '--no-sandbox',
-          '--disable-gpu',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--disable-sync',
-          '--no-first-run',
-        ],
-      }),
+      chromium.launch(chromiumLaunchOptions()),
     ]);
   }, 60_000);
 
@@ -238,12 +227,13 @@ describe.skipIf(!requireChromium())('the dispatcher console, in Chromium, agains
     await form(page).getByText('2 de 2 tickets activos: zona llena, no admite tickets nuevos').waitFor();
 
     // The third is refused, with the zone's limit.
-    await createTicket(page, {
+    const third = {
       service: '100',
       technician: '5',
       subject: 'Antena Desalineada',
       description: 'Señal débil',
-    });
+    };
+    await createTicket(page, third);
     const alert = form(page).getByRole('alert');
     await alert.waitFor();
     expect(await text(alert)).toBe(
@@ -282,12 +272,7 @@ describe.skipIf(!requireChromium())('the dispatcher console, in Chromium, agains
     await expect.poll(() => text(zoneCard(page, 'Centro').locator('.meter-text'))).toBe('1/2');
     expect(await zoneCard(page, 'Centro').getByText('Bloqueada').count()).toBe(0);
     await form(page).getByText('1 de 2 tickets activos', { exact: true }).waitFor();
-    await createTicket(page, {
-      service: '100',
-      technician: '5',
-      subject: 'Antena Desalineada',
-      description: 'Señal débil',
-    });
+    await createTicket(page, third);
     await form(page).getByText('Ticket #3 creado').waitFor();
     expect(await form(page).getByRole('alert').count()).toBe(0);
     await zoneCard(page, 'Centro').getByText('Bloqueada').waitFor();

@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { CHROMIUM, requireChromium } from '@tickets/testing';
+import { chromiumLaunchOptions, requireChromium } from '@tickets/testing';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ServerProcess, startServer } from './testing/server-process.js';
@@ -22,18 +22,7 @@ describe.skipIf(!requireChromium())('the API reference at /docs, in a browser', 
 
   it('renders every operation from /openapi.json, loading nothing from another origin', async () => {
     if (server === undefined) throw new Error('the server did not start');
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
+    browser = await chromium.launch(chromiumLaunchOptions());
     const origin = new URL(server.baseUrl).origin;
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     const problems: string[] = [];

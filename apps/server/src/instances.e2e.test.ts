@@ -83,11 +83,12 @@ async function zoneLoads(baseUrl: string, zones: number): Promise<number[]> {
   return loads;
 }
 
-async function startAll(count: number, env: Record<string, string>): Promise<ServerProcess[]> {
-  return Promise.all(Array.from({ length: count }, () => startServer({ env })));
-}
-
 const hasPostgres = requireTestDatabase();
+/** The stores the tests run on, by name: SQLite always, PostgreSQL where there is one. */
+const databaseKinds = [
+  ...(hasPostgres ? ([['PostgreSQL', 'postgres']] as const) : []),
+  ['SQLite', 'sqlite'],
+] as const;
 
 describe('several server processes on one database', () => {
   const cleanups: (() => Promise<void> | void)[] = [];
@@ -96,67 +97,63 @@ describe('several server processes on one database', () => {
     for (const cleanup of cleanups.reverse()) await cleanup();
   });
 
-  it.skipIf(!hasPostgres)(
-    'hold every zone to its limit across 3 instances on PostgreSQL: 600 creates over 20 zones give 60 tickets',
-    async () => {
+  /** The URL of a new, empty database of `kind`, dropped or deleted after the tests. */
+  async function newDatabase(kind: 'postgres' | 'sqlite'): Promise<string> {
+    if (kind === 'postgres') {
       const database = await createTestDatabase();
       cleanups.push(database.drop);
-      const servers = await startAll(3, { DATABASE_URL: database.url });
-      cleanups.push(() => Promise.all(servers.map((s) => s.stop())).then(() => undefined));
-      await seed(servers[0]?.baseUrl as string, 20, 3);
+      return database.url;
+    }
+    const dir = mkdtempSync(join(tmpdir(), 'tickets-instances-'));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    return `sqlite:${join(dir, 'tickets.db')}`;
+  }
+
+  /** `count` servers on one database, stopped after the tests. */
+  async function startAll(count: number, databaseUrl: string): Promise<ServerProcess[]> {
+    const servers = await Promise.all(
+      Array.from({ length: count }, () => startServer({ env: { DATABASE_URL: databaseUrl } })),
+    );
+    cleanups.push(() => Promise.all(servers.map((s) => s.stop())).then(() => undefined));
+    return servers;
+  }
+
+  it.each(
+    databaseKinds.map(([name, kind]) => ({
+      name,
+      kind,
+      ...(kind === 'postgres'
+        ? { instances: 3, zones: 20, creates: 600 }
+        : { instances: 2, zones: 10, creates: 500 }),
+    })),
+  )(
+    'hold every zone to its limit across $instances instances on $name: $creates creates over $zones zones of 3',
+    async ({ kind, instances, zones, creates }) => {
+      const servers = await startAll(instances, await newDatabase(kind));
+      await seed(servers[0]?.baseUrl as string, zones, 3);
 
       const result = await burst(
         servers.map((s) => s.baseUrl),
-        20,
-        600,
+        zones,
+        creates,
       );
       expect(result.other).toEqual([]);
       expect(result.failed).toBe(0);
-      expect(result.created).toHaveLength(60);
-      expect(result.refused).toBe(540);
-      expect(new Set(result.created.map((t) => t.ticket_id)).size).toBe(60);
-      for (let zone = 1; zone <= 20; zone += 1) {
+      expect(result.created).toHaveLength(zones * 3);
+      expect(result.refused).toBe(creates - zones * 3);
+      expect(new Set(result.created.map((t) => t.ticket_id)).size).toBe(zones * 3);
+      for (let zone = 1; zone <= zones; zone += 1) {
         expect(result.created.filter((t) => t.zone_id === zone)).toHaveLength(3);
       }
-      expect(await zoneLoads(servers[2]?.baseUrl as string, 20)).toEqual(Array(20).fill(3));
+      expect(await zoneLoads(servers.at(-1)?.baseUrl as string, zones)).toEqual(Array(zones).fill(3));
     },
     120_000,
   );
 
-  it('hold every zone to its limit across 2 instances on one SQLite file: 500 creates over 10 zones', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'tickets-sqlite-'));
-    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-    const servers = await startAll(2, { DATABASE_URL: `sqlite:${join(dir, 'tickets.db')}` });
-    cleanups.push(() => Promise.all(servers.map((s) => s.stop())).then(() => undefined));
-    await seed(servers[0]?.baseUrl as string, 10, 3);
-
-    const result = await burst(
-      servers.map((s) => s.baseUrl),
-      10,
-      500,
-    );
-    expect(result.other).toEqual([]);
-    expect(result.created).toHaveLength(30);
-    expect(result.refused).toBe(470);
-    expect(new Set(result.created.map((t) => t.ticket_id)).size).toBe(30);
-    expect(await zoneLoads(servers[1]?.baseUrl as string, 10)).toEqual(Array(10).fill(3));
-  }, 120_000);
-
-  it.each([...(hasPostgres ? ([['PostgreSQL', 'postgres']] as const) : []), ['SQLite', 'sqlite']] as const)(
+  it.each(databaseKinds)(
     'keeps every acknowledged ticket when one of 3 instances is killed mid-burst (%s)',
     async (_, kind) => {
-      let url: string;
-      if (kind === 'postgres') {
-        const database = await createTestDatabase();
-        cleanups.push(database.drop);
-        url = database.url;
-      } else {
-        const dir = mkdtempSync(join(tmpdir(), 'tickets-crash-'));
-        cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-        url = `sqlite:${join(dir, 'tickets.db')}`;
-      }
-      const servers = await startAll(3, { DATABASE_URL: url });
-      cleanups.push(() => Promise.all(servers.map((s) => s.stop())).then(() => undefined));
+      const servers = await startAll(3, await newDatabase(kind));
       const [victim, ...survivors] = servers as [ServerProcess, ...ServerProcess[]];
       await seed(victim.baseUrl, 20, 15);
 
@@ -184,20 +181,12 @@ describe('several server processes on one database', () => {
     120_000,
   );
 
-  it.each([...(hasPostgres ? ([['PostgreSQL', 'postgres']] as const) : []), ['SQLite', 'sqlite']] as const)(
+  it.each(databaseKinds)(
     'runs WEB_CONCURRENCY=3 workers on one port that hold the limit (%s)',
     async (_, kind) => {
-      let url: string;
-      if (kind === 'postgres') {
-        const database = await createTestDatabase();
-        cleanups.push(database.drop);
-        url = database.url;
-      } else {
-        const dir = mkdtempSync(join(tmpdir(), 'tickets-cluster-'));
-        cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-        url = `sqlite:${join(dir, 'tickets.db')}`;
-      }
-      const server = await startServer({ env: { DATABASE_URL: url, WEB_CONCURRENCY: '3' } });
+      const server = await startServer({
+        env: { DATABASE_URL: await newDatabase(kind), WEB_CONCURRENCY: '3' },
+      });
       cleanups.push(() => server.stop());
       await seed(server.baseUrl, 10, 3);
       const result = await burst([server.baseUrl], 10, 300);

@@ -17,6 +17,7 @@ import {
   subjectGroupsSchema,
   type TicketDesk,
   type TicketStore,
+  type TicketsDeps,
   type WispHub,
   type WispHubSync,
 } from '@tickets/domain';
@@ -99,6 +100,27 @@ export const capacityRule = (config: Config) =>
     activeStatuses: config.activeTicketStates,
   });
 
+/**
+ * What opening and changing tickets needs, for the desk and the WispHub pulls alike: a store, the
+ * system clock, and the calendar, catalogue, zone rule and deliveries the configuration sets.
+ */
+function ticketsDeps<S extends TicketStore>(
+  config: Config,
+  store: S,
+  calendar: BusinessCalendar,
+  subjects: SubjectCatalogue,
+) {
+  return {
+    store,
+    clock: systemClock,
+    calendar,
+    subjects,
+    capacity: capacityRule(config),
+    resolutionDays: config.resolutionDays,
+    deliveries: deliverySettings(config),
+  } satisfies TicketsDeps;
+}
+
 /** The use cases over a store, with the calendar, catalogue and zone rule the configuration sets. */
 export function createDesk(
   config: Config,
@@ -108,13 +130,7 @@ export function createDesk(
   onDeliveries?: () => void,
 ): TicketDesk {
   return createTicketDesk({
-    store,
-    clock: systemClock,
-    calendar,
-    subjects,
-    capacity: capacityRule(config),
-    resolutionDays: config.resolutionDays,
-    deliveries: deliverySettings(config),
+    ...ticketsDeps(config, store, calendar, subjects),
     onDeliveries,
     doneStatuses: config.doneTicketStates,
   });
@@ -141,14 +157,8 @@ export function wisphubFor(
     timeoutMs: settings.timeoutSeconds * 1000,
   });
   const sync = createWispHubSync({
-    store,
+    ...ticketsDeps(config, store, calendar, subjects),
     wisphub,
-    clock: systemClock,
-    calendar,
-    subjects,
-    capacity: capacityRule(config),
-    resolutionDays: config.resolutionDays,
-    deliveries: deliverySettings(config),
     newStatus: settings.newStatus,
   });
   return { wisphub, sync };

@@ -3,6 +3,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { text } from 'node:stream/consumers';
 import { verifyWebhook } from '@tickets/connectors';
 import { createTestDatabase, requireTestDatabase } from '@tickets/store/testing';
 import {
@@ -321,23 +322,17 @@ describe('webhooks, from a running server', () => {
     const received: { id: number; type: string; ticket: { ticket_id: number; status: number } }[] = [];
     const badSignatures: string[] = [];
     let up = false;
-    const receiver = createServer((req, res) => {
-      let body = '';
-      req.setEncoding('utf8');
-      req.on('data', (chunk: string) => {
-        body += chunk;
-      });
-      req.on('end', () => {
-        if (!up) {
-          res.writeHead(503).end();
-          return;
-        }
-        const signature = req.headers['tickets-signature'];
-        if (!verifyWebhook(secret, String(signature), body, Math.floor(Date.now() / 1000)))
-          badSignatures.push(body);
-        received.push(JSON.parse(body));
-        res.writeHead(204).end();
-      });
+    const receiver = createServer(async (req, res) => {
+      const body = await text(req);
+      if (!up) {
+        res.writeHead(503).end();
+        return;
+      }
+      const signature = req.headers['tickets-signature'];
+      if (!verifyWebhook(secret, String(signature), body, Math.floor(Date.now() / 1000)))
+        badSignatures.push(body);
+      received.push(JSON.parse(body));
+      res.writeHead(204).end();
     });
     await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
     cleanups.push(() => new Promise((resolve) => receiver.close(resolve)));

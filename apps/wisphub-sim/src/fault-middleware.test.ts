@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { postTicket, startedSimulator, ticketForm } from './testing/started-simulator.js';
+import { until } from './testing/until.js';
 import { createWispHubSimulator } from './wisphub-simulator.js';
 
 /** Whether a promise is still pending after the current turn of the event loop. */
@@ -13,14 +14,6 @@ async function isPending(promise: Promise<unknown>): Promise<boolean> {
     new Promise((r) => setImmediate(() => r(pending))),
   ]);
   return settled === pending;
-}
-
-async function until(condition: () => boolean, timeoutMs = 2_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
 }
 
 describe('status faults', () => {
@@ -62,7 +55,7 @@ describe('the slow fault', () => {
     started.sim.setFault({ kind: 'slow', delayMs: 400 });
     const sentAt = Date.now();
     const answer = postTicket(started, ticketForm(1));
-    await until(() => started.sim.tickets().length === 1);
+    await until(() => started.sim.tickets().length === 1, 2_000);
     expect(await isPending(answer)).toBe(true);
     const response = await answer;
     expect(response.status).toBe(201);

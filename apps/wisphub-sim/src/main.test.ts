@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it, onTestFinished } from 'vitest';
+import { until } from './testing/until.js';
 
 const packageDir = fileURLToPath(new URL('..', import.meta.url));
 
@@ -31,14 +32,6 @@ function runMain(env: Record<string, string>): MainProcess {
     if (child.exitCode === null) child.kill('SIGKILL');
   });
   return { child, stdout: () => stdout, stderr: () => stderr, exited };
-}
-
-async function until(condition: () => boolean, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
 }
 
 describe('main.ts', () => {

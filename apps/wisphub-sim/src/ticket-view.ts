@@ -1,28 +1,26 @@
 import type { SimState } from './sim-state.js';
 import { renderStatus } from './ticket-status.js';
-import type {
-  Priority,
-  StatusCode,
-  StatusFormat,
-  StatusLabel,
-  StoredTicket,
-  Technician,
-  Zone,
-} from './types.js';
+import type { StatusCode, StatusFormat, StatusLabel, StoredTicket, Technician, Zone } from './types.js';
 
-/** A ticket as WispHub's API answers it. */
-export interface TicketView {
-  readonly id_ticket: number;
-  readonly asunto: string;
-  readonly asuntos_default: string;
-  readonly descripcion: string;
+/**
+ * A ticket as WispHub's API answers it: the stored ticket's own fields as they are, its status
+ * rendered, and its technician and client looked up.
+ */
+export interface TicketView
+  extends Pick<
+    StoredTicket,
+    | 'id_ticket'
+    | 'asunto'
+    | 'asuntos_default'
+    | 'descripcion'
+    | 'prioridad'
+    | 'departamento'
+    | 'fecha_inicio'
+    | 'fecha_final'
+    | 'fecha_creacion'
+  > {
   readonly estado: StatusCode | StatusLabel;
-  readonly prioridad: Priority;
   readonly tecnico: Technician | null;
-  readonly departamento: string;
-  readonly fecha_inicio: string;
-  readonly fecha_final: string;
-  readonly fecha_creacion: string;
   readonly servicio: {
     readonly id_servicio: number;
     readonly nombre: string;

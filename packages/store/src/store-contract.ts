@@ -1,15 +1,9 @@
 import {
-  type CapacityRule,
   type ConnectorStore,
   type CreateDecision,
-  createBusinessCalendar,
   createCapacityRule,
-  createSubjectCatalogue,
-  createTicketDesk,
-  defaultSubjects,
   type NewTicket,
   type NewTicketEvent,
-  noHolidays,
   type OutboxMessage,
   type Ticket,
   type TicketDesk,
@@ -18,6 +12,7 @@ import {
   type UpdateDecision,
   zoneFull,
 } from '@tickets/domain';
+import { createTestDesk, TEST_NOW } from '@tickets/testing';
 import { err, ok } from 'neverthrow';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
@@ -27,7 +22,8 @@ export interface StoreFixture {
   close(): Promise<void>;
 }
 
-const NOW = Date.UTC(2026, 1, 26, 15, 0);
+/** When the contract's tickets are opened: the test desk's clock. */
+const NOW = TEST_NOW;
 
 const draft = (overrides: Partial<NewTicket> = {}): NewTicket => ({
   service_id: 100,
@@ -50,6 +46,8 @@ const draft = (overrides: Partial<NewTicket> = {}): NewTicket => ({
 });
 
 const refs = { service_id: 100, technician_id: 5, zone_id: 2 };
+/** What the use-case tests ask the desk to create. */
+const input = { ...refs, subject: 'Falla Masiva', description: 'Sin servicio' };
 
 const insert = (
   ticket: NewTicket,
@@ -76,21 +74,6 @@ const event = (kind: NewTicketEvent['kind'], overrides: Partial<NewTicketEvent> 
   note: null,
   ...overrides,
 });
-
-function deskOver(store: TicketStore, capacity: CapacityRule): TicketDesk {
-  return createTicketDesk({
-    store,
-    clock: { now: () => NOW },
-    calendar: createBusinessCalendar({
-      timeZone: 'America/Bogota',
-      weekdays: [1, 2, 3, 4, 5],
-      holidays: noHolidays,
-    })._unsafeUnwrap(),
-    subjects: createSubjectCatalogue(defaultSubjects)._unsafeUnwrap(),
-    capacity,
-    resolutionDays: 3,
-  });
-}
 
 /**
  * The behaviour every TicketStore must have, run against each adapter (memory, SQLite, PostgreSQL).
@@ -727,16 +710,9 @@ export function describeTicketStoreContract(name: string, open: () => Promise<St
 
     describe('zone capacity through the use cases', () => {
       let desk: TicketDesk;
-      const input = {
-        service_id: 100,
-        technician_id: 5,
-        zone_id: 2,
-        subject: 'Falla Masiva',
-        description: 'Sin servicio',
-      };
 
       beforeEach(() => {
-        desk = deskOver(store, rule);
+        desk = createTestDesk({ store });
       });
 
       it('lets exactly 3 of 100 parallel creates into a zone of limit 3 through', async () => {
@@ -782,10 +758,7 @@ export function describeTicketStoreContract(name: string, open: () => Promise<St
       });
 
       it('lets parallel reopenings of resolved tickets fill a zone only to its limit', async () => {
-        const wide = deskOver(
-          store,
-          createCapacityRule({ maxActiveTicketsPerZone: 30, activeStatuses: [1] }),
-        );
+        const wide = createTestDesk({ store, maxActiveTicketsPerZone: 30 });
         const ids = [];
         for (let i = 0; i < 20; i += 1)
           ids.push((await wide.createTicket(input))._unsafeUnwrap().ticket.ticket_id);
@@ -797,17 +770,10 @@ export function describeTicketStoreContract(name: string, open: () => Promise<St
     });
 
     describe('idempotent creates and history through the use cases', () => {
-      const input = {
-        service_id: 100,
-        technician_id: 5,
-        zone_id: 2,
-        subject: 'Falla Masiva',
-        description: 'Sin servicio',
-      };
       const keyed = (key: string) => ({ actor: 'crm', idempotency: { client: 'crm', key } });
 
       it('answers 20 concurrent retries of one key with one ticket, created once', async () => {
-        const desk = deskOver(store, rule);
+        const desk = createTestDesk({ store });
         const results = await Promise.all(
           Array.from({ length: 20 }, () => desk.createTicket(input, keyed('k-1'))),
         );
@@ -818,7 +784,7 @@ export function describeTicketStoreContract(name: string, open: () => Promise<St
       });
 
       it('refuses a key reused with another body, even for another zone at the same moment', async () => {
-        const desk = deskOver(store, rule);
+        const desk = createTestDesk({ store });
         const other = { ...input, service_id: 300, zone_id: 3 };
         const results = await Promise.all([
           desk.createTicket(input, keyed('k-2')),
@@ -837,7 +803,7 @@ export function describeTicketStoreContract(name: string, open: () => Promise<St
       });
 
       it('keeps each ticket change in its history, with its time and who made it', async () => {
-        const desk = deskOver(store, rule);
+        const desk = createTestDesk({ store });
         const { ticket } = (await desk.createTicket(input, { actor: 'crm' }))._unsafeUnwrap();
         await desk.updateTicket(ticket.ticket_id, { status: 2 }, { actor: 'dispatcher' });
         await desk.updateTicket(

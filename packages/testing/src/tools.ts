@@ -5,6 +5,23 @@ import { requireTool } from './require-tool.js';
 /** The browser the end-to-end tests drive: Debian's Chromium. */
 export const CHROMIUM = '/usr/bin/chromium';
 
+/**
+ * How the tests launch it, for playwright-core's `chromium.launch`: headless, without a sandbox,
+ * and without the updates and syncing that would reach out of the machine.
+ */
+export const chromiumLaunchOptions = () => ({
+  executablePath: CHROMIUM,
+  args: [
+    '--headless',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--no-first-run',
+  ],
+});
+
 /** Whether the browser tests can run: Chromium at `CHROMIUM`. */
 export const requireChromium = (): boolean =>
   requireTool({

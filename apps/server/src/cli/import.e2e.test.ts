@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { ProcessRun } from '@tickets/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../config.js';
 import { openDatabase } from '../database.js';
@@ -8,8 +9,11 @@ import { runTickets } from '../testing/run-tickets.js';
 
 const tickets = runTickets;
 
-/** The output with the elapsed time blanked out. */
-const untimed = (text: string) => text.replace(/in \d+\.\d s$/m, 'in N s');
+/** Expects an import that exited 0, printed nothing on stderr and printed `lines`, the elapsed time aside. */
+function expectReport(run: ProcessRun, lines: readonly string[]): void {
+  expect(run).toMatchObject({ code: 0, stderr: '' });
+  expect(run.stdout.replace(/in \d+\.\d s$/m, 'in N s')).toBe([...lines, ''].join('\n'));
+}
 
 describe('pnpm tickets import, against a SQLite file', () => {
   const dir = mkdtempSync(join(tmpdir(), 'tickets-import-e2e-'));
@@ -49,39 +53,26 @@ describe('pnpm tickets import, against a SQLite file', () => {
       tickets(['import', 'zones', zones], env),
       tickets(['import', 'technicians', technicians], env),
     ]);
-    expect(zonesRun).toMatchObject({ code: 0, stderr: '' });
-    expect(untimed(zonesRun.stdout)).toBe(
-      [
-        'imported 2 zones, rejected 1, in N s',
-        'ignored columns: Nombre_Largo',
-        'rejected rows:',
-        'line 4: name: is required',
-        '',
-      ].join('\n'),
-    );
-    expect(techniciansRun).toMatchObject({ code: 0, stderr: '' });
-    expect(untimed(techniciansRun.stdout)).toBe(
-      [
-        'imported 2 technicians, rejected 1, in N s',
-        'rejected rows:',
-        'line 4: active: must be true/false, 1/0 or sí/no (got "tal vez")',
-        '',
-      ].join('\n'),
-    );
+    expectReport(zonesRun, [
+      'imported 2 zones, rejected 1, in N s',
+      'ignored columns: Nombre_Largo',
+      'rejected rows:',
+      'line 4: name: is required',
+    ]);
+    expectReport(techniciansRun, [
+      'imported 2 technicians, rejected 1, in N s',
+      'rejected rows:',
+      'line 4: active: must be true/false, 1/0 or sí/no (got "tal vez")',
+    ]);
 
-    const servicesRun = await tickets(['import', 'services', services], env);
-    expect(servicesRun).toMatchObject({ code: 0, stderr: '' });
-    expect(untimed(servicesRun.stdout)).toBe(
-      [
-        'imported 3 services, rejected 2, in N s',
-        'ignored columns: plan',
-        '1 row repeats the service_id of an earlier row, and replaces it: the last row wins (line 7)',
-        'rejected rows:',
-        'line 5: zone_id: no zone 99',
-        'line 6: service_id: must be a positive integer (got "A-7")',
-        '',
-      ].join('\n'),
-    );
+    expectReport(await tickets(['import', 'services', services], env), [
+      'imported 3 services, rejected 2, in N s',
+      'ignored columns: plan',
+      '1 row repeats the service_id of an earlier row, and replaces it: the last row wins (line 7)',
+      'rejected rows:',
+      'line 5: zone_id: no zone 99',
+      'line 6: service_id: must be a positive integer (got "A-7")',
+    ]);
 
     const config = loadConfig(env)._unsafeUnwrap();
     const database = openDatabase(config);

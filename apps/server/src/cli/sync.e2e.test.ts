@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WISPHUB_JOBS } from '@tickets/domain';
+import { freePort } from '@tickets/testing';
 import { createWispHubSimulator } from '@tickets/wisphub-sim';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../config.js';
@@ -77,12 +77,3 @@ describe('pnpm tickets sync wisphub', () => {
     );
   }, 60_000);
 });
-
-/** A port nothing listens on. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return typeof address === 'object' && address !== null ? address.port : 0;
-}

@@ -1,9 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { accessSync, chownSync, constants, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { commandOutput, commandSucceeds, requireTool } from '@tickets/testing';
+import { commandOutput, commandSucceeds, freePort, requireTool } from '@tickets/testing';
 
 /** Where this machine's PostgreSQL programs (initdb, pg_ctl) are. */
 const binDir = () => commandOutput('pg_config', ['--bindir']).trim();
@@ -26,18 +25,6 @@ export const requirePostgresPrograms = (): boolean =>
     },
     install: 'apt-get install -y postgresql',
   });
-
-/** A TCP port nobody listens on right now. */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() => (typeof address === 'object' && address !== null ? resolve(address.port) : reject()));
-    });
-  });
-}
 
 export interface PrivatePostgres {
   readonly url: string;

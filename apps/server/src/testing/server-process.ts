@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { collectOutput } from '@tickets/testing';
 
 /** The repository's root, where the README's commands run. */
 export const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
@@ -41,6 +42,20 @@ function closed(child: ChildProcess): Promise<void> {
   return new Promise((resolve) => child.once('close', () => resolve()));
 }
 
+/**
+ * Runs `command` in the repository with PORT=0 and HOST=127.0.0.1 unless `env` says otherwise,
+ * keeping everything it prints.
+ */
+function spawnInRepo(command: readonly string[], env: Readonly<Record<string, string>>, detached: boolean) {
+  const child = spawn(command[0] as string, command.slice(1), {
+    cwd: repoRoot,
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', ...env },
+    detached,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  return { child, printed: collectOutput(child) };
+}
+
 /** Starts `pnpm start` in the repository, as the README says, and waits until it listens. */
 export async function startServer({
   env = {},
@@ -51,19 +66,8 @@ export async function startServer({
   const start =
     via === 'pnpm' ? ['pnpm', 'start'] : [process.execPath, '--import', 'tsx', 'apps/server/src/main.ts'];
   const command = fakeTime === undefined ? start : ['faketime', fakeTime, ...start];
-  const child = spawn(command[0] as string, command.slice(1), {
-    cwd: repoRoot,
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', ...env },
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let printed = '';
-  child.stdout?.on('data', (chunk: Buffer) => {
-    printed += chunk.toString();
-  });
-  child.stderr?.on('data', (chunk: Buffer) => {
-    printed += chunk.toString();
-  });
+  // Its own process group, so that stop() reaches the server under pnpm and every worker.
+  const { child, printed } = spawnInRepo(command, env, true);
   const done = closed(child);
   const stop = async (signal: NodeJS.Signals = 'SIGTERM') => {
     if (child.pid !== undefined) {
@@ -77,11 +81,11 @@ export async function startServer({
   };
   const baseUrl = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(
-      () => reject(new Error(`server did not start in ${timeoutMs} ms:\n${printed}`)),
+      () => reject(new Error(`server did not start in ${timeoutMs} ms:\n${printed.all()}`)),
       timeoutMs,
     );
     const check = () => {
-      const match = /listening on (http:\/\/[^\s"]+)/.exec(printed);
+      const match = /listening on (http:\/\/[^\s"]+)/.exec(printed.all());
       if (match?.[1] !== undefined) {
         clearTimeout(timer);
         resolve(match[1].replace('0.0.0.0', '127.0.0.1'));
@@ -90,30 +94,19 @@ export async function startServer({
     child.stdout?.on('data', check);
     child.once('exit', (code) => {
       clearTimeout(timer);
-      reject(new Error(`server exited with ${code} before listening:\n${printed}`));
+      reject(new Error(`server exited with ${code} before listening:\n${printed.all()}`));
     });
   });
-  return { baseUrl, child, output: () => printed, stop };
+  return { baseUrl, child, output: printed.all, stop };
 }
 
 /** Runs `pnpm start` expecting it to refuse to start; resolves with its exit code and output. */
 export async function startRefused(
   env: Readonly<Record<string, string>>,
 ): Promise<{ code: number | null; output: string }> {
-  const child = spawn('pnpm', ['start'], {
-    cwd: repoRoot,
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let printed = '';
-  child.stdout?.on('data', (chunk: Buffer) => {
-    printed += chunk.toString();
-  });
-  child.stderr?.on('data', (chunk: Buffer) => {
-    printed += chunk.toString();
-  });
+  const { child, printed } = spawnInRepo(['pnpm', 'start'], env, false);
   const code = await exited(child);
-  return { code, output: printed };
+  return { code, output: printed.all() };
 }
 
 /** What the API answers: the status and the envelope, with `data` typed by the caller. */

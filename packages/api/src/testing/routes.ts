@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import type { RouteConfig } from '@hono/zod-openapi';
 import { z } from 'zod';
 import { endpoints } from '../rest/endpoints.js';
@@ -31,7 +32,15 @@ export function declaredSchema(route: RouteConfig, status: number): z.ZodType {
   return schema;
 }
 
-/** Every envelope schema a route declares, whatever the status. */
-export function declaredSchemas(route: RouteConfig): z.ZodType[] {
-  return Object.keys(route.responses).map((status) => declaredSchema(route, Number(status)));
+/**
+ * The statuses for which a route declares an envelope that a value is, to the letter (parsing drops
+ * keys a schema does not know, so a field it does not declare matches none).
+ */
+export function matchingStatuses(route: RouteConfig, value: unknown): number[] {
+  return Object.keys(route.responses)
+    .map(Number)
+    .filter((status) => {
+      const parsed = declaredSchema(route, status).safeParse(value);
+      return parsed.success && isDeepStrictEqual(parsed.data, value);
+    });
 }

@@ -1,33 +1,18 @@
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import {
   type ConnectorStore,
-  createBusinessCalendar,
-  createCapacityRule,
   createDeliveryWorker,
-  createSubjectCatalogue,
-  createTicketDesk,
   createWispHubSync,
   type DeliverySettings,
   type DeliveryWorker,
-  defaultSubjects,
-  noHolidays,
   type TicketStore,
 } from '@tickets/domain';
 import { createMemoryTicketStore } from '@tickets/store';
+import { createTestClock, createTestDesk } from '@tickets/testing';
 import { createWispHubSimulator, type WispHubSimulatorOptions } from '@tickets/wisphub-sim';
 import { onTestFinished } from 'vitest';
 import { createWebhookSender } from '../webhook-sender.js';
 import { createWispHubClient } from '../wisphub-client.js';
-
-/** Thursday 2026-02-26 10:00 in Bogotá. */
-export const START = Date.UTC(2026, 1, 26, 15);
-
-export const calendar = createBusinessCalendar({
-  timeZone: 'America/Bogota',
-  weekdays: [1, 2, 3, 4, 5],
-  holidays: noHolidays,
-})._unsafeUnwrap();
+import { httpReceiver } from './http-receiver.js';
 
 export interface ReceivedWebhook {
   readonly id: number;
@@ -39,21 +24,12 @@ export interface ReceivedWebhook {
 export async function webhookReceiver() {
   const received: ReceivedWebhook[] = [];
   let status = 204;
-  const server = createServer((req, res) => {
-    let body = '';
-    req.setEncoding('utf8');
-    req.on('data', (chunk: string) => {
-      body += chunk;
-    });
-    req.on('end', () => {
-      if (status < 300) received.push(JSON.parse(body) as ReceivedWebhook);
-      res.writeHead(status).end();
-    });
+  const base = await httpReceiver(({ body }) => {
+    if (status < 300) received.push(JSON.parse(body) as ReceivedWebhook);
+    return status;
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  onTestFinished(() => new Promise<void>((resolve) => server.close(() => resolve())));
   return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`,
+    url: `${base}/`,
     received,
     answer(next: number) {
       status = next;
@@ -78,24 +54,16 @@ export async function connectedDesk(options: ConnectedDeskOptions = {}) {
   const sim = createWispHubSimulator({ clients: 60, zones: 4, technicians: 3, pageSize: 20, ...options.sim });
   const { url } = await sim.start();
   onTestFinished(() => sim.close());
-  let now = START;
-  const clock = { now: () => now };
+  const clock = createTestClock();
   const store: TicketStore & ConnectorStore = createMemoryTicketStore();
   const deliveries: DeliverySettings = { wisphub: true, webhooks: options.webhooks ?? [] };
-  const capacity = createCapacityRule({
-    maxActiveTicketsPerZone: options.maxActiveTicketsPerZone ?? 3,
-    activeStatuses: [1],
-  });
-  const subjects = createSubjectCatalogue(defaultSubjects)._unsafeUnwrap();
-  const desk = createTicketDesk({
+  const desk = createTestDesk({
     store,
     clock,
-    calendar,
-    subjects,
-    capacity,
-    resolutionDays: 3,
+    maxActiveTicketsPerZone: options.maxActiveTicketsPerZone,
     deliveries,
   });
+  const { calendar, capacity } = desk.deps;
   const wisphub = createWispHubClient({
     url,
     apiKey: options.apiKey ?? sim.apiKey,
@@ -123,17 +91,7 @@ export async function connectedDesk(options: ConnectedDeskOptions = {}) {
       wisphubNewStatus: 1,
       leaseMs: 30_000,
     });
-  const sync = createWispHubSync({
-    store,
-    wisphub,
-    clock,
-    calendar,
-    subjects,
-    capacity,
-    resolutionDays: 3,
-    deliveries,
-    newStatus: 1,
-  });
+  const sync = createWispHubSync({ ...desk.deps, store, wisphub, deliveries, newStatus: 1 });
   return {
     sim,
     store,
@@ -142,8 +100,6 @@ export async function connectedDesk(options: ConnectedDeskOptions = {}) {
     worker: workerFor('worker-1'),
     workerFor,
     /** Moves the test's clock on. */
-    advance(ms: number) {
-      now += ms;
-    },
+    advance: clock.advance,
   };
 }

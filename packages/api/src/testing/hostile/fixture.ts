@@ -1,23 +1,18 @@
-import {
-  type CapacityRule,
-  type CreateContext,
-  type CreateDecision,
-  type CreateRequest,
-  createBusinessCalendar,
-  createCapacityRule,
-  createSubjectCatalogue,
-  createTicketDesk,
-  defaultSubjects,
-  noHolidays,
-  type TicketStore,
-  type UpdateContext,
-  type UpdateDecision,
+import type {
+  CapacityRule,
+  CreateContext,
+  CreateDecision,
+  CreateRequest,
+  TicketStore,
+  UpdateContext,
+  UpdateDecision,
 } from '@tickets/domain';
 import { createMemoryTicketStore } from '@tickets/store';
+import { createTestDesk, TEST_NOW } from '@tickets/testing';
 import type { Result } from 'neverthrow';
 import { type ApiKey, createAuthenticator } from '../../auth.js';
 import { createHttpApp } from '../../http-app.js';
-import { TEST_NOW } from '../desk.js';
+import { snapshotOf } from '../api-fixture.js';
 
 /** The fixture's clock: Thursday 2026-02-26 10:00 in Bogotá. */
 export const NOW = TEST_NOW;
@@ -31,13 +26,6 @@ const API_KEYS: readonly ApiKey[] = [
 ];
 /** Each property test's time limit; the runs themselves take a fraction of it. */
 export const TIMEOUT_MS = 60_000;
-
-const calendar = createBusinessCalendar({
-  timeZone: 'America/Bogota',
-  weekdays: [1, 2, 3, 4, 5],
-  holidays: noHolidays,
-})._unsafeUnwrap();
-const subjects = createSubjectCatalogue(defaultSubjects)._unsafeUnwrap();
 
 /** A store that records each write it carries out (a create or change that the desk refused writes nothing). */
 function recordingWrites(store: TicketStore, writes: string[]): TicketStore {
@@ -78,19 +66,6 @@ function recordingWrites(store: TicketStore, writes: string[]): TicketStore {
   };
 }
 
-/** Everything the store holds that its methods can list. */
-async function snapshotOf(store: TicketStore) {
-  const all = { limit: 1_000_000 };
-  const tickets = await store.listTickets(all);
-  return {
-    tickets,
-    events: await Promise.all(tickets.map((t) => store.listTicketEvents(t.ticket_id, all))),
-    zones: await store.listZones(all),
-    technicians: await store.listTechnicians(all),
-    services: await store.listServices(all),
-  };
-}
-
 /**
  * A fresh app over a fresh memory store whose every write is recorded, with a fixed clock and a few
  * rows. Zone 1 has room (limit 5, one active ticket: 1; 3 is resolved). Zone 2 is full (limit 1,
@@ -103,14 +78,7 @@ export async function fixture({ keys = false }: { keys?: boolean } = {}) {
   const base = createMemoryTicketStore();
   const writes: string[] = [];
   const store = recordingWrites(base, writes);
-  const desk = createTicketDesk({
-    store,
-    clock: { now: () => NOW },
-    calendar,
-    subjects,
-    capacity: createCapacityRule({ maxActiveTicketsPerZone: 5, activeStatuses: [1, 2] }),
-    resolutionDays: 3,
-  });
+  const desk = createTestDesk({ store, maxActiveTicketsPerZone: 5, activeStatuses: [1, 2] });
   await base.saveZone({ zone_id: 1, name: 'Centro', max_active_tickets: null });
   await base.saveZone({ zone_id: 2, name: 'Norte', max_active_tickets: 1 });
   await base.saveTechnician({ technician_id: 1, name: 'Ana', active: true });
