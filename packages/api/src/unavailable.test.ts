@@ -40,21 +40,18 @@ function setup(checkReady?: () => Promise<void>) {
   return { app, defects, setUp: switchable.setUp };
 }
 
-const json = { 'content-type': 'application/json' };
 const ticket = { service_id: 1, subject: 'Falla Masiva', description: 'Caído', technician_id: 1, zone_id: 1 };
 
-async function seed(app: ReturnType<typeof createHttpApp>) {
-  await app.request('/api/v1/zones/1', { method: 'PUT', headers: json, body: JSON.stringify({ name: 'Z' }) });
-  await app.request('/api/v1/technicians/1', {
-    method: 'PUT',
-    headers: json,
-    body: JSON.stringify({ name: 'T' }),
-  });
-  await app.request('/api/v1/services/1', {
-    method: 'PUT',
-    headers: json,
-    body: JSON.stringify({ zone_id: 1 }),
-  });
+type App = ReturnType<typeof createHttpApp>;
+
+/** A request with a JSON body. */
+const send = (app: App, method: string, path: string, body: unknown) =>
+  app.request(path, { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+
+async function seed(app: App) {
+  await send(app, 'PUT', '/api/v1/zones/1', { name: 'Z' });
+  await send(app, 'PUT', '/api/v1/technicians/1', { name: 'T' });
+  await send(app, 'PUT', '/api/v1/services/1', { zone_id: 1 });
 }
 
 describe('when the store cannot be reached', () => {
@@ -62,11 +59,7 @@ describe('when the store cannot be reached', () => {
     const { app, defects, setUp } = setup();
     await seed(app);
     setUp(false);
-    const refused = await app.request('/api/v1/tickets', {
-      method: 'POST',
-      headers: json,
-      body: JSON.stringify(ticket),
-    });
+    const refused = await send(app, 'POST', '/api/v1/tickets', ticket);
     expect(refused.status).toBe(503);
     expect(refused.headers.get('retry-after')).toBe('5');
     const body = await refused.json();
@@ -82,11 +75,7 @@ describe('when the store cannot be reached', () => {
     expect(defects).toEqual([]);
 
     setUp(true);
-    const created = await app.request('/api/v1/tickets', {
-      method: 'POST',
-      headers: json,
-      body: JSON.stringify(ticket),
-    });
+    const created = await send(app, 'POST', '/api/v1/tickets', ticket);
     expect(created.status).toBe(201);
   });
 
@@ -94,11 +83,7 @@ describe('when the store cannot be reached', () => {
     const { app, defects, setUp } = setup();
     await seed(app);
     setUp(false);
-    const response = await app.request('/trpc/tickets.create', {
-      method: 'POST',
-      headers: json,
-      body: JSON.stringify(ticket),
-    });
+    const response = await send(app, 'POST', '/trpc/tickets.create', ticket);
     expect(response.status).toBe(503);
     expect(response.headers.get('retry-after')).toBe('5');
     const body = (await response.json()) as {

@@ -44,29 +44,8 @@ export {
   type Webhooks,
 } from './delivery-worker.js';
 export { createDirectory, type Directory, type ImportReport } from './directory.js';
-export {
-  type DeliveryNotFailed,
-  deliveryNotFailed,
-  type IdempotencyKeyReused,
-  type InvalidReferences,
-  idempotencyKeyReused,
-  invalidReferences,
-  type ReferenceProblem,
-  referenceProblem,
-  type TicketChanged,
-  type TicketError,
-  type TicketNotFound,
-  ticketChanged,
-  ticketNotFound,
-  type UnknownSubject,
-  unknownSubject,
-  type WispHubDisabled,
-  wisphubDisabled,
-  type ZoneFull,
-  type ZoneNotFound,
-  zoneFull,
-  zoneNotFound,
-} from './errors.js';
+// Every error and every schema is part of the package's interface.
+export * from './errors.js';
 export { type Page, pageOf, pageRequest } from './paging.js';
 export {
   type Clock,
@@ -88,27 +67,8 @@ export {
   type UpdateContext,
   type UpdateDecision,
 } from './ports.js';
-export {
-  type CreateTicketInput,
-  createTicketInputSchema,
-  type ListTicketsQuery,
-  listTicketsInputSchema,
-  listTicketsQuerySchema,
-  type PageQuery,
-  pageInputSchema,
-  pageQuerySchema,
-  positiveIntegerParamSchema,
-  positiveIntegerSchema,
-  type SaveServiceInput,
-  type SaveTechnicianInput,
-  type SaveZoneInput,
-  saveServiceInputSchema,
-  saveTechnicianInputSchema,
-  saveZoneInputSchema,
-  ticketStatusSchema,
-  type UpdateTicketInput,
-  updateTicketInputSchema,
-} from './schemas.js';
+// Every error and every schema is part of the package's interface.
+export * from './schemas.js';
 export { DEFAULT_DONE_STATUSES, type StatusMeaning, statusMeanings } from './statuses.js';
 export {
   createSubjectCatalogue,

@@ -11,14 +11,13 @@ import { describe, expect } from 'vitest';
 import { fixture, TIMEOUT_MS } from '../testing/hostile/fixture.js';
 import { exchange } from '../testing/hostile/oracle.js';
 import { hostileRouteRequestArb, listPathArb, queryArb } from '../testing/hostile/path-arbitraries.js';
+import { itPassesTheOracle } from '../testing/hostile/property.js';
 
 describe('random ids, paths, queries and methods', () => {
-  it.prop({ hostile: hostileRouteRequestArb }, { numRuns: 800 })(
+  itPassesTheOracle(
     'never a 5xx, an envelope off /trpc (none on HEAD), and nothing written unless a write succeeded',
-    async ({ hostile }) => {
-      await exchange(await fixture(), hostile);
-    },
-    TIMEOUT_MS,
+    hostileRouteRequestArb,
+    800,
   );
 
   it.prop({ path: listPathArb, query: queryArb }, { numRuns: 300 })(
