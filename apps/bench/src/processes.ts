@@ -3,8 +3,8 @@
 
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { freePort, type ProcessRun, runProcess } from '@tickets/testing';
 import type { LoadResult, LoadSpec } from './protocol.js';
 
 /** The repository's root, where `pnpm start` and `pnpm bench` run. */
@@ -35,19 +35,6 @@ const running = new Set<RunningServer>();
 /** Stops every server still running (on Ctrl-C, or when the run fails). */
 export async function stopAllServers(): Promise<void> {
   await Promise.all([...running].map((server) => server.stop()));
-}
-
-/** A port nobody listens on right now. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      probe.close(() => resolve(port));
-    });
-  });
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -131,31 +118,9 @@ export async function startServerProcess(
   return handle;
 }
 
-/** How a script run to its end exited, and what it printed. */
-export interface ScriptRun {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
 /** Runs `node --import tsx <script> ...args` to its end, its stdin closed. */
-export function runScript(script: string, args: readonly string[]): Promise<ScriptRun> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
-      cwd: repoRoot,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-    });
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ code, stdout, stderr }));
-  });
+export function runScript(script: string, args: readonly string[]): Promise<ProcessRun> {
+  return runProcess(process.execPath, ['--import', 'tsx', script, ...args], { cwd: repoRoot });
 }
 
 /** Runs `node --import tsx <script> <argument>` to its end and parses the last line it prints as JSON. */

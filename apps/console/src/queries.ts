@@ -48,23 +48,30 @@ export interface Listing<T> {
   readonly complete: boolean;
 }
 
-/** Every page of a listing, as one query. */
-function useListing<T>(
+/** Every page of a listing, as one query: `list` reads a page, `items` picks its items. */
+function useListing<D extends { readonly next_cursor: string | null }, T>(
   queryKey: readonly unknown[],
-  page: (api: Api, cursor: string | undefined) => Promise<{ items: readonly T[]; next: string | null }>,
+  list: (api: Api, page: { limit: number; cursor: string | undefined }) => Promise<D>,
+  items: (data: D) => readonly T[],
   freshness: { readonly refetchInterval: number } | { readonly staleTime: number },
 ): UseQueryResult<Listing<T>> {
   const api = useApi();
-  return useQuery({ queryKey, queryFn: () => allPages((cursor) => page(api, cursor)), ...freshness });
+  return useQuery({
+    queryKey,
+    queryFn: () =>
+      allPages(async (cursor) => {
+        const data = await list(api, { limit: PAGE, cursor });
+        return { items: items(data), next: data.next_cursor };
+      }),
+    ...freshness,
+  });
 }
 
 export function useZoneCapacities(): UseQueryResult<Listing<NamedZoneCapacity>> {
   return useListing(
     queryKeys.zoneCapacities,
-    async (api, cursor) => {
-      const data = unwrap(await api.zones.capacities.query({ limit: PAGE, cursor }));
-      return { items: data.zones, next: data.next_cursor };
-    },
+    async (api, page) => unwrap(await api.zones.capacities.query(page)),
+    (data) => data.zones,
     { refetchInterval: POLL_MS },
   );
 }
@@ -108,10 +115,8 @@ export function useIsDone(): (status: TicketStatus) => boolean {
 export function useServices(): UseQueryResult<Listing<Service>> {
   return useListing(
     queryKeys.services,
-    async (api, cursor) => {
-      const data = unwrap(await api.services.list.query({ limit: PAGE, cursor }));
-      return { items: data.services, next: data.next_cursor };
-    },
+    async (api, page) => unwrap(await api.services.list.query(page)),
+    (data) => data.services,
     { staleTime: 60_000 },
   );
 }
@@ -120,10 +125,8 @@ export function useServices(): UseQueryResult<Listing<Service>> {
 export function useTechnicians(): UseQueryResult<Listing<Technician>> {
   return useListing(
     queryKeys.technicians,
-    async (api, cursor) => {
-      const data = unwrap(await api.technicians.list.query({ limit: PAGE, cursor }));
-      return { items: data.technicians, next: data.next_cursor };
-    },
+    async (api, page) => unwrap(await api.technicians.list.query(page)),
+    (data) => data.technicians,
     { staleTime: 60_000 },
   );
 }

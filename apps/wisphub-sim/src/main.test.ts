@@ -1,15 +1,14 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
+import { collectOutput, type Printed } from '@tickets/testing';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { until } from './testing/until.js';
 
 const packageDir = fileURLToPath(new URL('..', import.meta.url));
 
-interface MainProcess {
+interface MainProcess extends Printed {
   readonly child: ChildProcess;
-  stdout(): string;
-  stderr(): string;
   /** Resolves with the exit code once the process has exited. */
   readonly exited: Promise<number | null>;
 }
@@ -19,19 +18,12 @@ function runMain(env: Record<string, string>): MainProcess {
     cwd: packageDir,
     env: { ...process.env, ...env },
   });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => {
-    stdout += chunk.toString();
-  });
-  child.stderr.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString();
-  });
+  const printed = collectOutput(child);
   const exited = once(child, 'exit').then(([code]) => code as number | null);
   onTestFinished(() => {
     if (child.exitCode === null) child.kill('SIGKILL');
   });
-  return { child, stdout: () => stdout, stderr: () => stderr, exited };
+  return { ...printed, child, exited };
 }
 
 describe('main.ts', () => {

@@ -255,6 +255,38 @@ export function TicketTable({ tickets, technicianName, zoneName, ...actions }: T
   );
 }
 
+/** One of the list's filters: a choice among `options`, or all of them (the value ''). */
+function FilterField({
+  id,
+  label,
+  all,
+  options,
+  value,
+  onChange,
+}: {
+  readonly id: string;
+  readonly label: string;
+  /** What the choice of all is called. */
+  readonly all: string;
+  readonly options: readonly { readonly value: number; readonly label: string }[];
+  readonly value: string;
+  readonly onChange: (value: string) => void;
+}): ReactNode {
+  return (
+    <div className="field inline">
+      <label htmlFor={id}>{label}</label>
+      <select id={id} value={value} onChange={(event) => onChange(event.target.value)}>
+        <option value="">{all}</option>
+        {options.map((option) => (
+          <option key={option.value} value={option.value}>
+            {option.label}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
+
 /** The ticket list with its filters, polled, with each ticket's status and answer editable in place. */
 export function TicketList(): ReactNode {
   const api = useApi();
@@ -343,36 +375,22 @@ export function TicketList(): ReactNode {
         <h2 id="tickets-title">Tickets</h2>
         <fieldset className="filters">
           <legend className="sr-only">Filtrar la lista</legend>
-          <div className="field inline">
-            <label htmlFor="filter-zone">Zona</label>
-            <select
-              id="filter-zone"
-              value={zoneFilter}
-              onChange={(event) => setZoneFilter(event.target.value)}
-            >
-              <option value="">Todas</option>
-              {(zones.data?.items ?? []).map((zone) => (
-                <option key={zone.zone_id} value={zone.zone_id}>
-                  {zone.name}
-                </option>
-              ))}
-            </select>
-          </div>
-          <div className="field inline">
-            <label htmlFor="filter-status">Estado</label>
-            <select
-              id="filter-status"
-              value={statusFilter}
-              onChange={(event) => setStatusFilter(event.target.value)}
-            >
-              <option value="">Todos</option>
-              {statuses.map((s) => (
-                <option key={s} value={s}>
-                  {statusLabels[s]}
-                </option>
-              ))}
-            </select>
-          </div>
+          <FilterField
+            id="filter-zone"
+            label="Zona"
+            all="Todas"
+            options={(zones.data?.items ?? []).map((zone) => ({ value: zone.zone_id, label: zone.name }))}
+            value={zoneFilter}
+            onChange={setZoneFilter}
+          />
+          <FilterField
+            id="filter-status"
+            label="Estado"
+            all="Todos"
+            options={statuses.map((s) => ({ value: s, label: statusLabels[s] }))}
+            value={statusFilter}
+            onChange={setStatusFilter}
+          />
         </fieldset>
       </div>
       <p className={announcement === '' ? 'sr-only' : 'notice success'} role="status">
