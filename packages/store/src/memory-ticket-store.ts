@@ -22,16 +22,23 @@ import type {
 import { ticketNotFound } from '@tickets/domain';
 import { err, ok, type Result } from 'neverthrow';
 
-/** Ids kept sorted for cursor pages, with the records by id. */
+/** Records by the id `idOf` reads from each, with the ids kept sorted for cursor pages. */
 class SortedTable<T> {
+  readonly #idOf: (row: T) => number;
   readonly #rows = new Map<number, T>();
   readonly #ids: number[] = [];
+
+  constructor(idOf: (row: T) => number) {
+    this.#idOf = idOf;
+  }
 
   get(id: number): T | undefined {
     return this.#rows.get(id);
   }
 
-  set(id: number, row: T): T {
+  /** Adds the row, or replaces the one with its id. */
+  save(row: T): T {
+    const id = this.#idOf(row);
     if (!this.#rows.has(id)) this.#ids.splice(this.#indexAfter(id - 1), 0, id);
     this.#rows.set(id, row);
     return row;
@@ -54,6 +61,15 @@ class SortedTable<T> {
     return lo;
   }
 }
+
+/** Saving and listing one kind of record, kept in `table`. */
+const recordsIn = <T>(table: SortedTable<T>) => ({
+  save: async (row: T): Promise<T> => table.save(row),
+  saveAll: async (rows: readonly T[]): Promise<void> => {
+    for (const row of rows) table.save(row);
+  },
+  list: async (page: PageRequest): Promise<T[]> => table.page(page),
+});
 
 interface IdempotencyRow {
   readonly fingerprint: string;
@@ -92,9 +108,12 @@ interface JobRow {
  * another's. Everything is lost when the process ends.
  */
 export function createMemoryTicketStore(): TicketStore & ConnectorStore {
-  const zones = new SortedTable<Zone>();
-  const technicians = new SortedTable<Technician>();
-  const services = new SortedTable<Service>();
+  const zones = new SortedTable<Zone>((zone) => zone.zone_id);
+  const technicians = new SortedTable<Technician>((technician) => technician.technician_id);
+  const services = new SortedTable<Service>((service) => service.service_id);
+  const zoneRecords = recordsIn(zones);
+  const technicianRecords = recordsIn(technicians);
+  const serviceRecords = recordsIn(services);
   // Ticket ids are 1, 2, 3…, so ticket n sits at index n - 1.
   const tickets: Ticket[] = [];
   // Ticket n's events sit at index n - 1 too.
@@ -285,36 +304,18 @@ export function createMemoryTicketStore(): TicketStore & ConnectorStore {
       return purged;
     },
 
-    async saveZone(zone) {
-      return zones.set(zone.zone_id, zone);
-    },
-    async saveZones(rows) {
-      for (const zone of rows) zones.set(zone.zone_id, zone);
-    },
+    saveZone: zoneRecords.save,
+    saveZones: zoneRecords.saveAll,
     async getZone(zoneId) {
       return zones.get(zoneId);
     },
-    async listZones(page) {
-      return zones.page(page);
-    },
-    async saveTechnician(technician) {
-      return technicians.set(technician.technician_id, technician);
-    },
-    async saveTechnicians(rows) {
-      for (const technician of rows) technicians.set(technician.technician_id, technician);
-    },
-    async listTechnicians(page) {
-      return technicians.page(page);
-    },
-    async saveService(service) {
-      return services.set(service.service_id, service);
-    },
-    async saveServices(rows) {
-      for (const service of rows) services.set(service.service_id, service);
-    },
-    async listServices(page) {
-      return services.page(page);
-    },
+    listZones: zoneRecords.list,
+    saveTechnician: technicianRecords.save,
+    saveTechnicians: technicianRecords.saveAll,
+    listTechnicians: technicianRecords.list,
+    saveService: serviceRecords.save,
+    saveServices: serviceRecords.saveAll,
+    listServices: serviceRecords.list,
 
     async claimDeliveries({ channel, endpoint, holder, now, leaseMs, limit }) {
       const claimed: Delivery[] = [];
@@ -446,18 +447,18 @@ export function createMemoryTicketStore(): TicketStore & ConnectorStore {
     async mergeDirectory(update) {
       for (const zone of update.zones) {
         const known = zones.get(zone.zone_id);
-        zones.set(zone.zone_id, { ...zone, max_active_tickets: known?.max_active_tickets ?? null });
+        zones.save({ ...zone, max_active_tickets: known?.max_active_tickets ?? null });
       }
       for (const technician of update.technicians) {
         const known = technicians.get(technician.technician_id);
-        technicians.set(technician.technician_id, {
+        technicians.save({
           ...technician,
           active: known?.active ?? technician.active,
         });
       }
       for (const service of update.services) {
         const known = services.get(service.service_id);
-        services.set(service.service_id, {
+        services.save({
           ...service,
           customer_name: service.customer_name ?? known?.customer_name ?? null,
         });

@@ -5,6 +5,7 @@ import {
   type NewTicket,
   type NewTicketEvent,
   type OutboxMessage,
+  snapshotOf,
   type Ticket,
   type TicketDesk,
   type TicketStore,
@@ -15,6 +16,7 @@ import {
 import { createTestDesk, TEST_NOW } from '@tickets/testing';
 import { err, ok } from 'neverthrow';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openedTicket } from './testing/opened-ticket.js';
 
 /** A store under test and how to dispose of it. */
 export interface StoreFixture {
@@ -25,27 +27,12 @@ export interface StoreFixture {
 /** When the contract's tickets are opened: the test desk's clock. */
 const NOW = TEST_NOW;
 
+const refs = { service_id: 100, technician_id: 5, zone_id: 2 };
+/** A ticket for `refs`, opened now, as decide returns it to the store. */
 const draft = (overrides: Partial<NewTicket> = {}): NewTicket => ({
-  service_id: 100,
-  zone_id: 2,
-  technician_id: 5,
-  subject: 'Falla Masiva',
-  priority: 3,
-  description: 'Cliente reporta intermitencia',
-  status: 1,
-  created_at: NOW,
-  end_date: NOW + 5 * 86_400_000,
-  answer_text: null,
-  updated_at: NOW,
-  source: 'api',
-  wisphub_ticket_id: null,
-  wisphub_sync: null,
-  wisphub_status: null,
-  version: 1,
+  ...openedTicket(refs, NOW),
   ...overrides,
 });
-
-const refs = { service_id: 100, technician_id: 5, zone_id: 2 };
 /** What the use-case tests ask the desk to create. */
 const input = { ...refs, subject: 'Falla Masiva', description: 'Sin servicio' };
 
@@ -97,6 +84,13 @@ export function describeTicketStoreContract(name: string, open: () => Promise<St
 
     afterEach(async () => {
       await fixture.close();
+    });
+
+    /** The whole directory, as the store lists it. */
+    const directory = async () => ({
+      zones: await store.listZones({ limit: 100 }),
+      technicians: await store.listTechnicians({ limit: 100 }),
+      services: await store.listServices({ limit: 100 }),
     });
 
     describe('directory', () => {
@@ -664,19 +658,22 @@ export function describeTicketStoreContract(name: string, open: () => Promise<St
             { service_id: 101, zone_id: 3, customer_name: 'Eva' },
           ],
         });
-        expect(await store.listZones({ limit: 10 })).toEqual([
-          { zone_id: 2, name: 'Centro', max_active_tickets: null },
-          { zone_id: 3, name: 'Norte Alto', max_active_tickets: 1 },
-          { zone_id: 8, name: 'Nueva', max_active_tickets: null },
-        ]);
-        expect(await store.listTechnicians({ limit: 10 })).toEqual([
-          { technician_id: 5, name: 'Ana G.', active: false },
-          { technician_id: 6, name: 'Beto', active: true },
-        ]);
-        expect(await store.listServices({ limit: 2 })).toEqual([
-          { service_id: 100, zone_id: 8, customer_name: 'Luis Pérez' },
-          { service_id: 101, zone_id: 3, customer_name: 'Eva' },
-        ]);
+        expect(await directory()).toEqual({
+          zones: [
+            { zone_id: 2, name: 'Centro', max_active_tickets: null },
+            { zone_id: 3, name: 'Norte Alto', max_active_tickets: 1 },
+            { zone_id: 8, name: 'Nueva', max_active_tickets: null },
+          ],
+          technicians: [
+            { technician_id: 5, name: 'Ana G.', active: false },
+            { technician_id: 6, name: 'Beto', active: true },
+          ],
+          services: [
+            { service_id: 100, zone_id: 8, customer_name: 'Luis Pérez' },
+            { service_id: 101, zone_id: 3, customer_name: 'Eva' },
+            { service_id: 300, zone_id: 3, customer_name: null },
+          ],
+        });
       });
 
       it('runs a periodic job in one holder at a time, at most once per interval', async () => {
@@ -805,6 +802,7 @@ export function describeTicketStoreContract(name: string, open: () => Promise<St
       it('keeps each ticket change in its history, with its time and who made it', async () => {
         const desk = createTestDesk({ store });
         const { ticket } = (await desk.createTicket(input, { actor: 'crm' }))._unsafeUnwrap();
+        expect(ticket).toMatchObject(input);
         await desk.updateTicket(ticket.ticket_id, { status: 2 }, { actor: 'dispatcher' });
         await desk.updateTicket(
           ticket.ticket_id,
@@ -813,42 +811,14 @@ export function describeTicketStoreContract(name: string, open: () => Promise<St
         );
         await desk.updateTicket(ticket.ticket_id, { status: 3 }, { actor: 'dispatcher' });
         const history = (await desk.ticketHistory(ticket.ticket_id))._unsafeUnwrap().items;
-        expect(
-          history.map(({ kind, actor, before, after, at }) => ({ kind, actor, before, after, at })),
-        ).toEqual([
-          {
-            kind: 'created',
-            actor: 'crm',
-            before: null,
-            after: {
-              service_id: 100,
-              zone_id: 2,
-              technician_id: 5,
-              subject: 'Falla Masiva',
-              priority: 3,
-              description: 'Sin servicio',
-              status: 1,
-              end_date: ticket.end_date,
-              answer_text: null,
-            },
-            at: NOW,
-          },
-          {
-            kind: 'status_changed',
-            actor: 'dispatcher',
-            before: { status: 1 },
-            after: { status: 2 },
-            at: NOW,
-          },
-          { kind: 'status_changed', actor: null, before: { status: 2 }, after: { status: 3 }, at: NOW },
-          {
-            kind: 'answered',
-            actor: null,
-            before: { answer_text: null },
-            after: { answer_text: 'Conector cambiado' },
-            at: NOW,
-          },
-        ]);
+        expect(history.map(({ event_id: _, ...event }) => event)).toEqual(
+          [
+            event('created', { actor: 'crm', after: snapshotOf(ticket) }),
+            event('status_changed', { actor: 'dispatcher', before: { status: 1 }, after: { status: 2 } }),
+            event('status_changed', { before: { status: 2 }, after: { status: 3 } }),
+            event('answered', { before: { answer_text: null }, after: { answer_text: 'Conector cambiado' } }),
+          ].map((event) => ({ ...event, ticket_id: ticket.ticket_id })),
+        );
         expect((await desk.ticketHistory(9999))._unsafeUnwrapErr()).toEqual(ticketNotFound(9999));
       });
     });

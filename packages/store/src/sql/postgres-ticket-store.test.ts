@@ -3,6 +3,7 @@ import { sql } from 'kysely';
 import { ok } from 'neverthrow';
 import { describe, expect, it } from 'vitest';
 import { describeTicketStoreContract } from '../store-contract.js';
+import { openedTicket } from '../testing/opened-ticket.js';
 import { createTestSchema, requireTestDatabase, testDatabaseUrl } from '../testing/postgres.js';
 import { closeDatabase } from './database.js';
 import { migrateToLatest } from './migrations.js';
@@ -52,30 +53,9 @@ describe.skipIf(!hasPostgres)('the PostgreSQL store under conflicts', () => {
       await store.saveTechnician({ technician_id: 1, name: 'T', active: true });
       await store.saveService({ service_id: 1, zone_id: 1, customer_name: null });
       const rule = createCapacityRule({ maxActiveTicketsPerZone: 3, activeStatuses: [1] });
-      const created = await store.createTicket({ zone_id: 1, service_id: 1, technician_id: 1 }, rule, () =>
-        ok({
-          kind: 'insert',
-          events: [],
-          outbox: [],
-          ticket: {
-            service_id: 1,
-            zone_id: 1,
-            technician_id: 1,
-            subject: 'Falla Masiva',
-            priority: 3,
-            description: 'x',
-            status: 1,
-            created_at: 0,
-            end_date: 1,
-            answer_text: null,
-            updated_at: 0,
-            source: 'api',
-            wisphub_ticket_id: null,
-            wisphub_sync: null,
-            wisphub_status: null,
-            version: 1,
-          },
-        }),
+      const refs = { zone_id: 1, service_id: 1, technician_id: 1 };
+      const created = await store.createTicket(refs, rule, () =>
+        ok({ kind: 'insert', events: [], outbox: [], ticket: openedTicket(refs) }),
       );
       expect(created.isOk()).toBe(true);
       const attempts = await sql<{ last_value: number }>`select last_value from attempts`.execute(db.kysely);

@@ -1,44 +1,25 @@
 import {
   type CreateContext,
   type CreateDecision,
-  type CreateRequest,
   createCapacityRule,
-  type NewTicket,
+  type TicketRefs,
   type TicketStore,
 } from '@tickets/domain';
 import { err, ok, type Result } from 'neverthrow';
 import { describe, expect, it } from 'vitest';
 import { createMemoryTicketStore } from '../memory-ticket-store.js';
+import { openedTicket } from '../testing/opened-ticket.js';
 import { withRefusedZoneHint } from './refused-zone-hint.js';
 
 const rule = createCapacityRule({ maxActiveTicketsPerZone: 1, activeStatuses: [1] });
 
-const draft = (zone_id: number): NewTicket => ({
-  service_id: 1,
-  zone_id,
-  technician_id: 1,
-  subject: 'Falla Masiva',
-  priority: 3,
-  description: 'x',
-  status: 1,
-  created_at: 0,
-  end_date: 1,
-  answer_text: null,
-  updated_at: 0,
-  source: 'api',
-  wisphub_ticket_id: null,
-  wisphub_sync: null,
-  wisphub_status: null,
-  version: 1,
-});
-
-const request = (zone_id: number): CreateRequest => ({ zone_id, service_id: 1, technician_id: 1 });
+const request = (zone_id: number): TicketRefs => ({ zone_id, service_id: 1, technician_id: 1 });
 
 /** Admits a ticket into a zone with room, as the desk does. */
 const decide = (context: CreateContext): Result<CreateDecision, 'zone_full'> =>
   context.zone === undefined || context.activeTickets >= rule.limitFor(context.zone)
     ? err('zone_full')
-    : ok({ kind: 'insert', ticket: draft(context.zone.zone_id), events: [], outbox: [] });
+    : ok({ kind: 'insert', ticket: openedTicket(request(context.zone.zone_id)), events: [], outbox: [] });
 
 /**
  * The memory store behind the hint, counting the creates that reach it (the locked path) and the

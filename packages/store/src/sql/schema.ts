@@ -109,5 +109,8 @@ export interface TicketDatabase {
   sync_jobs: SyncJobsTable;
 }
 
+/** The tables of the directory: what tickets refer to. */
+export type DirectoryTable = 'zones' | 'technicians' | 'services';
+
 /** The SQL dialects the store speaks; they differ only where SQL itself does. */
 export type SqlDialectName = 'sqlite' | 'postgres';

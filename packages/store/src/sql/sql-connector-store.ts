@@ -1,17 +1,10 @@
-import type {
-  ConnectorStore,
-  Delivery,
-  DeliveryChannel,
-  Ticket,
-  TicketEventKind,
-  TicketNotFound,
-} from '@tickets/domain';
+import type { ConnectorStore, Delivery, DeliveryChannel, Ticket, TicketNotFound } from '@tickets/domain';
 import { ticketNotFound } from '@tickets/domain';
 import type { Selectable } from 'kysely';
 import { err, ok, type Result } from 'neverthrow';
 import type { SqlDatabase } from './database.js';
-import { toTicket } from './rows.js';
-import type { SyncJobsTable, TicketsTable } from './schema.js';
+import { serviceRow, technicianRow, toEvent, toTicket } from './rows.js';
+import type { SyncJobsTable, TicketEventsTable, TicketsTable } from './schema.js';
 import { merge, type Statements } from './statements.js';
 import { first, rowsOf, type Step, type StepRunner, saveInChunks } from './step.js';
 import type { TicketSteps } from './ticket-steps.js';
@@ -24,7 +17,10 @@ export interface ConnectorParts {
   readonly steps: TicketSteps;
 }
 
-/** A claimed outbox row with its ticket's columns and its event's. */
+/**
+ * A claimed outbox row: its ticket's columns, and its event's under their own names but the id
+ * (all null when it carries no event).
+ */
 type ClaimedRow = Selectable<TicketsTable> & {
   delivery_id: number;
   channel: string;
@@ -34,34 +30,29 @@ type ClaimedRow = Selectable<TicketsTable> & {
   in_doubt: number;
   delivery_created_at: number;
   event_id: number | null;
-  event_at: number | null;
-  event_actor: string | null;
-  event_kind: string | null;
-  event_before: string | null;
-  event_after: string | null;
-  event_note: string | null;
-};
+} & { [C in Exclude<keyof TicketEventsTable, 'id' | 'ticket_id'>]: TicketEventsTable[C] | null };
 
 function toDelivery(row: ClaimedRow): Delivery {
   const ticket: Ticket = row.payload === null ? toTicket(row) : JSON.parse(row.payload);
+  const { event_id, at, actor, kind, before, after, note } = row;
   return {
     delivery_id: row.delivery_id,
     channel: row.channel as DeliveryChannel,
     endpoint: row.endpoint,
     ticket,
     event:
-      row.event_id === null || row.event_at === null || row.event_kind === null
+      event_id === null || at === null || kind === null
         ? null
-        : {
-            event_id: row.event_id,
+        : toEvent({
+            id: event_id,
             ticket_id: ticket.ticket_id,
-            at: row.event_at,
-            actor: row.event_actor,
-            kind: row.event_kind as TicketEventKind,
-            before: row.event_before === null ? null : JSON.parse(row.event_before),
-            after: JSON.parse(row.event_after ?? '{}'),
-            note: row.event_note,
-          },
+            at,
+            actor,
+            kind,
+            before,
+            after: after ?? '{}',
+            note,
+          }),
     attempts: row.attempts,
     in_doubt: row.in_doubt === 1,
     created_at: row.delivery_created_at,
@@ -134,12 +125,12 @@ export function createSqlConnectorStore({ database, runner, q, steps }: Connecto
               'o.in_doubt',
               'o.created_at as delivery_created_at',
               'e.id as event_id',
-              'e.at as event_at',
-              'e.actor as event_actor',
-              'e.kind as event_kind',
-              'e.before as event_before',
-              'e.after as event_after',
-              'e.note as event_note',
+              'e.at',
+              'e.actor',
+              'e.kind',
+              'e.before',
+              'e.after',
+              'e.note',
             ])
             .where('o.id', 'in', ids)
             .orderBy('o.id'),
@@ -307,14 +298,8 @@ export function createSqlConnectorStore({ database, runner, q, steps }: Connecto
           zones.map((z) => ({ id: z.zone_id, name: z.name, max_active_tickets: null })),
           (chunk) => merge.zones(db, chunk),
         );
-        yield* saveInChunks(
-          technicians.map((t) => ({ id: t.technician_id, name: t.name, active: t.active ? 1 : 0 })),
-          (chunk) => merge.technicians(db, chunk),
-        );
-        yield* saveInChunks(
-          services.map((s) => ({ id: s.service_id, zone_id: s.zone_id, customer_name: s.customer_name })),
-          (chunk) => merge.services(db, chunk),
-        );
+        yield* saveInChunks(technicians.map(technicianRow), (chunk) => merge.technicians(db, chunk));
+        yield* saveInChunks(services.map(serviceRow), (chunk) => merge.services(db, chunk));
       }, always);
     },
   };

@@ -1,8 +1,9 @@
-import type { TicketStore } from '@tickets/domain';
+import type { PageRequest, TicketStore } from '@tickets/domain';
 import type { Selectable } from 'kysely';
 import type { SqlDatabase } from './database.js';
+import type { PreparedQuery } from './prepared-query.js';
 import { serviceRow, technicianRow, toService, toTechnician, toZone, zoneRow } from './rows.js';
-import type { ServicesTable, TechniciansTable, ZonesTable } from './schema.js';
+import type { DirectoryTable, TicketDatabase } from './schema.js';
 import { type Statements, upsert } from './statements.js';
 import { all, first, rowsOf, type StepRunner, saveInChunks } from './step.js';
 
@@ -37,64 +38,52 @@ const always = () => true;
 export function createSqlDirectoryStore({ database, runner, q }: DirectoryParts): DirectoryStore {
   const db = database.kysely;
 
+  /** Saving and listing one kind of record, kept in `table` as the rows `toRow` makes of it. */
+  function recordsIn<T extends DirectoryTable, R>(
+    table: T,
+    saveOne: PreparedQuery<TicketDatabase[T], unknown>,
+    toRow: (record: R) => TicketDatabase[T],
+    toRecord: (row: Selectable<TicketDatabase[T]>) => R,
+  ) {
+    return {
+      async save(record: R): Promise<R> {
+        await runner.write(() => all(saveOne, toRow(record)), always);
+        return record;
+      },
+      async saveAll(records: readonly R[]): Promise<void> {
+        if (records.length === 0) return;
+        await runner.write(
+          () => saveInChunks(records.map(toRow), (chunk) => upsert(db, table, chunk)),
+          always,
+        );
+      },
+      async list({ limit, after }: PageRequest): Promise<R[]> {
+        // As any directory table: Kysely cannot type a query on one given as a type parameter.
+        const name: DirectoryTable = table;
+        let query = db.selectFrom(name).selectAll().orderBy('id').limit(limit);
+        if (after !== undefined) query = query.where('id', '>', after);
+        return (await runner.read(() => rowsOf<Selectable<TicketDatabase[T]>>(query))).map(toRecord);
+      },
+    };
+  }
+
+  const zones = recordsIn('zones', q.saveZone, zoneRow, toZone);
+  const technicians = recordsIn('technicians', q.saveTechnician, technicianRow, toTechnician);
+  const services = recordsIn('services', q.saveService, serviceRow, toService);
+
   return {
-    async saveZone(zone) {
-      await runner.write(() => all(q.saveZone, zoneRow(zone)), always);
-      return zone;
-    },
-
-    async saveZones(zones) {
-      if (zones.length === 0) return;
-      await runner.write(() => saveInChunks(zones.map(zoneRow), (chunk) => upsert.zones(db, chunk)), always);
-    },
-
+    saveZone: zones.save,
+    saveZones: zones.saveAll,
     async getZone(zoneId) {
       const row = await runner.read(() => first(q.zone, { id: zoneId }));
       return row === undefined ? undefined : toZone(row);
     },
-
-    async listZones({ limit, after }) {
-      let query = db.selectFrom('zones').selectAll().orderBy('id').limit(limit);
-      if (after !== undefined) query = query.where('id', '>', after);
-      return (await runner.read(() => rowsOf<Selectable<ZonesTable>>(query))).map(toZone);
-    },
-
-    async saveTechnician(technician) {
-      await runner.write(() => all(q.saveTechnician, technicianRow(technician)), always);
-      return technician;
-    },
-
-    async saveTechnicians(technicians) {
-      if (technicians.length === 0) return;
-      await runner.write(
-        () => saveInChunks(technicians.map(technicianRow), (chunk) => upsert.technicians(db, chunk)),
-        always,
-      );
-    },
-
-    async listTechnicians({ limit, after }) {
-      let query = db.selectFrom('technicians').selectAll().orderBy('id').limit(limit);
-      if (after !== undefined) query = query.where('id', '>', after);
-      return (await runner.read(() => rowsOf<Selectable<TechniciansTable>>(query))).map(toTechnician);
-    },
-
-    async saveService(service) {
-      await runner.write(() => all(q.saveService, serviceRow(service)), always);
-      return service;
-    },
-
-    async saveServices(services) {
-      if (services.length === 0) return;
-      await runner.write(
-        () => saveInChunks(services.map(serviceRow), (chunk) => upsert.services(db, chunk)),
-        always,
-      );
-    },
-
-    async listServices({ limit, after }) {
-      let query = db.selectFrom('services').selectAll().orderBy('id').limit(limit);
-      if (after !== undefined) query = query.where('id', '>', after);
-      return (await runner.read(() => rowsOf<Selectable<ServicesTable>>(query))).map(toService);
-    },
+    listZones: zones.list,
+    saveTechnician: technicians.save,
+    saveTechnicians: technicians.saveAll,
+    listTechnicians: technicians.list,
+    saveService: services.save,
+    saveServices: services.saveAll,
+    listServices: services.list,
   };
 }

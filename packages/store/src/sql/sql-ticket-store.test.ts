@@ -6,6 +6,7 @@ import { sql } from 'kysely';
 import { ok } from 'neverthrow';
 import { describe, expect, it } from 'vitest';
 import { describeTicketStoreContract } from '../store-contract.js';
+import { openedTicket } from '../testing/opened-ticket.js';
 import { closeDatabase } from './database.js';
 import { migrateToLatest } from './migrations.js';
 import { createSqlTicketStore } from './sql-ticket-store.js';
@@ -56,8 +57,12 @@ describe('the SQLite schema', () => {
       ]);
       expect(await store.countActiveTickets(1, [1])).toBe(1);
       const rule = createCapacityRule({ maxActiveTicketsPerZone: 9, activeStatuses: [1] });
+      const draft = {
+        ...openedTicket({ zone_id: 1, service_id: 1, technician_id: 1 }, 7),
+        technician_id: null,
+      };
       const next = await store.createTicket({ zone_id: 1, service_id: 1, technician_id: null }, rule, () =>
-        ok({ kind: 'insert', events: [], outbox: [], ticket: newTicket() }),
+        ok({ kind: 'insert', events: [], outbox: [], ticket: draft }),
       );
       expect(next._unsafeUnwrap().ticket.ticket_id).toBe(42);
       const foreignKeys = await sql<{ foreign_keys: number }>`pragma foreign_keys`.execute(db.kysely);
@@ -68,24 +73,3 @@ describe('the SQLite schema', () => {
     }
   });
 });
-
-function newTicket() {
-  return {
-    service_id: 1,
-    zone_id: 1,
-    technician_id: null,
-    subject: 'Falla Masiva',
-    priority: 3 as const,
-    description: 'y',
-    status: 1 as const,
-    created_at: 7,
-    end_date: 8,
-    answer_text: null,
-    updated_at: 7,
-    source: 'api' as const,
-    wisphub_ticket_id: null,
-    wisphub_sync: null,
-    wisphub_status: null,
-    version: 1,
-  };
-}

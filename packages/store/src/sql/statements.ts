@@ -1,6 +1,7 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { prepareQuery } from './prepared-query.js';
 import type {
+  DirectoryTable,
   OutboxTable,
   ServicesTable,
   SqlDialectName,
@@ -13,51 +14,43 @@ import type {
 
 type Db = Kysely<TicketDatabase>;
 
-/** Upserts of directory rows, many per statement. */
-export const upsert = {
-  zones: (db: Db, rows: readonly ZonesTable[]) =>
-    db
-      .insertInto('zones')
-      .values([...rows])
-      .onConflict((oc) =>
-        oc.column('id').doUpdateSet((eb) => ({
-          name: eb.ref('excluded.name'),
-          max_active_tickets: eb.ref('excluded.max_active_tickets'),
-        })),
-      ),
-  technicians: (db: Db, rows: readonly TechniciansTable[]) =>
-    db
-      .insertInto('technicians')
-      .values([...rows])
-      .onConflict((oc) =>
-        oc
-          .column('id')
-          .doUpdateSet((eb) => ({ name: eb.ref('excluded.name'), active: eb.ref('excluded.active') })),
-      ),
-  services: (db: Db, rows: readonly ServicesTable[]) =>
-    db
-      .insertInto('services')
-      .values([...rows])
-      .onConflict((oc) =>
-        oc.column('id').doUpdateSet((eb) => ({
-          zone_id: eb.ref('excluded.zone_id'),
-          customer_name: eb.ref('excluded.customer_name'),
-        })),
-      ),
+/** The columns of a directory table but its id. */
+type ColumnsBesidesId<T extends DirectoryTable> = Exclude<keyof TicketDatabase[T] & string, 'id'>;
+
+/** Inserts rows, or for an id already there replaces the `replaced` columns with the new row's. */
+function insertOrReplace<T extends DirectoryTable>(
+  db: Db,
+  table: T,
+  rows: readonly TicketDatabase[T][],
+  replaced: readonly ColumnsBesidesId<T>[],
+) {
+  // Kysely cannot type a statement on a table given as a type parameter: the signature checks the
+  // rows and the columns against the table instead.
+  const untyped = db as unknown as Kysely<Record<string, Record<string, unknown>>>;
+  const name: string = table;
+  const set = Object.fromEntries(replaced.map((column) => [column, sql.ref(`excluded.${column}`)]));
+  return untyped
+    .insertInto(name)
+    .values(rows as unknown as readonly Record<string, unknown>[])
+    .onConflict((oc) => oc.column('id').doUpdateSet(set));
+}
+
+/** What a save replaces of a row already there: all of it but the id. */
+const everyColumn: { readonly [T in DirectoryTable]: readonly ColumnsBesidesId<T>[] } = {
+  zones: ['name', 'max_active_tickets'],
+  technicians: ['name', 'active'],
+  services: ['zone_id', 'customer_name'],
 };
+
+/** Upserts directory rows, many per statement: a row already there is replaced. */
+export const upsert = <T extends DirectoryTable>(db: Db, table: T, rows: readonly TicketDatabase[T][]) =>
+  insertOrReplace(db, table, rows, everyColumn[table]);
 
 /** Merges of what WispHub says: a zone's own limit, a technician's `active` and a known customer name stay. */
 export const merge = {
-  zones: (db: Db, rows: readonly ZonesTable[]) =>
-    db
-      .insertInto('zones')
-      .values([...rows])
-      .onConflict((oc) => oc.column('id').doUpdateSet((eb) => ({ name: eb.ref('excluded.name') }))),
+  zones: (db: Db, rows: readonly ZonesTable[]) => insertOrReplace(db, 'zones', rows, ['name']),
   technicians: (db: Db, rows: readonly TechniciansTable[]) =>
-    db
-      .insertInto('technicians')
-      .values([...rows])
-      .onConflict((oc) => oc.column('id').doUpdateSet((eb) => ({ name: eb.ref('excluded.name') }))),
+    insertOrReplace(db, 'technicians', rows, ['name']),
   services: (db: Db, rows: readonly ServicesTable[]) =>
     db
       .insertInto('services')
@@ -162,13 +155,13 @@ export function prepareStatements(db: Db, dialect: SqlDialectName) {
     ),
     // Each field named: the stand-in for the values has no keys of its own to spread.
     saveZone: prepareQuery(db, (db, v: ZonesTable) =>
-      upsert.zones(db, [{ id: v.id, name: v.name, max_active_tickets: v.max_active_tickets }]),
+      upsert(db, 'zones', [{ id: v.id, name: v.name, max_active_tickets: v.max_active_tickets }]),
     ),
     saveTechnician: prepareQuery(db, (db, v: TechniciansTable) =>
-      upsert.technicians(db, [{ id: v.id, name: v.name, active: v.active }]),
+      upsert(db, 'technicians', [{ id: v.id, name: v.name, active: v.active }]),
     ),
     saveService: prepareQuery(db, (db, v: ServicesTable) =>
-      upsert.services(db, [{ id: v.id, zone_id: v.zone_id, customer_name: v.customer_name }]),
+      upsert(db, 'services', [{ id: v.id, zone_id: v.zone_id, customer_name: v.customer_name }]),
     ),
     countTicket: prepareQuery(db, (db, v: { zone_id: number; status: number }) =>
       db
