@@ -66,7 +66,7 @@ export const operations = {
 
 export type Operation = (typeof operations)[keyof typeof operations];
 
-/** A full zone's data: the zone's load against its limit. */
+/** A full zone's data: its active tickets against its limit. */
 export interface ZoneLimit {
   readonly zone_id: number;
   readonly active_tickets: number;

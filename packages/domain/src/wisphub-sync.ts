@@ -170,7 +170,7 @@ export function createWispHubSync(deps: WispHubSyncDeps): WispHubSync {
         wisphub_ticket_id: remote.wisphub_ticket_id,
       },
       capacity,
-      // Counted whatever the zone's load: WispHub already holds it.
+      // Counted however full the zone is: WispHub already holds it.
       (context) =>
         ok(
           context.existing !== undefined

@@ -142,7 +142,7 @@ export function describeTicketStoreContract(name: string, open: () => Promise<St
         expect(await store.getTicket(b.ticket_id + 1000)).toBeUndefined();
       });
 
-      it('shows decide the referenced records and the zone load', async () => {
+      it("shows decide the referenced records and the zone's active tickets", async () => {
         const seen: unknown[] = [];
         await store.createTicket(refs, rule, (context) => {
           seen.push(context);

@@ -271,7 +271,7 @@ export const endpoints = {
     tags: ['Zones'],
     summary: 'Every zone with its active tickets against its limit, by id (a board of zones)',
     data: zoneCapacityPageViewSchema,
-    success: 'A page of zones with their load',
+    success: 'A page of zones with their capacity',
     list: (desk, page) => desk.listZoneCapacities(page),
     view: (page, views) => views.zoneCapacityPage(page),
   }),

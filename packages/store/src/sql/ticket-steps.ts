@@ -81,7 +81,7 @@ export function createTicketSteps(database: SqlDatabase, q: Statements) {
       ),
   );
 
-  // One statement for the zone, the service, the technician and the zone's load: one round trip
+  // One statement for the zone, the service, the technician and the zone's active tickets: one round trip
   // on PostgreSQL, one step of SQLite's engine.
   const contextOf = perStatusSet(
     (statuses) =>

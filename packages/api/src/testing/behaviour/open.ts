@@ -14,7 +14,7 @@ export interface OpenOptions {
 /** The answer stands for this HTTP status (over tRPC: REST declares its envelope for this status). */
 export const expectStatus = (answer: Answer, status: number) => expect(answer.statuses).toContain(status);
 
-/** A create or reopening refused because the zone is full: 409, an info envelope with the zone's load. */
+/** A create or reopening refused because the zone is full: 409, an info envelope with the zone's capacity. */
 export function expectZoneFull(answer: Answer, zone_id: number, active_tickets: number, max_tickets: number) {
   expectStatus(answer, 409);
   expect(answer.body).toEqual({
