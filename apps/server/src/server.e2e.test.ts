@@ -61,16 +61,18 @@ describe('the server process, started as the README says', () => {
         active_tickets: 3,
         max_tickets: 3,
         is_blocked: true,
+        waiting: 0,
       });
       expect((await again.get('/api/v1/zones/3/capacity')).body.data).toEqual({
         zone_id: 3,
         active_tickets: 2,
         max_tickets: 5,
         is_blocked: false,
+        waiting: 0,
       });
       const refused = await again.post('/api/v1/tickets', ticketBody(2, 100));
       expect(refused.status).toBe(409);
-      expect(refused.body.data).toEqual({ zone_id: 2, active_tickets: 3, max_tickets: 3 });
+      expect(refused.body.data).toMatchObject({ zone_id: 2, active_tickets: 3, max_tickets: 3, waiting: 0 });
     } finally {
       await second.stop();
     }

@@ -202,7 +202,9 @@ describe('the WispHub connector, against the simulator over HTTP', () => {
     const api = client(srv.baseUrl);
     const refused = await api.post('/api/v1/tickets', createFor(sim.sim, serviceId));
     expect(refused.status).toBe(409);
-    expect(refused.body.data).toEqual({ zone_id: 2, active_tickets: 3, max_tickets: 3 });
+    expect(refused.body.data).toMatchObject({ zone_id: 2, active_tickets: 3, max_tickets: 3, waiting: 0 });
+    // Those it lists are the tickets opened in WispHub.
+    expect((refused.body.data as { tickets: unknown[] }).tickets).toHaveLength(3);
     const listed = await api.get<{ tickets: TicketData[] }>('/api/v1/tickets?zone_id=2');
     expect(listed.body.data.tickets.map((t) => [t.source, t.wisphub_ticket_id]).sort()).toEqual(
       opened.map((t) => ['wisphub', t.id_ticket]).sort(),

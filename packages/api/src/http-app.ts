@@ -158,9 +158,17 @@ export function createHttpApp({
   if (corsOrigins.length > 0) {
     const allowCors = cors({
       origin: corsOrigins.includes('*') ? '*' : [...corsOrigins],
-      allowMethods: ['GET', 'POST', 'PUT', 'PATCH', 'OPTIONS'],
-      allowHeaders: ['Content-Type', 'Authorization', 'Idempotency-Key', 'X-Request-Id', 'trpc-accept'],
-      exposeHeaders: ['X-Request-Id', 'Idempotent-Replayed', 'Retry-After'],
+      allowMethods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
+      allowHeaders: [
+        'Content-Type',
+        'Authorization',
+        'X-API-Key',
+        'Idempotency-Key',
+        'If-Match',
+        'X-Request-Id',
+        'trpc-accept',
+      ],
+      exposeHeaders: ['X-Request-Id', 'Idempotent-Replayed', 'Retry-After', 'ETag', 'Location'],
       maxAge: 600,
     });
     app.use('/api/*', allowCors);

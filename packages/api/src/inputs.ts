@@ -6,6 +6,7 @@ export const ticketIdParams = z.object({ ticket_id: positiveIntegerParamSchema }
 export const zoneIdParams = z.object({ zone_id: positiveIntegerParamSchema });
 export const technicianIdParams = z.object({ technician_id: positiveIntegerParamSchema });
 export const serviceIdParams = z.object({ service_id: positiveIntegerParamSchema });
+export const queueIdParams = z.object({ queue_id: positiveIntegerParamSchema });
 
 /** An Idempotency-Key: 1 to 255 visible ASCII characters, unique per API key. */
 export const idempotencyKeySchema = z

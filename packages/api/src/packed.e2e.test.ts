@@ -37,7 +37,7 @@ export async function open(): Promise<number> {
   await trpc.tickets.get.query({ ticket_id: 'abc' });
   // @ts-expect-error a zone id as text is not one
   await trpc.zones.save.mutate({ zone_id: 'one', name: 'x' });
-  return reply.ok ? reply.data.ticket_id : 0;
+  return reply.action === 'ticket_created' ? reply.data.ticket_id : 0;
 }
 `;
 

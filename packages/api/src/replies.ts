@@ -1,6 +1,6 @@
 import type { TicketError } from '@tickets/domain';
 import type { Result } from 'neverthrow';
-import type { z } from 'zod';
+import { z } from 'zod';
 import type { Scope } from './auth.js';
 import {
   type Envelope,
@@ -18,9 +18,17 @@ import {
 } from './envelope.js';
 import { type TicketView, ticketViewSchema, type Views, zoneLimitViewSchema } from './views.js';
 
+const queueSettledSchema = z
+  .object({
+    queue_id: z.int().positive(),
+    state: z.enum(['admitted', 'withdrawn']),
+    ticket_id: z.int().positive().nullable(),
+  })
+  .meta({ id: 'QueueSettled' });
+
 /** An HTTP status and the envelope to send with it. tRPC sends the envelope alone. */
 export interface Reply<Body extends Envelope = Envelope> {
-  readonly status: 200 | 201 | 400 | 401 | 403 | 404 | 405 | 409 | 412 | 413 | 415 | 422 | 500 | 503;
+  readonly status: 200 | 201 | 202 | 400 | 401 | 403 | 404 | 405 | 409 | 412 | 413 | 415 | 422 | 500 | 503;
   readonly body: Body;
   /** Headers the answer sets besides Content-Type (Retry-After, Allow, WWW-Authenticate). */
   readonly headers?: Readonly<Record<string, string>>;
@@ -28,7 +36,7 @@ export interface Reply<Body extends Envelope = Envelope> {
 
 /** An operation's answer: its success status and action, its refusals' action, the scope it needs. */
 const answer = <
-  const Status extends 200 | 201,
+  const Status extends 200 | 201 | 202,
   const Action extends string,
   const FailureAction extends string,
   const S extends Scope,
@@ -45,6 +53,13 @@ const answer = <
  */
 export const operations = {
   createTicket: answer(201, 'ticket_created', 'ticket_creation_failed', 'tickets'),
+  /** A create that asked to wait (`queue_if_full`) in a full zone: its place in the zone's line. */
+  queueTicket: answer(202, 'ticket_queued', 'ticket_creation_failed', 'tickets'),
+  addAffected: answer(201, 'affected_added', 'affected_add_failed', 'tickets'),
+  listAffected: answer(200, 'affected_listed', 'invalid_request', 'tickets'),
+  getQueued: answer(200, 'queue_entry_found', 'invalid_request', 'tickets'),
+  withdrawQueued: answer(200, 'queue_entry_withdrawn', 'invalid_request', 'tickets'),
+  listQueue: answer(200, 'zone_queue_listed', 'invalid_request', 'tickets'),
   getTicket: answer(200, 'ticket_found', 'invalid_request', 'tickets'),
   ticketHistory: answer(200, 'ticket_history', 'invalid_request', 'tickets'),
   listTickets: answer(200, 'tickets_listed', 'invalid_request', 'tickets'),
@@ -66,12 +81,8 @@ export const operations = {
 
 export type Operation = (typeof operations)[keyof typeof operations];
 
-/** A full zone's data: its active tickets against its limit. */
-export interface ZoneLimit {
-  readonly zone_id: number;
-  readonly active_tickets: number;
-  readonly max_tickets: number;
-}
+/** A full zone's data: its active tickets against its limit, those tickets, its waiting line. */
+export type ZoneLimit = z.output<typeof zoneLimitViewSchema>;
 
 /**
  * The envelope each refusal is answered with, for an operation whose own refusals carry the
@@ -87,6 +98,16 @@ export interface RefusalEnvelopes<FA extends string> {
   delivery_not_failed: ErrorEnvelope<'delivery_not_failed'>;
   wisphub_disabled: ErrorEnvelope<'wisphub_disabled'>;
   ticket_changed: ErrorEnvelope<'ticket_changed', TicketView>;
+  ticket_not_active: ErrorEnvelope<'ticket_not_active'>;
+  queue_entry_not_found: ErrorEnvelope<'queue_entry_not_found'>;
+  queue_entry_not_waiting: ErrorEnvelope<'queue_entry_not_waiting', QueueSettled>;
+}
+
+/** A request that no longer waits: its state, and its ticket once admitted. */
+export interface QueueSettled {
+  readonly queue_id: number;
+  readonly state: 'admitted' | 'withdrawn';
+  readonly ticket_id: number | null;
 }
 
 /** The envelopes of exactly the refusals `E` of an operation whose refusals carry `FA`. */
@@ -128,11 +149,11 @@ const refusals: RefusalTable = {
   zone_full: {
     status: 409,
     schema: () => infoSchema('zone_ticket_limit_reached', zoneLimitViewSchema),
-    envelope: (e) =>
+    envelope: (e, _action, views) =>
       info(
         'zone_ticket_limit_reached',
-        { zone_id: e.zone_id, active_tickets: e.active_tickets, max_tickets: e.max_tickets },
-        `Zone ${e.zone_id} has reached its maximum of ${e.max_tickets} active tickets; wait for one to be resolved before opening another`,
+        views.zoneLimit(e),
+        `Zone ${e.zone_id} has reached its maximum of ${e.max_tickets} active tickets: if the customer's fault is one of its tickets, record them on it; otherwise wait in the zone's line (queue_if_full) or until one is resolved`,
       ),
   },
   ticket_not_found: {
@@ -170,6 +191,33 @@ const refusals: RefusalTable = {
         `ticket_id: ticket ${e.ticket.ticket_id} has changed since the version the request was made against (it is at version ${e.ticket.version}); read it again, and change it if the change still applies`,
         [],
         views.ticket(e.ticket),
+      ),
+  },
+  ticket_not_active: {
+    status: 409,
+    schema: () => failureSchema(['ticket_not_active']),
+    envelope: (e) =>
+      failure(
+        'ticket_not_active',
+        `ticket_id: ticket ${e.ticket_id} no longer counts against its zone (status ${e.status}); customers are recorded only on an active ticket`,
+      ),
+  },
+  queue_entry_not_found: {
+    status: 404,
+    schema: () => failureSchema(['queue_entry_not_found']),
+    envelope: (e) => failure('queue_entry_not_found', `queue_id: no waiting request ${e.queue_id}`),
+  },
+  queue_entry_not_waiting: {
+    status: 409,
+    schema: () => failureWithDataSchema('queue_entry_not_waiting', queueSettledSchema),
+    envelope: (e) =>
+      failure(
+        'queue_entry_not_waiting',
+        e.state === 'admitted'
+          ? `queue_id: request ${e.queue_id} was admitted as ticket ${e.ticket_id}; it no longer waits`
+          : `queue_id: request ${e.queue_id} was withdrawn already`,
+        [],
+        { queue_id: e.queue_id, state: e.state, ticket_id: e.ticket_id },
       ),
   },
   idempotency_key_reused: {

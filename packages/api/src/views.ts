@@ -1,10 +1,13 @@
 import type {
+  AffectedCustomer,
+  AffectedOutcome,
   BusinessCalendar,
   Clock,
   DeliveryStats,
   JobRun,
   Page,
   Priority,
+  QueuePlace,
   Service,
   StatusMeaning,
   SubjectCatalogue,
@@ -15,6 +18,7 @@ import type {
   TicketSnapshot,
   Zone,
   ZoneCapacity,
+  ZoneFull,
 } from '@tickets/domain';
 import { statusLabels } from '@tickets/domain';
 import { z } from 'zod';
@@ -68,8 +72,14 @@ export const ticketViewSchema = z
         'Its delivery to WispHub: `pending` (retried until WispHub takes it), `delivered`, `failed` (WispHub refused it; see the history, and retry); null with the connector off',
     }),
     version: id.meta({
-      description: '1 when opened, + 1 with each change; also the `ETag`, and what `If-Match` compares',
+      description:
+        '1 when opened, + 1 with each change; also the `ETag`, and what `If-Match` compares. Recording an affected customer does not change it',
       example: 1,
+    }),
+    affected_count: z.int().nonnegative().meta({
+      description:
+        'Customers recorded as affected by the same fault (POST /api/v1/tickets/{ticket_id}/affected)',
+      example: 0,
     }),
   })
   .meta({ id: 'Ticket' });
@@ -90,6 +100,12 @@ const snapshotViewSchema = z
     answer_text: z.string().nullable(),
     wisphub_ticket_id: id.nullable(),
     wisphub_sync: deliveryStateSchema.nullable(),
+    affected_count: z.int().nonnegative(),
+    affected_service_id: id.meta({ description: 'The affected customer an `affected_*` event is about' }),
+    queue_id: id.meta({
+      description: "On the `created` event of a ticket admitted from its zone's waiting line",
+    }),
+    queued_at: localTime.meta({ description: 'When that request was queued' }),
   })
   .partial()
   .meta({ id: 'TicketSnapshot' });
@@ -104,6 +120,8 @@ export const ticketEventViewSchema = z
       'delivered',
       'delivery_failed',
       'delivery_retried',
+      'affected_added',
+      'affected_resolved',
     ]),
     at: localTime.meta({ example: '2026-02-26 10:00' }),
     at_utc: z
@@ -115,7 +133,10 @@ export const ticketEventViewSchema = z
       .meta({ description: "The API key's name, when keys are in use; `wisphub` for what WispHub reported" }),
     before: snapshotViewSchema.nullable(),
     after: snapshotViewSchema,
-    note: z.string().nullable().meta({ description: "WispHub's answer to a refused delivery, say" }),
+    note: z
+      .string()
+      .nullable()
+      .meta({ description: "WispHub's answer to a refused delivery, or what an affected customer reported" }),
   })
   .meta({ id: 'TicketEvent' });
 
@@ -137,12 +158,15 @@ export const serviceViewSchema = z
   .object({ service_id: id, zone_id: id, customer_name: z.string().nullable() })
   .meta({ id: 'Service' });
 
+const waiting = z.int().nonnegative().meta({ description: "Requests waiting in the zone's line for a slot" });
+
 export const zoneCapacityViewSchema = z
   .object({
     zone_id: id,
     active_tickets: z.int().nonnegative(),
     max_tickets: id,
     is_blocked: z.boolean(),
+    waiting,
   })
   .meta({ id: 'ZoneCapacity' });
 
@@ -156,6 +180,7 @@ export const zoneCapacityPageViewSchema = z
           active_tickets: z.int().nonnegative(),
           max_tickets: id,
           is_blocked: z.boolean(),
+          waiting,
         })
         .meta({ id: 'NamedZoneCapacity' }),
     ),
@@ -168,8 +193,73 @@ export const zoneBlockedViewSchema = z
   .meta({ id: 'ZoneBlocked' });
 
 export const zoneLimitViewSchema = z
-  .object({ zone_id: id, active_tickets: z.int().nonnegative(), max_tickets: id })
+  .object({
+    zone_id: id,
+    active_tickets: z.int().nonnegative(),
+    max_tickets: id,
+    waiting,
+    tickets: z
+      .array(
+        z
+          .object({
+            ticket_id: id,
+            subject: z.string(),
+            created_at: localTime,
+            affected_count: z.int().nonnegative(),
+          })
+          .meta({ id: 'ActiveTicketSummary' }),
+      )
+      .meta({
+        description:
+          "The zone's active tickets, newest first (at most 50): is the customer's fault one of these? Then POST /api/v1/tickets/{ticket_id}/affected",
+      }),
+  })
   .meta({ id: 'ZoneLimit' });
+
+export const queuedViewSchema = z
+  .object({
+    queue_id: id,
+    zone_id: id,
+    service_id: id,
+    technician_id: id,
+    subject: z.string(),
+    description: z.string(),
+    state: z.enum(['waiting', 'admitted', 'withdrawn']),
+    position: id
+      .nullable()
+      .meta({ description: '1 for the next to be admitted; null once it no longer waits', example: 2 }),
+    queued_at: localTime,
+    ticket_id: id.nullable().meta({ description: 'The ticket it became, once admitted' }),
+    settled_at: localTime.nullable().meta({ description: 'When it was admitted or withdrawn' }),
+  })
+  .meta({ id: 'QueuedRequest' });
+
+export const queuePageViewSchema = z
+  .object({ queue: z.array(queuedViewSchema), next_cursor: nextCursor })
+  .meta({ id: 'ZoneQueue' });
+
+export const affectedViewSchema = z
+  .object({
+    ticket_id: id,
+    service_id: id,
+    description: z.string(),
+    added_at: localTime,
+    actor: z.string().nullable(),
+    resolved_at: localTime.nullable().meta({ description: 'When its ticket was resolved; null until then' }),
+    answer_text: z.string().nullable().meta({ description: "The ticket's answer, once resolved" }),
+  })
+  .meta({ id: 'AffectedCustomer' });
+
+export const affectedAddedViewSchema = z
+  .object({
+    affected: affectedViewSchema,
+    affected_count: z.int().positive().meta({ description: "The ticket's count of affected customers now" }),
+  })
+  .meta({ id: 'AffectedAdded' });
+
+export const affectedPageViewSchema = z
+  .object({ ticket_id: id, affected: z.array(affectedViewSchema), next_cursor: nextCursor })
+  .meta({ id: 'AffectedCustomers' });
 
 const subjectList = z.array(z.string());
 export const subjectsViewSchema = z
@@ -272,12 +362,14 @@ export function createViews(calendar: BusinessCalendar, clock: Clock) {
       wisphub_ticket_id: t.wisphub_ticket_id,
       wisphub_sync: t.wisphub_sync,
       version: t.version,
+      affected_count: t.affected_count,
     };
   };
   const snapshot = (fields: TicketSnapshot) => {
-    const { priority, end_date, status, ...rest } = fields;
+    const { priority, end_date, status, queued_at, ...rest } = fields;
     return {
       ...rest,
+      ...(queued_at === undefined ? {} : { queued_at: calendar.format(queued_at) }),
       ...(priority === undefined ? {} : { priority: priorityCodes[priority] }),
       ...(status === undefined
         ? {}
@@ -294,6 +386,28 @@ export function createViews(calendar: BusinessCalendar, clock: Clock) {
     before: e.before === null ? null : snapshot(e.before),
     after: snapshot(e.after),
     note: e.note,
+  });
+  const queued = ({ queued: q, position }: QueuePlace) => ({
+    queue_id: q.queue_id,
+    zone_id: q.zone_id,
+    service_id: q.service_id,
+    technician_id: q.technician_id,
+    subject: q.subject,
+    description: q.description,
+    state: q.state,
+    position,
+    queued_at: calendar.format(q.queued_at),
+    ticket_id: q.ticket_id,
+    settled_at: q.settled_at === null ? null : calendar.format(q.settled_at),
+  });
+  const affected = (a: AffectedCustomer) => ({
+    ticket_id: a.ticket_id,
+    service_id: a.service_id,
+    description: a.description,
+    added_at: calendar.format(a.added_at),
+    actor: a.actor,
+    resolved_at: a.resolved_at === null ? null : calendar.format(a.resolved_at),
+    answer_text: a.answer_text,
   });
   const deliveryStats = (stats: DeliveryStats) => ({
     pending: stats.pending,
@@ -344,6 +458,25 @@ export function createViews(calendar: BusinessCalendar, clock: Clock) {
       active_tickets: capacity.active_tickets,
       max_tickets: capacity.max_tickets,
       is_blocked: capacity.is_blocked,
+      waiting: capacity.waiting,
+    }),
+    zoneLimit: (full: ZoneFull) => ({
+      zone_id: full.zone_id,
+      active_tickets: full.active_tickets,
+      max_tickets: full.max_tickets,
+      waiting: full.waiting,
+      tickets: full.tickets.map((t) => ({ ...t, created_at: calendar.format(t.created_at) })),
+    }),
+    queued,
+    queuePage: (page: Page<QueuePlace>) => ({ queue: page.items.map(queued), next_cursor: page.next_cursor }),
+    affectedAdded: (outcome: AffectedOutcome) => ({
+      affected: affected(outcome.affected),
+      affected_count: outcome.ticket.affected_count,
+    }),
+    affectedPage: (ticketId: number) => (page: Page<AffectedCustomer>) => ({
+      ticket_id: ticketId,
+      affected: page.items.map(affected),
+      next_cursor: page.next_cursor,
     }),
     zoneCapacityPage: (page: Page<ZoneCapacity>) => ({ zones: page.items, next_cursor: page.next_cursor }),
     zoneBlocked: (capacity: ZoneCapacity) => ({

@@ -1,4 +1,5 @@
 import type { CreateTicketInput } from '@tickets/domain';
+import { createdTicket } from '@tickets/testing';
 import { describe, expect, it } from 'vitest';
 import { connectedDesk, webhookReceiver } from './testing/connected-desk.js';
 
@@ -19,7 +20,7 @@ function inputFor({ sim }: Connected, serviceId: number): CreateTicketInput {
 }
 
 async function opened(connected: Connected, serviceId = 1) {
-  return (await connected.desk.createTicket(inputFor(connected, serviceId)))._unsafeUnwrap().ticket;
+  return createdTicket(await connected.desk.createTicket(inputFor(connected, serviceId)));
 }
 
 const postsOf = ({ sim }: Connected) => sim.requests().filter((r) => r.method === 'POST');
@@ -96,9 +97,9 @@ describe('delivering tickets to WispHub', () => {
     await connected.sync.pullReferences();
     // A service WispHub no longer knows.
     await connected.desk.saveService(5_000, { zone_id: 1 });
-    const refusedTicket = (
-      await connected.desk.createTicket({ ...inputFor(connected, 1), service_id: 5_000 })
-    )._unsafeUnwrap().ticket;
+    const refusedTicket = createdTicket(
+      await connected.desk.createTicket({ ...inputFor(connected, 1), service_id: 5_000 }),
+    );
     expect(await connected.worker.deliverDue('wisphub')).toMatchObject({
       claimed: 1,
       delivered: 0,
@@ -160,15 +161,15 @@ describe('delivering tickets to WispHub', () => {
     await connected.desk.saveZone(1, { name: 'Z' });
     await connected.desk.saveTechnician(1, { name: 'T' });
     await connected.desk.saveService(1, { zone_id: 1 });
-    const ticket = (
+    const ticket = createdTicket(
       await connected.desk.createTicket({
         service_id: 1,
         zone_id: 1,
         technician_id: 1,
         subject: 'Falla Masiva',
         description: 'x',
-      })
-    )._unsafeUnwrap().ticket;
+      }),
+    );
     expect(await connected.worker.deliverDue('wisphub')).toMatchObject({
       unavailable: { type: 'unavailable' },
     });

@@ -1,4 +1,5 @@
 import { type CreateTicketInput, runJob, WISPHUB_JOBS } from '@tickets/domain';
+import { createdTicket } from '@tickets/testing';
 import { describe, expect, it } from 'vitest';
 import { connectedDesk } from './testing/connected-desk.js';
 
@@ -93,12 +94,15 @@ describe("pulling WispHub's ticket states", () => {
       skipped: 0,
     });
     const refusal = await connected.desk.createTicket(inputIn(connected, 3));
-    expect(refusal._unsafeUnwrapErr()).toEqual({
+    expect(refusal._unsafeUnwrapErr()).toMatchObject({
       type: 'zone_full',
       zone_id: 3,
       active_tickets: 3,
       max_tickets: 3,
+      waiting: 0,
     });
+    // The refusal lists the zone's active tickets, those brought in from WispHub among them.
+    expect(refusal._unsafeUnwrapErr()).toHaveProperty('tickets.length', 3);
     const [imported] = await connected.store.listTickets({ limit: 1, zone_id: 3 });
     expect(imported).toMatchObject({
       source: 'wisphub',
@@ -125,8 +129,7 @@ describe("pulling WispHub's ticket states", () => {
     await connected.sync.pullReferences();
     const input = inputIn(connected, 2);
     const tickets = [];
-    for (let i = 0; i < 3; i += 1)
-      tickets.push((await connected.desk.createTicket(input))._unsafeUnwrap().ticket);
+    for (let i = 0; i < 3; i += 1) tickets.push(createdTicket(await connected.desk.createTicket(input)));
     await connected.worker.deliverDue('wisphub');
     expect((await connected.desk.createTicket(input)).isErr()).toBe(true);
     const first = await connected.store.getTicket(tickets[0]?.ticket_id ?? 0);
@@ -142,7 +145,7 @@ describe("pulling WispHub's ticket states", () => {
     const connected = await connectedDesk();
     await connected.sync.pullReferences();
     const input = inputIn(connected, 4);
-    const first = (await connected.desk.createTicket(input))._unsafeUnwrap().ticket;
+    const first = createdTicket(await connected.desk.createTicket(input));
     await connected.worker.deliverDue('wisphub');
     await connected.desk.updateTicket(first.ticket_id, { status: 3, answer_text: 'Resuelto en sitio' });
     await connected.sync.pullStatuses();
@@ -176,7 +179,7 @@ describe("pulling WispHub's ticket states", () => {
   it('adopts one of ours that WispHub holds before its delivery recorded it, never bringing it in twice', async () => {
     const connected = await connectedDesk({ timeoutMs: 300 });
     await connected.sync.pullReferences();
-    const ticket = (await connected.desk.createTicket(inputIn(connected, 1)))._unsafeUnwrap().ticket;
+    const ticket = createdTicket(await connected.desk.createTicket(inputIn(connected, 1)));
     connected.sim.setFault({ kind: 'slow', delayMs: 1_000, times: 1 });
     await connected.worker.deliverDue('wisphub');
     expect((await connected.sync.pullStatuses())._unsafeUnwrap()).toMatchObject({ adopted: 1, imported: 0 });

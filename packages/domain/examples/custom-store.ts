@@ -1,9 +1,15 @@
 import {
+  type AffectedCustomer,
   createBusinessCalendar,
   createCapacityRule,
   createSubjectCatalogue,
   createTicketDesk,
   defaultSubjects,
+  type NewTicket,
+  type NewTicketEvent,
+  type QueuedRequest,
+  queueEntryNotFound,
+  queueEntryNotWaiting,
   type Service,
   type Technician,
   type Ticket,
@@ -11,20 +17,24 @@ import {
   type TicketStore,
   ticketNotFound,
   type Zone,
+  type ZoneRule,
 } from '@tickets/domain';
 import { err, ok } from 'neverthrow';
 
 // A store of your own: here plain arrays. A real one wraps your database; it must make the
-// read-decide-write of createTicket/updateTicket atomic per zone (this one never awaits inside).
-// Decisions also carry outbox messages (deliveries to WispHub and webhooks): none is made unless
-// the desk is given `deliveries`, so this store does not keep them.
+// read-decide-write of createTicket/updateTicket/addAffected atomic per zone, admitting waiting
+// requests into freed slots in the same step (this one never awaits inside). Decisions also carry
+// outbox messages (deliveries to WispHub and webhooks): none is made unless the desk is given
+// `deliveries`, so this store does not keep them.
 function createArrayStore(): TicketStore {
   const zones: Zone[] = [];
   const technicians: Technician[] = [];
   const services: Service[] = [];
   const tickets: Ticket[] = [];
   const events: TicketEvent[] = [];
-  const keys = new Map<string, { fingerprint: string; ticketId: number; at: number }>();
+  const keys = new Map<string, { fingerprint: string; ticketId?: number; queueId?: number; at: number }>();
+  const queue: QueuedRequest[] = [];
+  const affected: AffectedCustomer[] = [];
   const upsert = <T>(rows: T[], row: T, same: (r: T) => boolean): T => {
     const i = rows.findIndex(same);
     if (i >= 0) rows[i] = row;
@@ -38,10 +48,39 @@ function createArrayStore(): TicketStore {
       .sort((a, b) => id(a) - id(b))
       .filter((r) => id(r) > (page.after ?? 0))
       .slice(0, page.limit);
+  const insert = (draft: NewTicket, newEvents: readonly NewTicketEvent[]): Ticket => {
+    const ticket = { ...draft, ticket_id: tickets.length + 1 };
+    tickets.push(ticket);
+    for (const e of newEvents)
+      events.push({ ...e, event_id: events.length + 1, ticket_id: ticket.ticket_id });
+    return ticket;
+  };
+  const waitingIn = (zoneId: number) => queue.filter((q) => q.zone_id === zoneId && q.state === 'waiting');
+  const place = (q: QueuedRequest) => ({
+    queued: q,
+    position: q.state === 'waiting' ? waitingIn(q.zone_id).indexOf(q) + 1 : null,
+  });
+  // A freed slot goes to the zone's oldest waiting request, in the same step.
+  const admit = (zoneId: number, rule: ZoneRule) => {
+    const zone = zones.find((z) => z.zone_id === zoneId);
+    for (const next of waitingIn(zoneId)) {
+      if (!rule.admit || !zone || active(zoneId, rule.activeStatuses) >= rule.limitFor(zone)) return;
+      const admission = rule.admit(next);
+      const ticket = insert(admission.ticket, admission.events);
+      queue[next.queue_id - 1] = {
+        ...next,
+        state: 'admitted',
+        ticket_id: ticket.ticket_id,
+        settled_at: ticket.created_at,
+      };
+      for (const key of keys.values()) if (key.queueId === next.queue_id) key.ticketId = ticket.ticket_id;
+    }
+  };
 
   return {
     async createTicket(request, rule, decide) {
       const zone = zones.find((z) => z.zone_id === request.zone_id);
+      if (zone) admit(zone.zone_id, rule);
       const claim = request.idempotency && `${request.idempotency.client} ${request.idempotency.key}`;
       const earlier = claim === undefined ? undefined : keys.get(claim);
       const decision = decide({
@@ -49,44 +88,112 @@ function createArrayStore(): TicketStore {
         service: services.find((s) => s.service_id === request.service_id),
         technician: technicians.find((t) => t.technician_id === request.technician_id),
         activeTickets: zone ? active(zone.zone_id, rule.activeStatuses) : 0,
+        waiting: waitingIn(request.zone_id).length,
         previous: earlier && {
           fingerprint: earlier.fingerprint,
-          ticket: tickets[earlier.ticketId - 1] as Ticket,
+          ticket: earlier.ticketId === undefined ? undefined : tickets[earlier.ticketId - 1],
+          queued: earlier.queueId === undefined ? undefined : queue[earlier.queueId - 1],
         },
         existing: tickets.find(
           (t) => t.wisphub_ticket_id !== null && t.wisphub_ticket_id === request.wisphub_ticket_id,
         ),
       });
       if (decision.isErr()) return err(decision.error);
-      if (decision.value.kind === 'replay') return ok({ ticket: decision.value.ticket, replayed: true });
-      const ticket = { ...decision.value.ticket, ticket_id: tickets.length + 1 };
-      tickets.push(ticket);
-      for (const e of decision.value.events)
-        events.push({ ...e, event_id: events.length + 1, ticket_id: ticket.ticket_id });
-      if (claim && request.idempotency) {
-        keys.set(claim, {
-          fingerprint: request.idempotency.fingerprint,
-          ticketId: ticket.ticket_id,
-          at: ticket.created_at,
-        });
+      const decided = decision.value;
+      const remember = (ids: { ticketId?: number; queueId?: number }, at: number) => {
+        if (claim && request.idempotency)
+          keys.set(claim, { fingerprint: request.idempotency.fingerprint, ...ids, at });
+      };
+      switch (decided.kind) {
+        case 'replay':
+          return ok({ kind: 'created', ticket: decided.ticket, replayed: true });
+        case 'replay_queued':
+          return ok({ kind: 'queued', ...place(decided.queued), replayed: true });
+        case 'enqueue': {
+          const q: QueuedRequest = {
+            ...decided.request,
+            queue_id: queue.length + 1,
+            state: 'waiting',
+            ticket_id: null,
+            settled_at: null,
+          };
+          queue.push(q);
+          remember({ queueId: q.queue_id }, q.queued_at);
+          return ok({ kind: 'queued', ...place(q), replayed: false });
+        }
+        case 'insert': {
+          const ticket = insert(decided.ticket, decided.events);
+          remember({ ticketId: ticket.ticket_id }, ticket.created_at);
+          return ok({ kind: 'created', ticket, replayed: false });
+        }
       }
-      return ok({ ticket, replayed: false });
     },
     async updateTicket(ticketId, rule, decide) {
       const ticket = tickets[ticketId - 1];
       const zone = zones.find((z) => z.zone_id === ticket?.zone_id);
       if (!ticket || !zone) return err(ticketNotFound(ticketId));
-      const decision = decide({ ticket, zone, activeTickets: active(zone.zone_id, rule.activeStatuses) });
+      const unresolved = affected.filter((a) => a.ticket_id === ticketId && a.resolved_at === null);
+      const decision = decide({
+        ticket,
+        zone,
+        activeTickets: active(zone.zone_id, rule.activeStatuses),
+        unresolved,
+      });
       if (decision.isErr()) return err(decision.error);
       tickets[ticketId - 1] = decision.value.ticket;
       for (const e of decision.value.events)
         events.push({ ...e, event_id: events.length + 1, ticket_id: ticketId });
+      const resolved = decision.value.resolveAffected;
+      for (const a of unresolved) {
+        if (resolved?.service_ids.includes(a.service_id)) {
+          affected[affected.indexOf(a)] = {
+            ...a,
+            resolved_at: resolved.at,
+            answer_text: resolved.answer_text,
+          };
+        }
+      }
+      admit(zone.zone_id, rule);
       return ok(tickets[ticketId - 1] as Ticket);
     },
+    async addAffected(ticketId, serviceId, decide) {
+      const ticket = tickets[ticketId - 1];
+      if (!ticket) return err(ticketNotFound(ticketId));
+      const existing = affected.find((a) => a.ticket_id === ticketId && a.service_id === serviceId);
+      const service = services.find((s) => s.service_id === serviceId);
+      const decision = decide({ ticket, service, existing });
+      if (decision.isErr()) return err(decision.error);
+      if (decision.value.kind === 'replay')
+        return ok({ affected: decision.value.affected, ticket, replayed: true });
+      const row = { ...decision.value.affected, resolved_at: null, answer_text: null };
+      affected.push(row);
+      const counted = { ...ticket, affected_count: ticket.affected_count + 1 };
+      tickets[ticketId - 1] = counted;
+      for (const e of decision.value.events)
+        events.push({ ...e, event_id: events.length + 1, ticket_id: ticketId });
+      return ok({ affected: row, ticket: counted, replayed: false });
+    },
+    listAffected: async (id, page) =>
+      after(
+        affected.filter((a) => a.ticket_id === id),
+        (a) => a.service_id,
+        page,
+      ),
+    getQueued: async (id) => (queue[id - 1] ? place(queue[id - 1] as QueuedRequest) : undefined),
+    async withdrawQueued(id, at) {
+      const q = queue[id - 1];
+      if (!q) return err(queueEntryNotFound(id));
+      if (q.state !== 'waiting') return err(queueEntryNotWaiting(id, q.state, q.ticket_id));
+      queue[id - 1] = { ...q, state: 'withdrawn', settled_at: at };
+      return ok(queue[id - 1] as QueuedRequest);
+    },
+    listQueue: async (zoneId, page) => after(waitingIn(zoneId), (q) => q.queue_id, page).map(place),
+    countWaitingIn: async (ids) => new Map(ids.map((id) => [id, waitingIn(id).length])),
     getTicket: async (id) => tickets[id - 1],
     listTickets: async (f) =>
       tickets
         .filter((t) => (f.zone_id ?? t.zone_id) === t.zone_id && (f.status ?? t.status) === t.status)
+        .filter((t) => f.statuses === undefined || f.statuses.includes(t.status))
         .filter((t) => t.ticket_id < (f.after ?? Number.POSITIVE_INFINITY))
         .reverse()
         .slice(0, f.limit),
@@ -99,7 +206,11 @@ function createArrayStore(): TicketStore {
       for (const [key] of old) keys.delete(key);
       return old.length;
     },
-    saveZone: async (zone) => upsert(zones, zone, (z) => z.zone_id === zone.zone_id),
+    async saveZone(zone, rule) {
+      upsert(zones, zone, (z) => z.zone_id === zone.zone_id);
+      if (rule) admit(zone.zone_id, rule);
+      return zone;
+    },
     saveZones: async (rows) => {
       for (const zone of rows) upsert(zones, zone, (z) => z.zone_id === zone.zone_id);
     },
@@ -148,7 +259,12 @@ const opened = await desk.createTicket({
   description: 'Cliente reporta intermitencia en el servicio de internet',
 });
 opened.match(
-  ({ ticket }) => console.log(`ticket ${ticket.ticket_id} due ${desk.calendar.format(ticket.end_date)}`),
+  (outcome) =>
+    console.log(
+      outcome.kind === 'created'
+        ? `ticket ${outcome.ticket.ticket_id} due ${desk.calendar.format(outcome.ticket.end_date)}`
+        : `waiting at position ${outcome.position}`,
+    ),
   (error) => console.log(`refused: ${error.type}`),
 );
 // -> ticket 1 due 2026-03-03 10:00

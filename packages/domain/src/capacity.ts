@@ -32,12 +32,14 @@ export interface ZoneCapacity {
   readonly name: string;
   readonly active_tickets: number;
   readonly max_tickets: number;
-  /** Whether it holds its limit: one more active ticket is refused. */
+  /** Whether it holds its limit: one more active ticket is refused (or waits in line). */
   readonly is_blocked: boolean;
+  /** Requests waiting in its line for a slot. */
+  readonly waiting: number;
 }
 
-/** A zone's capacity, given how many of its tickets are active. */
-export function capacityOf(rule: CapacityRule, zone: Zone, activeTickets: number): ZoneCapacity {
+/** A zone's capacity, given how many of its tickets are active and how many requests wait. */
+export function capacityOf(rule: CapacityRule, zone: Zone, activeTickets: number, waiting = 0): ZoneCapacity {
   const limit = rule.limitFor(zone);
   return {
     zone_id: zone.zone_id,
@@ -45,6 +47,7 @@ export function capacityOf(rule: CapacityRule, zone: Zone, activeTickets: number
     active_tickets: activeTickets,
     max_tickets: limit,
     is_blocked: activeTickets >= limit,
+    waiting,
   };
 }
 

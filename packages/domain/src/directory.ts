@@ -9,6 +9,7 @@ import { type Page, pageOf, pageRequest } from './paging.js';
 import type { TicketStore } from './ports.js';
 import type { PageQuery, SaveServiceInput, SaveTechnicianInput, SaveZoneInput } from './schemas.js';
 import type { Service, Technician, Zone } from './ticket.js';
+import type { ZoneRule } from './waiting-line.js';
 
 /** What a bulk import did: how many records it saved, and which rows (by index) it refused. */
 export interface ImportReport {
@@ -60,9 +61,13 @@ const serviceOf = (service_id: number, input: SaveServiceInput): Service => ({
   customer_name: input.customer_name ?? null,
 });
 
-export function createDirectory(store: TicketStore): Directory {
+/**
+ * The directory over a store. With a zone rule that can admit, saving a zone with a higher limit
+ * admits its waiting requests into the slots that frees, in the same transaction.
+ */
+export function createDirectory(store: TicketStore, rule?: ZoneRule): Directory {
   return {
-    saveZone: (zoneId, input) => store.saveZone(zoneOf(zoneId, input)),
+    saveZone: (zoneId, input) => store.saveZone(zoneOf(zoneId, input), rule),
 
     async listZones(query) {
       const request = pageRequest(query);

@@ -1,4 +1,4 @@
-import type { Ticket } from './ticket.js';
+import type { ActiveTicketSummary, Ticket, TicketStatus } from './ticket.js';
 
 /** A reference a create or save names that the directory refuses. */
 export interface ReferenceProblem {
@@ -37,6 +37,10 @@ export interface ZoneFull {
   readonly zone_id: number;
   readonly active_tickets: number;
   readonly max_tickets: number;
+  /** The zone's active tickets, newest first (at most 50): is the customer's fault one of these? */
+  readonly tickets: readonly ActiveTicketSummary[];
+  /** Requests waiting in the zone's line. */
+  readonly waiting: number;
 }
 
 export interface TicketNotFound {
@@ -70,6 +74,27 @@ export interface TicketChanged {
   readonly ticket: Ticket;
 }
 
+/** An affected customer recorded on a ticket that no longer counts against its zone. */
+export interface TicketNotActive {
+  readonly type: 'ticket_not_active';
+  readonly ticket_id: number;
+  readonly status: TicketStatus;
+}
+
+/** No request in a waiting line has this id. */
+export interface QueueEntryNotFound {
+  readonly type: 'queue_entry_not_found';
+  readonly queue_id: number;
+}
+
+/** A withdrawal of a request that no longer waits: admitted (its ticket given) or withdrawn. */
+export interface QueueEntryNotWaiting {
+  readonly type: 'queue_entry_not_waiting';
+  readonly queue_id: number;
+  readonly state: 'admitted' | 'withdrawn';
+  readonly ticket_id: number | null;
+}
+
 /** A WispHub operation while the connector is off (WISPHUB_URL unset). */
 export interface WispHubDisabled {
   readonly type: 'wisphub_disabled';
@@ -85,7 +110,10 @@ export type TicketError =
   | IdempotencyKeyReused
   | DeliveryNotFailed
   | WispHubDisabled
-  | TicketChanged;
+  | TicketChanged
+  | TicketNotActive
+  | QueueEntryNotFound
+  | QueueEntryNotWaiting;
 
 export const unknownSubject = (subject: string): UnknownSubject => ({
   type: 'unknown_subject',
@@ -97,12 +125,13 @@ export const invalidReferences = (problems: readonly ReferenceProblem[]): Invali
   problems,
 });
 
-export const zoneFull = (zone_id: number, active_tickets: number, max_tickets: number): ZoneFull => ({
-  type: 'zone_full',
-  zone_id,
-  active_tickets,
-  max_tickets,
-});
+export const zoneFull = (
+  zone_id: number,
+  active_tickets: number,
+  max_tickets: number,
+  tickets: readonly ActiveTicketSummary[] = [],
+  waiting = 0,
+): ZoneFull => ({ type: 'zone_full', zone_id, active_tickets, max_tickets, tickets, waiting });
 
 export const ticketNotFound = (ticket_id: number): TicketNotFound => ({
   type: 'ticket_not_found',
@@ -124,3 +153,20 @@ export const deliveryNotFailed = (
 export const wisphubDisabled: WispHubDisabled = { type: 'wisphub_disabled' };
 
 export const ticketChanged = (ticket: Ticket): TicketChanged => ({ type: 'ticket_changed', ticket });
+
+export const ticketNotActive = (ticket_id: number, status: TicketStatus): TicketNotActive => ({
+  type: 'ticket_not_active',
+  ticket_id,
+  status,
+});
+
+export const queueEntryNotFound = (queue_id: number): QueueEntryNotFound => ({
+  type: 'queue_entry_not_found',
+  queue_id,
+});
+
+export const queueEntryNotWaiting = (
+  queue_id: number,
+  state: QueueEntryNotWaiting['state'],
+  ticket_id: number | null,
+): QueueEntryNotWaiting => ({ type: 'queue_entry_not_waiting', queue_id, state, ticket_id });

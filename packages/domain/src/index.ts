@@ -1,4 +1,11 @@
 export {
+  type AffectedCustomer,
+  type AffectedResolution,
+  affectedAddedEvent,
+  type NewAffected,
+  resolveAffected,
+} from './affected.js';
+export {
   type BusinessCalendar,
   type BusinessCalendarSettings,
   BusinessDaysError,
@@ -48,6 +55,9 @@ export { createDirectory, type Directory, type ImportReport } from './directory.
 export * from './errors.js';
 export { type Page, pageOf, pageRequest } from './paging.js';
 export {
+  type AffectedContext,
+  type AffectedDecision,
+  type AffectedOutcome,
   type Clock,
   type ConnectorStore,
   type CreateContext,
@@ -79,6 +89,7 @@ export {
   subjectGroupsSchema,
 } from './subjects.js';
 export {
+  type ActiveTicketSummary,
   type DeliveryState,
   INITIAL_STATUS,
   type NewTicket,
@@ -113,9 +124,11 @@ export {
 } from './ticket-changes.js';
 export { createTicketDesk, type TicketDesk, type TicketDeskDeps } from './ticket-desk.js';
 export {
+  type AddAffectedError,
   type ChangeOptions,
   type CreateTicketError,
   type CreateTicketOptions,
+  changeDecision,
   checkReferences,
   createFingerprint,
   createTickets,
@@ -125,6 +138,18 @@ export {
   type UpdateTicketError,
   type UpdateTicketOptions,
 } from './tickets.js';
+export {
+  type Admission,
+  type AdmissionDeps,
+  admitQueued,
+  admittingRule,
+  type NewQueuedRequest,
+  type QueuedRequest,
+  type QueuePlace,
+  type QueueState,
+  summaryOf,
+  type ZoneRule,
+} from './waiting-line.js';
 export {
   referencedTicketId,
   referenceOf,

@@ -1,7 +1,7 @@
 import type { Result } from 'neverthrow';
-import type { CapacityRule } from './capacity.js';
+import type { AffectedCustomer, AffectedResolution, NewAffected } from './affected.js';
 import type { Delivery, DeliveryChannel, DeliveryStats, OutboxMessage } from './delivery.js';
-import type { TicketNotFound } from './errors.js';
+import type { QueueEntryNotFound, QueueEntryNotWaiting, TicketNotFound } from './errors.js';
 import type {
   NewTicket,
   NewTicketEvent,
@@ -12,6 +12,7 @@ import type {
   TicketStatus,
   Zone,
 } from './ticket.js';
+import type { NewQueuedRequest, QueuedRequest, QueuePlace, ZoneRule } from './waiting-line.js';
 
 /** The current time. */
 export interface Clock {
@@ -49,15 +50,27 @@ export interface CreateContext {
   readonly technician: Technician | undefined;
   /** Active tickets in the zone (0 when the zone is unknown), kept at a cost that does not grow with the zone. */
   readonly activeTickets: number;
-  /** The ticket a create with the same idempotency key recorded earlier, with that create's fingerprint. */
-  readonly previous: { readonly fingerprint: string; readonly ticket: Ticket } | undefined;
+  /**
+   * What a create with the same idempotency key recorded earlier, with that create's fingerprint:
+   * its ticket, or its place in the zone's waiting line (and the ticket, once admitted).
+   */
+  readonly previous:
+    | {
+        readonly fingerprint: string;
+        readonly ticket: Ticket | undefined;
+        readonly queued: QueuedRequest | undefined;
+      }
+    | undefined;
+  /** Requests waiting in the zone's line (after any the step admitted first). */
+  readonly waiting: number;
   /** The ticket that already holds the request's `wisphub_ticket_id`, if any. */
   readonly existing: Ticket | undefined;
 }
 
 /**
  * A create's decision: insert a ticket with its audit events and its outbox messages (deliveries
- * to make once it is committed), or answer with the one recorded earlier.
+ * to make once it is committed); put the request in its zone's waiting line; or answer with what
+ * an earlier request with the same key recorded.
  */
 export type CreateDecision =
   | {
@@ -66,13 +79,20 @@ export type CreateDecision =
       readonly events: readonly NewTicketEvent[];
       readonly outbox: readonly OutboxMessage[];
     }
-  | { readonly kind: 'replay'; readonly ticket: Ticket };
+  | { readonly kind: 'enqueue'; readonly request: NewQueuedRequest }
+  | { readonly kind: 'replay'; readonly ticket: Ticket }
+  | { readonly kind: 'replay_queued'; readonly queued: QueuedRequest };
 
-export interface CreateOutcome {
-  readonly ticket: Ticket;
-  /** True when the ticket was created by an earlier request with the same idempotency key. */
-  readonly replayed: boolean;
-}
+/** What a create did: a ticket, or a place in its zone's line; `replayed` when an earlier request with the key did it. */
+export type CreateOutcome =
+  | { readonly kind: 'created'; readonly ticket: Ticket; readonly replayed: boolean }
+  | {
+      readonly kind: 'queued';
+      readonly queued: QueuedRequest;
+      /** 1 for the next to be admitted; null once it no longer waits (a replay of an admitted one answers its ticket). */
+      readonly position: number | null;
+      readonly replayed: boolean;
+    };
 
 /** What a status change decides on, read under the lock of the ticket's zone. */
 export interface UpdateContext {
@@ -80,6 +100,8 @@ export interface UpdateContext {
   readonly zone: Zone;
   /** Active tickets in the zone. */
   readonly activeTickets: number;
+  /** Its affected customers not yet resolved (none read when `ticket.affected_count` is 0). */
+  readonly unresolved: readonly AffectedCustomer[];
 }
 
 /** A change's decision: the ticket as it is to be, the audit events that describe it, its outbox messages. */
@@ -88,6 +110,34 @@ export interface UpdateDecision {
   readonly ticket: Ticket;
   readonly events: readonly NewTicketEvent[];
   readonly outbox: readonly OutboxMessage[];
+  /** Affected customers resolved with the ticket, in the same transaction. */
+  readonly resolveAffected?: AffectedResolution | undefined;
+}
+
+/** What recording an affected customer decides on, read under the lock of the ticket's zone. */
+export interface AffectedContext {
+  readonly ticket: Ticket;
+  readonly service: Service | undefined;
+  /** The record of this service on this ticket, if it is there already. */
+  readonly existing: AffectedCustomer | undefined;
+}
+
+/** Record the customer (with the ticket's event and its deliveries), or answer with the record there. */
+export type AffectedDecision =
+  | {
+      readonly kind: 'insert';
+      readonly affected: NewAffected;
+      readonly events: readonly NewTicketEvent[];
+      readonly outbox: readonly OutboxMessage[];
+    }
+  | { readonly kind: 'replay'; readonly affected: AffectedCustomer };
+
+export interface AffectedOutcome {
+  readonly affected: AffectedCustomer;
+  /** The ticket as it is now, its `affected_count` counting the record. */
+  readonly ticket: Ticket;
+  /** True when the record was there already. */
+  readonly replayed: boolean;
 }
 
 /** A page request: ids after `after` in the listing's order, at most `limit` of them. */
@@ -99,34 +149,69 @@ export interface PageRequest {
 export interface TicketFilter extends PageRequest {
   readonly zone_id?: number | undefined;
   readonly status?: TicketStatus | undefined;
+  /** Only tickets in one of these statuses. */
+  readonly statuses?: readonly TicketStatus[] | undefined;
 }
 
 /**
- * Tickets, their audit trail, idempotency keys, and the directory they refer to (zones,
- * technicians, services). Zones are never deleted, and a ticket's zone never changes.
+ * Tickets, their audit trail, idempotency keys, affected customers, zones' waiting lines, and the
+ * directory they refer to (zones, technicians, services). Zones are never deleted, and a
+ * ticket's zone never changes.
+ *
+ * **Admission.** Every step below that holds a zone's lock (createTicket, updateTicket,
+ * saveZone with a rule, a delivery's change) ends, when its rule can `admit`, by admitting the
+ * zone's oldest waiting requests while the zone has a free slot: each becomes the ticket
+ * `rule.admit` makes of it (its events and outbox written with it), its record is marked
+ * admitted with the ticket's id, and its idempotency key, if any, answers that ticket from then
+ * on. createTicket admits before it reads the context, so a new request never takes a slot ahead
+ * of one waiting.
  */
 export interface TicketStore {
   /**
-   * Reads the create context (with the ticket recorded under the request's idempotency key, if any)
-   * and, in one step that no other create or change in the same zone can interleave with (across
+   * Reads the create context (with what the request's idempotency key recorded, if any) and, in
+   * one step that no other create or change in the same zone can interleave with (across
    * processes), carries out what `decide` returns: an insert writes the ticket with a new,
-   * increasing id, its events, its idempotency key and its outbox messages, all or nothing.
+   * increasing id, its events, its idempotency key and its outbox messages, all or nothing; an
+   * enqueue writes the request at the end of its zone's line, with its idempotency key.
    * Writes nothing when `decide` returns an error, and returns that error.
    */
   createTicket<E>(
     request: CreateRequest,
-    rule: CapacityRule,
+    rule: ZoneRule,
     decide: (context: CreateContext) => Result<CreateDecision, E>,
   ): Promise<Result<CreateOutcome, E>>;
   /**
-   * Like `createTicket`, for a change to an existing ticket, its events and its outbox messages;
-   * `ticket_not_found` when there is none.
+   * Like `createTicket`, for a change to an existing ticket, its events and its outbox messages
+   * (and the affected customers it resolves); `ticket_not_found` when there is none.
    */
   updateTicket<E>(
     ticketId: number,
-    rule: CapacityRule,
+    rule: ZoneRule,
     decide: (context: UpdateContext) => Result<UpdateDecision, E>,
   ): Promise<Result<Ticket, E | TicketNotFound>>;
+  /**
+   * Records a customer's service as affected by a ticket, under the lock of the ticket's zone:
+   * what `decide` returns is written with the ticket's `affected_count` one higher (its `version`
+   * unchanged); `ticket_not_found` when there is no such ticket.
+   */
+  addAffected<E>(
+    ticketId: number,
+    serviceId: number,
+    decide: (context: AffectedContext) => Result<AffectedDecision, E>,
+  ): Promise<Result<AffectedOutcome, E | TicketNotFound>>;
+  /** A ticket's affected customers by service id; `after` is a service id. */
+  listAffected(ticketId: number, page: PageRequest): Promise<readonly AffectedCustomer[]>;
+  /** A request of a waiting line, with its place while it waits. */
+  getQueued(queueId: number): Promise<QueuePlace | undefined>;
+  /** Takes a waiting request out of its zone's line, under the zone's lock. */
+  withdrawQueued(
+    queueId: number,
+    at: number,
+  ): Promise<Result<QueuedRequest, QueueEntryNotFound | QueueEntryNotWaiting>>;
+  /** A zone's waiting requests with their places, first in line first; `after` is a queue id. */
+  listQueue(zoneId: number, page: PageRequest): Promise<readonly QueuePlace[]>;
+  /** How many requests wait in each of these zones (0 for a zone with none). */
+  countWaitingIn(zoneIds: readonly number[]): Promise<ReadonlyMap<number, number>>;
   /** The ticket with this id, if any. */
   getTicket(ticketId: number): Promise<Ticket | undefined>;
   /** Tickets matching the filter, newest first; `after` is a ticket id and lists older ones. */
@@ -142,8 +227,11 @@ export interface TicketStore {
   ): Promise<ReadonlyMap<number, number>>;
   /** Forgets idempotency keys recorded before this time; returns how many. */
   purgeIdempotencyKeys(recordedBefore: number): Promise<number>;
-  /** Inserts or replaces a zone. */
-  saveZone(zone: Zone): Promise<Zone>;
+  /**
+   * Inserts or replaces a zone; with a rule that can admit, under the zone's lock, admitting
+   * waiting requests into the slots a higher limit frees.
+   */
+  saveZone(zone: Zone, rule?: ZoneRule): Promise<Zone>;
   /** Inserts or replaces many zones in one transaction. */
   saveZones(zones: readonly Zone[]): Promise<void>;
   getZone(zoneId: number): Promise<Zone | undefined>;
@@ -236,7 +324,7 @@ export interface ConnectorStore {
     holder: string,
     outcome: DeliveryOutcome,
     change?: {
-      readonly rule: CapacityRule;
+      readonly rule: ZoneRule;
       readonly decide: (context: UpdateContext) => Result<UpdateDecision, E>;
     },
   ): Promise<Result<boolean, E | TicketNotFound>>;

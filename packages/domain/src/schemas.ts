@@ -55,11 +55,32 @@ export const createTicketInputSchema = z
       }),
       technician_id: positiveIntegerSchema.meta({ description: 'The assigned technician' }),
       zone_id: positiveIntegerSchema.meta({ description: "The service's zone", example: 2 }),
+      queue_if_full: z
+        .boolean({ error: expected('true or false') })
+        .optional()
+        .meta({
+          description:
+            "When the zone is full, wait in the zone's line instead of being refused: admitted, first in first out, the moment a slot frees",
+        }),
     },
     { error: expected('a JSON object') },
   )
   .meta({ id: 'CreateTicketInput' });
 export type CreateTicketInput = z.output<typeof createTicketInputSchema>;
+
+/** Body of a customer recorded as affected by an active ticket's fault. */
+export const addAffectedInputSchema = z
+  .object(
+    {
+      service_id: positiveIntegerSchema.meta({
+        description: "The affected customer's service, in the ticket's zone",
+      }),
+      description: text(10_000).meta({ example: 'Sin internet desde las 8, igual que los vecinos' }),
+    },
+    { error: expected('a JSON object') },
+  )
+  .meta({ id: 'AddAffectedInput' });
+export type AddAffectedInput = z.output<typeof addAffectedInputSchema>;
 
 /** Body of a status change, optionally with the answer given to the customer. */
 export const updateTicketInputSchema = z

@@ -32,6 +32,7 @@ const ticket: Ticket = {
   wisphub_sync: 'pending',
   wisphub_status: null,
   version: 1,
+  affected_count: 0,
 };
 
 describe('opening a ticket', () => {
@@ -59,6 +60,7 @@ describe('opening a ticket', () => {
       wisphub_sync: null,
       wisphub_status: null,
       version: 1,
+      affected_count: 0,
     });
     expect(events).toEqual([
       {

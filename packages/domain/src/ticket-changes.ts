@@ -80,6 +80,7 @@ export function newTicket(
     wisphub_sync: toWispHub ? 'pending' : null,
     wisphub_status: null,
     version: 1,
+    affected_count: 0,
   };
   return { ticket, events: [createdEvent(ticket, actor)] };
 }

@@ -1,9 +1,11 @@
 import type { BusinessCalendar } from './calendar/business-calendar.js';
+import { noDeliveries } from './delivery.js';
 import { createDirectory, type Directory } from './directory.js';
 import type { Clock } from './ports.js';
 import { DEFAULT_DONE_STATUSES, type StatusMeaning, statusMeanings } from './statuses.js';
 import type { SubjectCatalogue } from './subjects.js';
 import { createTickets, type Tickets, type TicketsDeps } from './tickets.js';
+import { admittingRule } from './waiting-line.js';
 import { createZoneCapacities, type ZoneCapacities } from './zone-capacities.js';
 
 export type TicketDeskDeps = TicketsDeps;
@@ -29,6 +31,9 @@ export function createTicketDesk(deps: TicketDeskDeps): TicketDesk {
     clock: deps.clock,
     ...createTickets(deps),
     ...createZoneCapacities(deps.store, deps.capacity),
-    ...createDirectory(deps.store),
+    ...createDirectory(
+      deps.store,
+      admittingRule(deps.capacity, { ...deps, deliveries: deps.deliveries ?? noDeliveries }),
+    ),
   };
 }

@@ -58,6 +58,19 @@ export interface Ticket {
   readonly wisphub_status: TicketStatus | null;
   /** 1 when opened, + 1 with each change: what a conditional change (If-Match) compares. */
   readonly version: number;
+  /**
+   * Customers recorded as affected by the same fault (see AffectedCustomer). Recording one does
+   * not change `version`: it is not a change to the ticket a dispatcher could overwrite.
+   */
+  readonly affected_count: number;
+}
+
+/** A ticket as the 409 of a full zone lists it: is the customer's fault this one? */
+export interface ActiveTicketSummary {
+  readonly ticket_id: number;
+  readonly subject: string;
+  readonly created_at: number;
+  readonly affected_count: number;
 }
 
 /** A ticket before the store has given it an id. */
@@ -84,8 +97,16 @@ export interface Service {
   readonly customer_name: string | null;
 }
 
-/** What an audit event records of a ticket: the fields a change touched, before or after it. */
-export type TicketSnapshot = Partial<Omit<Ticket, 'ticket_id' | 'created_at' | 'updated_at'>>;
+/**
+ * What an audit event records of a ticket: the fields a change touched, before or after it; and,
+ * for events about an affected customer, its service; for a ticket admitted from its zone's
+ * waiting line, the request it was and when it was queued.
+ */
+export type TicketSnapshot = Partial<Omit<Ticket, 'ticket_id' | 'created_at' | 'updated_at'>> & {
+  readonly affected_service_id?: number;
+  readonly queue_id?: number;
+  readonly queued_at?: number;
+};
 
 export type TicketEventKind =
   | 'created'
@@ -93,7 +114,9 @@ export type TicketEventKind =
   | 'answered'
   | 'delivered'
   | 'delivery_failed'
-  | 'delivery_retried';
+  | 'delivery_retried'
+  | 'affected_added'
+  | 'affected_resolved';
 
 /** One change to a ticket, as the audit trail keeps it. */
 export interface TicketEvent {

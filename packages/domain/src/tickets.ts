@@ -1,4 +1,5 @@
 import { err, ok, type Result } from 'neverthrow';
+import { type AffectedCustomer, affectedAddedEvent, resolveAffected } from './affected.js';
 import type { BusinessCalendar } from './calendar/business-calendar.js';
 import { admitActiveTicket, type CapacityRule } from './capacity.js';
 import {
@@ -15,32 +16,50 @@ import {
   type InvalidReferences,
   idempotencyKeyReused,
   invalidReferences,
+  type QueueEntryNotFound,
+  type QueueEntryNotWaiting,
+  queueEntryNotFound,
   type ReferenceProblem,
   referenceProblem,
   type TicketChanged,
+  type TicketNotActive,
   type TicketNotFound,
   ticketChanged,
+  ticketNotActive,
   ticketNotFound,
   type UnknownSubject,
   unknownSubject,
   type WispHubDisabled,
   wisphubDisabled,
   type ZoneFull,
+  type ZoneNotFound,
+  zoneFull,
+  zoneNotFound,
 } from './errors.js';
 import { type Page, pageOf, pageRequest } from './paging.js';
 import type {
+  AffectedOutcome,
   Clock,
   CreateContext,
   CreateDecision,
   CreateOutcome,
   TicketRefs,
   TicketStore,
+  UpdateContext,
   UpdateDecision,
 } from './ports.js';
-import type { CreateTicketInput, ListTicketsQuery, PageQuery, UpdateTicketInput } from './schemas.js';
+import type {
+  AddAffectedInput,
+  CreateTicketInput,
+  ListTicketsQuery,
+  PageQuery,
+  UpdateTicketInput,
+} from './schemas.js';
+import { DEFAULT_DONE_STATUSES } from './statuses.js';
 import type { SubjectCatalogue } from './subjects.js';
 import { INITIAL_STATUS, type Ticket, type TicketEvent, type TicketStatus, type Zone } from './ticket.js';
-import { newTicket, requeueDelivery, setStatus } from './ticket-changes.js';
+import { type Change, newTicket, requeueDelivery, setStatus } from './ticket-changes.js';
+import { admittingRule, type QueuePlace, summaryOf } from './waiting-line.js';
 
 export interface TicketsDeps {
   readonly store: TicketStore;
@@ -59,6 +78,7 @@ export interface TicketsDeps {
 }
 
 export type CreateTicketError = UnknownSubject | InvalidReferences | ZoneFull | IdempotencyKeyReused;
+export type AddAffectedError = TicketNotFound | TicketNotActive | InvalidReferences;
 export type UpdateTicketError = TicketNotFound | ZoneFull | TicketChanged;
 export type RetryDeliveryError = TicketNotFound | DeliveryNotFailed | WispHubDisabled;
 
@@ -102,6 +122,23 @@ export interface Tickets {
   /** A ticket's changes, oldest first, a page at a time. */
   ticketHistory(ticketId: number, query?: PageQuery): Promise<Result<Page<TicketEvent>, TicketNotFound>>;
   listTickets(query: ListTicketsQuery): Promise<Page<Ticket>>;
+  /**
+   * Records a customer's service as affected by an active ticket of its zone (the same fault):
+   * no zone slot is taken, and the same service twice is one record.
+   */
+  addAffected(
+    ticketId: number,
+    input: AddAffectedInput,
+    options?: ChangeOptions,
+  ): Promise<Result<AffectedOutcome, AddAffectedError>>;
+  /** A ticket's affected customers in the order they were recorded, a page at a time. */
+  listAffected(ticketId: number, query?: PageQuery): Promise<Result<Page<AffectedCustomer>, TicketNotFound>>;
+  /** A request of a waiting line: its place while it waits, its ticket once admitted. */
+  getQueued(queueId: number): Promise<Result<QueuePlace, QueueEntryNotFound>>;
+  /** Takes a waiting request out of its zone's line. */
+  withdrawQueued(queueId: number): Promise<Result<QueuePlace, QueueEntryNotFound | QueueEntryNotWaiting>>;
+  /** A zone's waiting line, first in line first, a page at a time. */
+  listQueue(zoneId: number, query?: PageQuery): Promise<Result<Page<QueuePlace>, ZoneNotFound>>;
 }
 
 /** Checks what a create refers to: a known service in the named zone, an active technician. */
@@ -136,14 +173,43 @@ export function checkReferences<C extends Pick<CreateContext, 'zone' | 'service'
 
 /** The input of a create as one exact string, for comparing a retry with the first request. */
 export function createFingerprint(input: CreateTicketInput): string {
-  return JSON.stringify([
-    input.service_id,
-    input.technician_id,
-    input.zone_id,
-    input.subject,
-    input.description,
-  ]);
+  const fields = [input.service_id, input.technician_id, input.zone_id, input.subject, input.description];
+  // Asking to wait is part of the request; without it, the fingerprint is what it always was.
+  return JSON.stringify(input.queue_if_full === true ? [...fields, 'queue_if_full'] : fields);
 }
+
+/**
+ * The decision of a change to a ticket: its events announced, and, when it moves the ticket into a
+ * status whose work is done, its affected customers resolved with it.
+ */
+export function changeDecision(
+  context: UpdateContext,
+  change: Change,
+  how: {
+    readonly deliveries: DeliverySettings;
+    readonly isDone: (status: TicketStatus) => boolean;
+    readonly at: number;
+    readonly actor: string | null;
+    readonly extra?: readonly OutboxMessage[];
+  },
+): UpdateDecision {
+  const resolved = resolveAffected(
+    context.ticket,
+    change.ticket,
+    context.unresolved,
+    how.isDone,
+    how.at,
+    how.actor,
+  );
+  const events = [...change.events, ...resolved.events];
+  return {
+    ...withAnnouncements(how.deliveries, { ticket: change.ticket, events }, how.extra),
+    resolveAffected: resolved.resolution,
+  };
+}
+
+/** At most this many of a full zone's active tickets are listed with its refusal. */
+const LISTED_ACTIVE_TICKETS = 50;
 
 export function createTickets(deps: TicketsDeps): Tickets {
   const { store, clock, calendar, subjects, capacity, resolutionDays } = deps;
@@ -154,20 +220,49 @@ export function createTickets(deps: TicketsDeps): Tickets {
     if (delivers && result.isOk()) deps.onDeliveries?.();
     return result;
   };
+  const done = new Set(deps.doneStatuses ?? DEFAULT_DONE_STATUSES);
+  const isDone = (status: TicketStatus) => done.has(status);
+  const rule = admittingRule(capacity, { clock, calendar, resolutionDays, deliveries });
   const newTicketsAreActive = capacity.isActive(INITIAL_STATUS);
   // The same for every create: a WispHub delivery when the connector is on.
   const newTicketOutbox: readonly OutboxMessage[] = deliveries.wisphub ? [{ channel: 'wisphub' }] : [];
+
+  /** A full zone's refusal, with the zone's active tickets and its line, read after the refusal. */
+  async function listed<T, E extends { readonly type: string }>(
+    result: Result<T, E | ZoneFull>,
+  ): Promise<Result<T, E | ZoneFull>> {
+    if (result.isOk() || result.error.type !== 'zone_full') return result;
+    const full = result.error as ZoneFull;
+    const [tickets, waiting] = await Promise.all([
+      store.listTickets({
+        zone_id: full.zone_id,
+        statuses: capacity.activeStatuses,
+        limit: LISTED_ACTIVE_TICKETS,
+      }),
+      store.countWaitingIn([full.zone_id]),
+    ]);
+    return err(
+      zoneFull(
+        full.zone_id,
+        full.active_tickets,
+        full.max_tickets,
+        tickets.map(summaryOf),
+        waiting.get(full.zone_id) ?? 0,
+      ),
+    );
+  }
 
   return {
     async createTicket(input, options = {}) {
       const priority = subjects.priorityOf(input.subject);
       if (priority === undefined) return err(unknownSubject(input.subject));
       const at = clock.now();
+      const actor = options.actor ?? null;
       const { ticket, events } = newTicket(input, {
         priority,
         at,
         endDate: calendar.addBusinessDays(at, resolutionDays),
-        actor: options.actor ?? null,
+        actor,
         toWispHub: deliveries.wisphub,
       });
       const insert: CreateDecision = {
@@ -175,6 +270,19 @@ export function createTickets(deps: TicketsDeps): Tickets {
         ticket,
         events,
         outbox: [...newTicketOutbox, ...announce(deliveries, events)],
+      };
+      const enqueue: CreateDecision = {
+        kind: 'enqueue',
+        request: {
+          zone_id: input.zone_id,
+          service_id: input.service_id,
+          technician_id: input.technician_id,
+          subject: input.subject,
+          priority,
+          description: input.description,
+          queued_at: at,
+          actor,
+        },
       };
       const claim = options.idempotency;
       const idempotency = claim && {
@@ -188,42 +296,52 @@ export function createTickets(deps: TicketsDeps): Tickets {
         zone_id: input.zone_id,
         idempotency,
       };
-      const created = await store.createTicket<CreateTicketError>(request, capacity, (context) => {
-        if (context.previous !== undefined && idempotency !== undefined) {
-          return context.previous.fingerprint === idempotency.fingerprint
-            ? ok({ kind: 'replay', ticket: context.previous.ticket })
-            : err(idempotencyKeyReused(idempotency.key));
+      const created = await store.createTicket<CreateTicketError>(request, rule, (context) => {
+        const previous = context.previous;
+        if (previous !== undefined && idempotency !== undefined) {
+          if (previous.fingerprint !== idempotency.fingerprint)
+            return err(idempotencyKeyReused(idempotency.key));
+          if (previous.ticket !== undefined) return ok({ kind: 'replay', ticket: previous.ticket });
+          if (previous.queued !== undefined) return ok({ kind: 'replay_queued', queued: previous.queued });
         }
-        return checkReferences(input, context)
-          .andThen(({ zone, activeTickets }) =>
-            newTicketsAreActive ? admitActiveTicket(capacity, zone, activeTickets) : ok(undefined),
-          )
-          .map(() => insert);
+        return checkReferences(input, context).andThen(({ zone, activeTickets }) => {
+          if (!newTicketsAreActive) return ok(insert);
+          const admitted = admitActiveTicket(capacity, zone, activeTickets);
+          if (admitted.isOk()) return ok(insert);
+          return input.queue_if_full === true
+            ? ok(enqueue)
+            : err<CreateDecision, CreateTicketError>(admitted.error);
+        });
       });
-      return created.isOk() && created.value.replayed ? created : told(created);
+      if (created.isOk() && created.value.replayed) return created;
+      return told(await listed(created));
     },
 
     async updateTicket(ticketId, input, options = {}) {
       const now = clock.now();
       const actor = options.actor ?? null;
-      return told(
-        await store.updateTicket<UpdateTicketError>(ticketId, capacity, ({ ticket, zone, activeTickets }) => {
-          const expected = options.expectedVersion;
-          if (expected !== undefined && expected !== ticket.version) return err(ticketChanged(ticket));
-          const entersActive = capacity.isActive(input.status) && !capacity.isActive(ticket.status);
-          return (entersActive ? admitActiveTicket(capacity, zone, activeTickets) : ok(undefined)).map(
-            (): UpdateDecision => withAnnouncements(deliveries, setStatus(ticket, input, now, actor)),
-          );
-        }),
-      );
+      const updated = await store.updateTicket<UpdateTicketError>(ticketId, rule, (context) => {
+        const { ticket, zone, activeTickets } = context;
+        const expected = options.expectedVersion;
+        if (expected !== undefined && expected !== ticket.version) return err(ticketChanged(ticket));
+        const entersActive = capacity.isActive(input.status) && !capacity.isActive(ticket.status);
+        return (entersActive ? admitActiveTicket(capacity, zone, activeTickets) : ok(undefined)).map(() =>
+          changeDecision(context, setStatus(ticket, input, now, actor), {
+            deliveries,
+            isDone,
+            at: now,
+            actor,
+          }),
+        );
+      });
+      return told(await listed(updated));
     },
-
     async retryDelivery(ticketId, options = {}) {
       if (!deliveries.wisphub) return err(wisphubDisabled);
       const now = clock.now();
       const actor = options.actor ?? null;
       return told(
-        await store.updateTicket<RetryDeliveryError>(ticketId, capacity, ({ ticket }) =>
+        await store.updateTicket<RetryDeliveryError>(ticketId, rule, ({ ticket }) =>
           requeueDelivery(ticket, now, actor).map(
             (change): UpdateDecision => withAnnouncements(deliveries, change, [{ channel: 'wisphub' }]),
           ),
@@ -247,6 +365,69 @@ export function createTickets(deps: TicketsDeps): Tickets {
       const request = pageRequest(query);
       const rows = await store.listTickets({ ...request, zone_id: query.zone_id, status: query.status });
       return pageOf(rows, request, (t) => t.ticket_id);
+    },
+
+    async addAffected(ticketId, input, options = {}) {
+      const at = clock.now();
+      const actor = options.actor ?? null;
+      return told(
+        await store.addAffected<AddAffectedError>(
+          ticketId,
+          input.service_id,
+          ({ ticket, service, existing }) => {
+            if (!capacity.isActive(ticket.status))
+              return err(ticketNotActive(ticket.ticket_id, ticket.status));
+            if (service === undefined) {
+              const unknown = `no service ${input.service_id}`;
+              return err(
+                invalidReferences([
+                  referenceProblem('service_id', 'unknown_service', input.service_id, unknown),
+                ]),
+              );
+            }
+            if (service.zone_id !== ticket.zone_id) {
+              const where = `service ${service.service_id} belongs to zone ${service.zone_id}, not ${ticket.zone_id} of ticket ${ticket.ticket_id}`;
+              return err(
+                invalidReferences([
+                  referenceProblem('service_id', 'service_in_other_zone', service.service_id, where),
+                ]),
+              );
+            }
+            if (existing !== undefined) return ok({ kind: 'replay', affected: existing });
+            const affected = {
+              ticket_id: ticket.ticket_id,
+              service_id: service.service_id,
+              description: input.description,
+              added_at: at,
+              actor,
+            };
+            const events = [affectedAddedEvent(ticket, affected)];
+            return ok({ kind: 'insert', affected, events, outbox: announce(deliveries, events) });
+          },
+        ),
+      );
+    },
+
+    async listAffected(ticketId, query = {}) {
+      if ((await store.getTicket(ticketId)) === undefined) return err(ticketNotFound(ticketId));
+      const request = pageRequest(query);
+      return ok(pageOf(await store.listAffected(ticketId, request), request, (a) => a.service_id));
+    },
+
+    async getQueued(queueId) {
+      const place = await store.getQueued(queueId);
+      return place === undefined ? err(queueEntryNotFound(queueId)) : ok(place);
+    },
+
+    async withdrawQueued(queueId) {
+      const withdrawn = await store.withdrawQueued(queueId, clock.now());
+      return withdrawn.map((queued) => ({ queued, position: null }));
+    },
+
+    async listQueue(zoneId, query = {}) {
+      if ((await store.getZone(zoneId)) === undefined) return err(zoneNotFound(zoneId));
+      const request = pageRequest(query);
+      return ok(pageOf(await store.listQueue(zoneId, request), request, (place) => place.queued.queue_id));
     },
   };
 }

@@ -9,9 +9,12 @@ import {
   withAnnouncements,
 } from './delivery.js';
 import type { Clock, ConnectorStore, DirectoryUpdate, JobRun, TicketStore, UpdateDecision } from './ports.js';
+import { DEFAULT_DONE_STATUSES } from './statuses.js';
 import type { SubjectCatalogue } from './subjects.js';
 import type { NewTicket, Priority, Service, Technician, Ticket } from './ticket.js';
 import { applyWispHubStatus, createdEvent, markDelivered, WISPHUB_ACTOR } from './ticket-changes.js';
+import { changeDecision } from './tickets.js';
+import { admittingRule } from './waiting-line.js';
 import { referencedTicketId, type WispHub, type WispHubClient, type WispHubTicket } from './wisphub.js';
 
 export interface WispHubSyncDeps {
@@ -25,6 +28,8 @@ export interface WispHubSyncDeps {
   readonly deliveries: DeliverySettings;
   /** The status tickets are created with in WispHub (WISPHUB_NEW_STATUS). */
   readonly newStatus: Ticket['status'];
+  /** Statuses in which a ticket's work is done (DONE_TICKET_STATES); 3 and 4 by default. */
+  readonly doneStatuses?: readonly Ticket['status'][];
 }
 
 /** What a pull of WispHub's clients did. */
@@ -97,15 +102,24 @@ function directoryOf(clients: readonly WispHubClient[]): DirectoryUpdate & { rea
 
 export function createWispHubSync(deps: WispHubSyncDeps): WispHubSync {
   const { store, wisphub, clock, calendar, subjects, capacity, resolutionDays, deliveries, newStatus } = deps;
+  const done = new Set(deps.doneStatuses ?? DEFAULT_DONE_STATUSES);
+  const isDone = (status: Ticket['status']) => done.has(status);
+  // A ticket WispHub resolves frees a slot: the zone's oldest waiting request is admitted then.
+  const rule = admittingRule(capacity, { clock, calendar, resolutionDays, deliveries });
 
   /** Applies the status WispHub reports for one of our tickets, when WispHub changed it. */
   async function apply(ticket: Ticket, reported: WispHubTicket['status']): Promise<boolean> {
     if (ticket.wisphub_status === reported) return false;
     const now = clock.now();
     // WispHub is the record: its state applies even when a reopen there fills the zone here.
-    const result = await store.updateTicket(ticket.ticket_id, capacity, (context) =>
+    const result = await store.updateTicket(ticket.ticket_id, rule, (context) =>
       ok<UpdateDecision, never>(
-        withAnnouncements(deliveries, applyWispHubStatus(context.ticket, reported, now)),
+        changeDecision(context, applyWispHubStatus(context.ticket, reported, now), {
+          deliveries,
+          isDone,
+          at: now,
+          actor: WISPHUB_ACTOR,
+        }),
       ),
     );
     return result.isOk() && result.value.status !== ticket.status;
@@ -114,7 +128,7 @@ export function createWispHubSync(deps: WispHubSyncDeps): WispHubSync {
   /** Records the WispHub id of one of our tickets found in WispHub before its delivery said so. */
   async function adopt(ticket: Ticket, remote: WispHubTicket): Promise<void> {
     const now = clock.now();
-    await store.updateTicket(ticket.ticket_id, capacity, (context) =>
+    await store.updateTicket(ticket.ticket_id, rule, (context) =>
       ok<UpdateDecision, never>(
         context.ticket.wisphub_ticket_id === null
           ? withAnnouncements(
@@ -160,6 +174,7 @@ export function createWispHubSync(deps: WispHubSyncDeps): WispHubSync {
       wisphub_sync: 'delivered',
       wisphub_status: remote.status,
       version: 1,
+      affected_count: 0,
     };
     const events = [{ ...createdEvent(ticket, WISPHUB_ACTOR), at: now }];
     const result = await store.createTicket(
@@ -169,7 +184,7 @@ export function createWispHubSync(deps: WispHubSyncDeps): WispHubSync {
         zone_id: ticket.zone_id,
         wisphub_ticket_id: remote.wisphub_ticket_id,
       },
-      capacity,
+      rule,
       // Counted however full the zone is: WispHub already holds it.
       (context) =>
         ok(

@@ -17,17 +17,24 @@ export function createZoneCapacities(store: TicketStore, rule: CapacityRule): Zo
     async zoneCapacity(zoneId) {
       const zone = await store.getZone(zoneId);
       if (zone === undefined) return err(zoneNotFound(zoneId));
-      return ok(capacityOf(rule, zone, await store.countActiveTickets(zoneId, rule.activeStatuses)));
+      const [active, waiting] = await Promise.all([
+        store.countActiveTickets(zoneId, rule.activeStatuses),
+        store.countWaitingIn([zoneId]),
+      ]);
+      return ok(capacityOf(rule, zone, active, waiting.get(zoneId) ?? 0));
     },
 
     async listZoneCapacities(query) {
       const request = pageRequest(query);
       const zones = await store.listZones(request);
-      const counts = await store.countActiveTicketsIn(
-        zones.map((zone) => zone.zone_id),
-        rule.activeStatuses,
+      const ids = zones.map((zone) => zone.zone_id);
+      const [counts, waiting] = await Promise.all([
+        store.countActiveTicketsIn(ids, rule.activeStatuses),
+        store.countWaitingIn(ids),
+      ]);
+      const capacities = zones.map((zone) =>
+        capacityOf(rule, zone, counts.get(zone.zone_id) ?? 0, waiting.get(zone.zone_id) ?? 0),
       );
-      const capacities = zones.map((zone) => capacityOf(rule, zone, counts.get(zone.zone_id) ?? 0));
       return pageOf(capacities, request, (capacity) => capacity.zone_id);
     },
   };

@@ -1,13 +1,16 @@
 import type {
-  CapacityRule,
+  AffectedCustomer,
   ConnectorStore,
   Delivery,
   DeliveryChannel,
   DeliveryState,
   JobRun,
+  NewTicket,
   NewTicketEvent,
   OutboxMessage,
   PageRequest,
+  QueuedRequest,
+  QueuePlace,
   Service,
   Technician,
   Ticket,
@@ -18,8 +21,9 @@ import type {
   UpdateContext,
   UpdateDecision,
   Zone,
+  ZoneRule,
 } from '@tickets/domain';
-import { ticketNotFound } from '@tickets/domain';
+import { queueEntryNotFound, queueEntryNotWaiting, ticketNotFound } from '@tickets/domain';
 import { err, ok, type Result } from 'neverthrow';
 
 /** Records by the id `idOf` reads from each, with the ids kept sorted for cursor pages. */
@@ -73,7 +77,10 @@ const recordsIn = <T>(table: SortedTable<T>) => ({
 
 interface IdempotencyRow {
   readonly fingerprint: string;
-  readonly ticketId: number;
+  /** The ticket it created, or its queued request's once admitted. */
+  ticketId: number | null;
+  /** The request it put in a waiting line. */
+  readonly queueId: number | null;
   readonly recordedAt: number;
 }
 
@@ -129,6 +136,12 @@ export function createMemoryTicketStore(): TicketStore & ConnectorStore {
   const pending = new Set<number>();
   let lastDeliveryId = 0;
   const jobs = new Map<string, JobRow>();
+  // Queued request n sits at index n - 1; each zone's line holds the ids still waiting, in order.
+  const queue: QueuedRequest[] = [];
+  const lines = new Map<number, number[]>();
+  const keysByQueueId = new Map<number, IdempotencyRow>();
+  // Each ticket's affected customers by service id.
+  const affected = new Map<number, Map<number, AffectedCustomer>>();
 
   const countsOf = (zoneId: number): number[] => {
     let counts = statusCounts.get(zoneId);
@@ -193,17 +206,94 @@ export function createMemoryTicketStore(): TicketStore & ConnectorStore {
     enqueue(changed, decision.outbox, record(before.ticket_id, decision.events));
     return changed;
   };
+  const lineOf = (zoneId: number): number[] => {
+    let line = lines.get(zoneId);
+    if (line === undefined) {
+      line = [];
+      lines.set(zoneId, line);
+    }
+    return line;
+  };
+  /** Writes a new ticket with its events and outbox messages. */
+  const insert = (
+    draft: NewTicket,
+    events: readonly NewTicketEvent[],
+    messages: readonly OutboxMessage[],
+  ): Ticket => {
+    const ticket: Ticket = { ...draft, ticket_id: tickets.length + 1 };
+    tickets.push(ticket);
+    const zoneTickets = ticketIdsByZone.get(ticket.zone_id) ?? [];
+    zoneTickets.push(ticket.ticket_id);
+    ticketIdsByZone.set(ticket.zone_id, zoneTickets);
+    (countsOf(ticket.zone_id)[ticket.status] as number) += 1;
+    if (ticket.wisphub_ticket_id !== null) byWispHubId.set(ticket.wisphub_ticket_id, ticket.ticket_id);
+    enqueue(ticket, messages, record(ticket.ticket_id, events));
+    return ticket;
+  };
+  /** Admits the zone's oldest waiting requests while it has a free slot (see TicketStore). */
+  const admitWaiting = (zoneId: number, rule: ZoneRule): void => {
+    const zone = zones.get(zoneId);
+    const line = lines.get(zoneId);
+    if (rule.admit === undefined || zone === undefined || line === undefined) return;
+    while (line.length > 0 && countActive(zoneId, rule.activeStatuses) < rule.limitFor(zone)) {
+      const queueId = line.shift() as number;
+      const waiting = queue[queueId - 1] as QueuedRequest;
+      const admission = rule.admit(waiting);
+      const ticket = insert(admission.ticket, admission.events, admission.outbox);
+      queue[queueId - 1] = {
+        ...waiting,
+        state: 'admitted',
+        ticket_id: ticket.ticket_id,
+        settled_at: ticket.created_at,
+      };
+      const key = keysByQueueId.get(queueId);
+      if (key !== undefined) key.ticketId = ticket.ticket_id;
+    }
+  };
+  const placeOf = (queued: QueuedRequest): QueuePlace => ({
+    queued,
+    position: queued.state === 'waiting' ? lineOf(queued.zone_id).indexOf(queued.queue_id) + 1 : null,
+  });
+  const unresolvedOf = (ticket: Ticket): AffectedCustomer[] =>
+    ticket.affected_count === 0
+      ? []
+      : [...(affected.get(ticket.ticket_id)?.values() ?? [])]
+          .filter((a) => a.resolved_at === null)
+          .sort((a, b) => a.service_id - b.service_id);
   const decideChange = <E>(
     ticketId: number,
-    rule: CapacityRule,
+    rule: ZoneRule,
     decide: (context: UpdateContext) => Result<UpdateDecision, E>,
   ): Result<{ before: Ticket; decision: UpdateDecision }, E | TicketNotFound> => {
     const ticket = tickets[ticketId - 1];
     const zone = ticket === undefined ? undefined : zones.get(ticket.zone_id);
     if (ticket === undefined || zone === undefined) return err(ticketNotFound(ticketId));
-    return decide({ ticket, zone, activeTickets: countActive(zone.zone_id, rule.activeStatuses) }).map(
-      (decision) => ({ before: ticket, decision }),
-    );
+    return decide({
+      ticket,
+      zone,
+      activeTickets: countActive(zone.zone_id, rule.activeStatuses),
+      unresolved: unresolvedOf(ticket),
+    }).map((decision) => ({ before: ticket, decision }));
+  };
+  /** Carries out a change's decision, then admits into any slot it freed. */
+  const carryOut = (before: Ticket, decision: UpdateDecision, rule: ZoneRule): Ticket => {
+    const changed = apply(before, decision);
+    const resolution = decision.resolveAffected;
+    if (resolution !== undefined) {
+      const records = affected.get(before.ticket_id);
+      for (const serviceId of resolution.service_ids) {
+        const row = records?.get(serviceId);
+        if (row !== undefined && row.resolved_at === null) {
+          records?.set(serviceId, {
+            ...row,
+            resolved_at: resolution.at,
+            answer_text: resolution.answer_text,
+          });
+        }
+      }
+    }
+    admitWaiting(before.zone_id, rule);
+    return changed;
   };
   const heldBy = (deliveryId: number, holder: string): DeliveryRow | undefined => {
     const row = outbox.get(deliveryId);
@@ -214,6 +304,7 @@ export function createMemoryTicketStore(): TicketStore & ConnectorStore {
   const store: TicketStore & ConnectorStore = {
     async createTicket(request, rule, decide) {
       const zone = zones.get(request.zone_id);
+      if (zone !== undefined) admitWaiting(zone.zone_id, rule);
       const claim = request.idempotency;
       const earlier =
         claim === undefined ? undefined : idempotency.get(idempotencyKey(claim.client, claim.key));
@@ -222,47 +313,129 @@ export function createMemoryTicketStore(): TicketStore & ConnectorStore {
         service: services.get(request.service_id),
         technician: request.technician_id === null ? undefined : technicians.get(request.technician_id),
         activeTickets: zone === undefined ? 0 : countActive(zone.zone_id, rule.activeStatuses),
+        waiting: zone === undefined ? 0 : lineOf(zone.zone_id).length,
         previous:
           earlier === undefined
             ? undefined
-            : { fingerprint: earlier.fingerprint, ticket: tickets[earlier.ticketId - 1] as Ticket },
+            : {
+                fingerprint: earlier.fingerprint,
+                ticket: earlier.ticketId === null ? undefined : tickets[earlier.ticketId - 1],
+                queued: earlier.queueId === null ? undefined : queue[earlier.queueId - 1],
+              },
         existing:
           request.wisphub_ticket_id === undefined
             ? undefined
             : tickets[(byWispHubId.get(request.wisphub_ticket_id) ?? 0) - 1],
       });
       if (decision.isErr()) return err(decision.error);
-      if (decision.value.kind === 'replay') return ok({ ticket: decision.value.ticket, replayed: true });
-      const ticket: Ticket = { ...decision.value.ticket, ticket_id: tickets.length + 1 };
-      tickets.push(ticket);
-      const zoneTickets = ticketIdsByZone.get(ticket.zone_id) ?? [];
-      zoneTickets.push(ticket.ticket_id);
-      ticketIdsByZone.set(ticket.zone_id, zoneTickets);
-      (countsOf(ticket.zone_id)[ticket.status] as number) += 1;
-      if (ticket.wisphub_ticket_id !== null) byWispHubId.set(ticket.wisphub_ticket_id, ticket.ticket_id);
-      enqueue(ticket, decision.value.outbox, record(ticket.ticket_id, decision.value.events));
-      if (claim !== undefined) {
-        idempotency.set(idempotencyKey(claim.client, claim.key), {
-          fingerprint: claim.fingerprint,
-          ticketId: ticket.ticket_id,
-          recordedAt: ticket.created_at,
-        });
+      const decided = decision.value;
+      const remember = (ticketId: number | null, queueId: number | null, at: number) => {
+        if (claim === undefined) return;
+        const row = { fingerprint: claim.fingerprint, ticketId, queueId, recordedAt: at };
+        idempotency.set(idempotencyKey(claim.client, claim.key), row);
+        if (queueId !== null) keysByQueueId.set(queueId, row);
+      };
+      switch (decided.kind) {
+        case 'replay':
+          return ok({ kind: 'created', ticket: decided.ticket, replayed: true });
+        case 'replay_queued':
+          return ok({
+            kind: 'queued',
+            queued: decided.queued,
+            position: placeOf(decided.queued).position,
+            replayed: true,
+          });
+        case 'enqueue': {
+          const queued: QueuedRequest = {
+            ...decided.request,
+            queue_id: queue.length + 1,
+            state: 'waiting',
+            ticket_id: null,
+            settled_at: null,
+          };
+          queue.push(queued);
+          lineOf(queued.zone_id).push(queued.queue_id);
+          remember(null, queued.queue_id, queued.queued_at);
+          return ok({ kind: 'queued', queued, position: placeOf(queued).position, replayed: false });
+        }
+        case 'insert': {
+          const ticket = insert(decided.ticket, decided.events, decided.outbox);
+          remember(ticket.ticket_id, null, ticket.created_at);
+          return ok({ kind: 'created', ticket, replayed: false });
+        }
       }
-      return ok({ ticket, replayed: false });
     },
 
     async updateTicket(ticketId, rule, decide) {
-      return decideChange(ticketId, rule, decide).map(({ before, decision }) => apply(before, decision));
+      return decideChange(ticketId, rule, decide).map(({ before, decision }) =>
+        carryOut(before, decision, rule),
+      );
+    },
+
+    async addAffected(ticketId, serviceId, decide) {
+      const ticket = tickets[ticketId - 1];
+      if (!Number.isInteger(ticketId) || ticket === undefined) return err(ticketNotFound(ticketId));
+      const records = affected.get(ticketId) ?? new Map<number, AffectedCustomer>();
+      const decision = decide({ ticket, service: services.get(serviceId), existing: records.get(serviceId) });
+      if (decision.isErr()) return err(decision.error);
+      const decided = decision.value;
+      if (decided.kind === 'replay') return ok({ affected: decided.affected, ticket, replayed: true });
+      const row: AffectedCustomer = { ...decided.affected, resolved_at: null, answer_text: null };
+      records.set(row.service_id, row);
+      affected.set(ticketId, records);
+      const counted: Ticket = { ...ticket, affected_count: ticket.affected_count + 1 };
+      tickets[ticketId - 1] = counted;
+      enqueue(counted, decided.outbox, record(ticketId, decided.events));
+      return ok({ affected: row, ticket: counted, replayed: false });
+    },
+
+    async listAffected(ticketId, { limit, after }) {
+      return [...(affected.get(ticketId)?.values() ?? [])]
+        .filter((row) => row.service_id > (after ?? 0))
+        .sort((a, b) => a.service_id - b.service_id)
+        .slice(0, limit);
+    },
+
+    async getQueued(queueId) {
+      const queued = Number.isInteger(queueId) ? queue[queueId - 1] : undefined;
+      return queued === undefined ? undefined : placeOf(queued);
+    },
+
+    async withdrawQueued(queueId, at) {
+      const queued = Number.isInteger(queueId) ? queue[queueId - 1] : undefined;
+      if (queued === undefined) return err(queueEntryNotFound(queueId));
+      if (queued.state !== 'waiting')
+        return err(queueEntryNotWaiting(queueId, queued.state, queued.ticket_id));
+      const line = lineOf(queued.zone_id);
+      line.splice(line.indexOf(queueId), 1);
+      const withdrawn: QueuedRequest = { ...queued, state: 'withdrawn', settled_at: at };
+      queue[queueId - 1] = withdrawn;
+      return ok(withdrawn);
+    },
+
+    async listQueue(zoneId, { limit, after }) {
+      const line = lineOf(zoneId);
+      const start = after === undefined ? 0 : line.findIndex((id) => id > after);
+      if (start < 0) return [];
+      return line
+        .slice(start, start + limit)
+        .map((id, index) => ({ queued: queue[id - 1] as QueuedRequest, position: start + index + 1 }));
+    },
+
+    async countWaitingIn(zoneIds) {
+      return new Map(zoneIds.map((zoneId) => [zoneId, lines.get(zoneId)?.length ?? 0]));
     },
 
     async getTicket(ticketId) {
       return Number.isInteger(ticketId) ? tickets[ticketId - 1] : undefined;
     },
 
-    async listTickets({ zone_id, status, limit, after }) {
+    async listTickets({ zone_id, status, statuses, limit, after }) {
       const below = after === undefined ? Number.POSITIVE_INFINITY : after;
       const found: Ticket[] = [];
-      const matches = (ticket: Ticket) => status === undefined || ticket.status === status;
+      const matches = (ticket: Ticket) =>
+        (status === undefined || ticket.status === status) &&
+        (statuses === undefined || statuses.includes(ticket.status));
       if (zone_id === undefined) {
         for (let id = Math.min(below - 1, tickets.length); id >= 1 && found.length < limit; id -= 1) {
           const ticket = tickets[id - 1] as Ticket;
@@ -304,7 +477,11 @@ export function createMemoryTicketStore(): TicketStore & ConnectorStore {
       return purged;
     },
 
-    saveZone: zoneRecords.save,
+    async saveZone(zone, rule) {
+      const saved = await zoneRecords.save(zone);
+      if (rule !== undefined) admitWaiting(zone.zone_id, rule);
+      return saved;
+    },
     saveZones: zoneRecords.saveAll,
     async getZone(zoneId) {
       return zones.get(zoneId);
@@ -365,7 +542,8 @@ export function createMemoryTicketStore(): TicketStore & ConnectorStore {
         if (result.isErr()) return err(result.error);
         decided = result.value;
       }
-      if (decided !== undefined) apply(decided.before, decided.decision);
+      if (decided !== undefined && change !== undefined)
+        carryOut(decided.before, decided.decision, change.rule);
       row.lease_until = 0;
       row.lease_holder = null;
       if (outcome.state === 'pending') {

@@ -1,26 +1,42 @@
 import {
+  admitQueued,
+  affectedAddedEvent,
   type ConnectorStore,
   type CreateDecision,
+  type CreateOutcome,
   createCapacityRule,
+  type IdempotencyClaim,
+  type NewQueuedRequest,
   type NewTicket,
   type NewTicketEvent,
   type OutboxMessage,
+  type PageRequest,
+  queueEntryNotFound,
+  queueEntryNotWaiting,
   snapshotOf,
+  summaryOf,
   type Ticket,
   type TicketDesk,
   type TicketStore,
   ticketNotFound,
+  type UpdateContext,
   type UpdateDecision,
+  type ZoneRule,
   zoneFull,
 } from '@tickets/domain';
 import { createTestDesk, TEST_NOW } from '@tickets/testing';
-import { err, ok } from 'neverthrow';
+import { err, ok, type Result } from 'neverthrow';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openedTicket } from './testing/opened-ticket.js';
 
 /** A store under test and how to dispose of it. */
 export interface StoreFixture {
   readonly store: TicketStore & ConnectorStore;
+  /**
+   * Another store over the same storage, as another process or machine would open it (closed
+   * with the fixture); absent for a store whose storage is its process's memory.
+   */
+  readonly another?: () => TicketStore & ConnectorStore;
   close(): Promise<void>;
 }
 
@@ -33,6 +49,12 @@ const draft = (overrides: Partial<NewTicket> = {}): NewTicket => ({
   ...openedTicket(refs, NOW),
   ...overrides,
 });
+/** The ticket a create made (or answered with again); throws when it put the request in a line. */
+const createdTicket = (result: Result<CreateOutcome, unknown>): Ticket => {
+  const outcome = result._unsafeUnwrap();
+  if (outcome.kind !== 'created') throw new Error(`a create ${outcome.kind} its request, made no ticket`);
+  return outcome.ticket;
+};
 /** What the use-case tests ask the desk to create. */
 const input = { ...refs, subject: 'Falla Masiva', description: 'Sin servicio' };
 
@@ -132,8 +154,8 @@ export function describeTicketStoreContract(name: string, open: () => Promise<St
       it('inserts what decide returns, with increasing ids, and reads it back', async () => {
         const first = await store.createTicket(refs, rule, () => ok(insert(draft())));
         const second = await store.createTicket(refs, rule, () => ok(insert(draft({ description: 'otra' }))));
-        const a = first._unsafeUnwrap().ticket;
-        const b = second._unsafeUnwrap().ticket;
+        const a = createdTicket(first);
+        const b = createdTicket(second);
         expect(first._unsafeUnwrap().replayed).toBe(false);
         expect(a).toEqual({ ...draft(), ticket_id: a.ticket_id });
         expect(b.ticket_id).toBeGreaterThan(a.ticket_id);
@@ -159,6 +181,7 @@ export function describeTicketStoreContract(name: string, open: () => Promise<St
             technician: { technician_id: 5, name: 'Ana Gómez', active: true },
             activeTickets: 0,
             previous: undefined,
+            waiting: 0,
             existing: undefined,
           },
           {
@@ -167,6 +190,7 @@ export function describeTicketStoreContract(name: string, open: () => Promise<St
             technician: undefined,
             activeTickets: 0,
             previous: undefined,
+            waiting: 0,
             existing: undefined,
           },
         ]);
@@ -212,14 +236,14 @@ export function describeTicketStoreContract(name: string, open: () => Promise<St
       it('applies the change decide returns and reads it back', async () => {
         // decide must run: one of these assertions is inside it.
         expect.assertions(4);
-        const ticket = (await store.createTicket(refs, rule, () => ok(insert(draft()))))._unsafeUnwrap()
-          .ticket;
+        const ticket = createdTicket(await store.createTicket(refs, rule, () => ok(insert(draft()))));
         const changed = { status: 3 as const, answer_text: 'Listo', updated_at: NOW + 60_000 };
         const updated = await store.updateTicket(ticket.ticket_id, rule, (context) => {
           expect(context).toEqual({
             ticket,
             zone: { zone_id: 2, name: 'Centro', max_active_tickets: null },
             activeTickets: 1,
+            unresolved: [],
           });
           return ok(change(ticket, 3, 'Listo'));
         });
@@ -235,8 +259,7 @@ export function describeTicketStoreContract(name: string, open: () => Promise<St
       });
 
       it('leaves the ticket unchanged when decide refuses', async () => {
-        const ticket = (await store.createTicket(refs, rule, () => ok(insert(draft()))))._unsafeUnwrap()
-          .ticket;
+        const ticket = createdTicket(await store.createTicket(refs, rule, () => ok(insert(draft()))));
         expect(await store.updateTicket(ticket.ticket_id, rule, () => err('no'))).toEqual(err('no'));
         expect(await store.getTicket(ticket.ticket_id)).toEqual(ticket);
       });
@@ -245,9 +268,9 @@ export function describeTicketStoreContract(name: string, open: () => Promise<St
     describe('audit events', () => {
       it('keeps the events decide returns with the ticket they belong to, oldest first', async () => {
         const created = event('created', { actor: 'crm', after: { status: 1 } });
-        const ticket = (
-          await store.createTicket(refs, rule, () => ok(insert(draft(), [created])))
-        )._unsafeUnwrap().ticket;
+        const ticket = createdTicket(
+          await store.createTicket(refs, rule, () => ok(insert(draft(), [created]))),
+        );
         const resolved = event('status_changed', {
           at: NOW + 60_000,
           before: { status: 1 },
@@ -271,11 +294,11 @@ export function describeTicketStoreContract(name: string, open: () => Promise<St
       });
 
       it("lists a ticket's events a page at a time, after an event id", async () => {
-        const ticket = (
+        const ticket = createdTicket(
           await store.createTicket(refs, rule, () =>
             ok(insert(draft(), [event('created'), event('answered'), event('status_changed')])),
-          )
-        )._unsafeUnwrap().ticket;
+          ),
+        );
         const all = await store.listTicketEvents(ticket.ticket_id, { limit: 100 });
         expect(all.map((e) => e.kind)).toEqual(['created', 'answered', 'status_changed']);
         const page = await store.listTicketEvents(ticket.ticket_id, { limit: 1, after: all[0]?.event_id });
@@ -284,9 +307,9 @@ export function describeTicketStoreContract(name: string, open: () => Promise<St
 
       it('keeps no event of a refused create or change', async () => {
         await store.createTicket(refs, rule, () => err('no'));
-        const ticket = (
-          await store.createTicket(refs, rule, () => ok(insert(draft(), [event('created')])))
-        )._unsafeUnwrap().ticket;
+        const ticket = createdTicket(
+          await store.createTicket(refs, rule, () => ok(insert(draft(), [event('created')]))),
+        );
         await store.updateTicket(ticket.ticket_id, rule, () => err('no'));
         expect(await store.listTicketEvents(ticket.ticket_id, { limit: 100 })).toHaveLength(1);
       });
@@ -302,14 +325,14 @@ export function describeTicketStoreContract(name: string, open: () => Promise<St
           expect(context.previous).toBeUndefined();
           return ok(insert(draft()));
         });
-        const ticket = first._unsafeUnwrap().ticket;
+        const ticket = createdTicket(first);
         const seen: unknown[] = [];
         const replay = await store.createTicket({ ...refs, idempotency: claim }, rule, (context) => {
           seen.push(context.previous);
           return ok({ kind: 'replay', ticket: context.previous?.ticket ?? ticket });
         });
         expect(seen).toEqual([{ fingerprint: 'body-1', ticket }]);
-        expect(replay).toEqual(ok({ ticket, replayed: true }));
+        expect(replay).toEqual(ok({ kind: 'created', ticket, replayed: true }));
         await store.createTicket(
           { ...refs, idempotency: { ...claim, client: 'chatbot' } },
           rule,
@@ -387,11 +410,11 @@ export function describeTicketStoreContract(name: string, open: () => Promise<St
           [3, 300, 4],
         ] as const) {
           made.push(
-            (
+            createdTicket(
               await store.createTicket({ ...refs, zone_id, service_id }, rule, () =>
                 ok(insert(draft({ zone_id, service_id, status }))),
-              )
-            )._unsafeUnwrap().ticket.ticket_id,
+              ),
+            ).ticket_id,
           );
         }
         const ids = async (filter: Parameters<TicketStore['listTickets']>[0]) =>
@@ -415,9 +438,9 @@ export function describeTicketStoreContract(name: string, open: () => Promise<St
         endpoint?: string,
       ) => store.claimDeliveries({ channel, endpoint, holder, now, ...lease });
       const open = async (outbox: readonly OutboxMessage[], events = [event('created')], overrides = {}) =>
-        (
-          await store.createTicket(refs, rule, () => ok(insert(draft(overrides), events, outbox)))
-        )._unsafeUnwrap().ticket;
+        createdTicket(
+          await store.createTicket(refs, rule, () => ok(insert(draft(overrides), events, outbox))),
+        );
 
       it("records a create's deliveries with its ticket, and none of a refused one", async () => {
         await store.createTicket(refs, rule, () => err('full'));
@@ -602,7 +625,7 @@ export function describeTicketStoreContract(name: string, open: () => Promise<St
           expect(context.existing).toBeUndefined();
           return ok(insert(draft({ source: 'wisphub', wisphub_ticket_id: 77, wisphub_sync: 'delivered' })));
         });
-        const ticket = first._unsafeUnwrap().ticket;
+        const ticket = createdTicket(first);
         await store.createTicket(imported, rule, (context) => {
           expect(context.existing).toEqual(ticket);
           return err('stop');
@@ -612,12 +635,12 @@ export function describeTicketStoreContract(name: string, open: () => Promise<St
       it('takes a ticket without a technician', async () => {
         // decide must run: one of these assertions is inside it.
         expect.assertions(2);
-        const { ticket } = (
+        const ticket = createdTicket(
           await store.createTicket({ ...refs, technician_id: null }, rule, (context) => {
             expect(context.technician).toBeUndefined();
             return ok(insert(draft({ technician_id: null })));
-          })
-        )._unsafeUnwrap();
+          }),
+        );
         expect(await store.getTicket(ticket.ticket_id)).toEqual({ ...ticket, technician_id: null });
       });
 
@@ -632,7 +655,7 @@ export function describeTicketStoreContract(name: string, open: () => Promise<St
           const created = await store.createTicket(refs, rule, () =>
             ok(insert(draft({ wisphub_ticket_id, status }))),
           );
-          ids.push(created._unsafeUnwrap().ticket.ticket_id);
+          ids.push(createdTicket(created).ticket_id);
         }
         const listed = async (page: { limit: number; after?: number }, statuses: (1 | 3)[] = [1]) =>
           (await store.listWispHubTickets(statuses, page)).map((t) => t.wisphub_ticket_id);
@@ -705,6 +728,488 @@ export function describeTicketStoreContract(name: string, open: () => Promise<St
       });
     });
 
+    describe('waiting lines', () => {
+      /** Zone 3, whose own limit is 1. */
+      const norte = { service_id: 300, technician_id: 5, zone_id: 3 };
+      let admittedAt = NOW;
+      /** The rule with the power to admit: a waiting request becomes a ticket opened at `admittedAt`. */
+      const admitting: ZoneRule = {
+        ...rule,
+        admit: (waiting) => ({
+          ...admitQueued(waiting, { at: admittedAt, endDate: admittedAt + 1, toWispHub: false }),
+          outbox: [],
+        }),
+      };
+      const request = (overrides: Partial<NewQueuedRequest> = {}): NewQueuedRequest => ({
+        ...norte,
+        subject: 'Falla Masiva',
+        priority: 3,
+        description: 'Sin servicio',
+        queued_at: NOW,
+        actor: 'crm',
+        ...overrides,
+      });
+      const queuedOf = (result: Result<CreateOutcome, unknown>) => {
+        const outcome = result._unsafeUnwrap();
+        if (outcome.kind !== 'queued') throw new Error('a create made a ticket, put nothing in a line');
+        return outcome;
+      };
+      /** Puts a request in zone 3's line. */
+      const enqueue = async (overrides: Partial<NewQueuedRequest> = {}, idempotency?: IdempotencyClaim) =>
+        queuedOf(
+          await store.createTicket({ ...norte, idempotency }, admitting, () =>
+            ok({ kind: 'enqueue', request: request(overrides) }),
+          ),
+        );
+      /** Opens the ticket that fills zone 3. */
+      const fill = async () =>
+        createdTicket(await store.createTicket(norte, admitting, () => ok(insert(draft(norte)))));
+      const resolve = async (ticketId: number, on: TicketStore = store) =>
+        on.updateTicket(ticketId, admitting, (context) =>
+          context.ticket.status === 1 ? ok(change(context.ticket, 3)) : err('not active' as const),
+        );
+      const ticketOf = async (queueId: number) => (await store.getQueued(queueId))?.queued.ticket_id ?? 0;
+
+      beforeEach(() => {
+        admittedAt = NOW;
+      });
+
+      it('admits waiting requests first in first out, one into each slot that frees', async () => {
+        const open = await fill();
+        const line = [await enqueue({ description: 'a' }), await enqueue({ description: 'b' })];
+        line.push(await enqueue({ description: 'c' }));
+        expect(line.map((o) => [o.queued.state, o.position, o.replayed])).toEqual([
+          ['waiting', 1, false],
+          ['waiting', 2, false],
+          ['waiting', 3, false],
+        ]);
+        const ids = line.map((o) => o.queued.queue_id);
+        const [a, b, c] = ids as [number, number, number];
+        expect(b).toBeGreaterThan(a);
+        expect(c).toBeGreaterThan(b);
+        expect(await store.countActiveTickets(3, [1])).toBe(1);
+        (await resolve(open.ticket_id))._unsafeUnwrap();
+        expect((await store.getQueued(a))?.queued.state).toBe('admitted');
+        expect((await store.getQueued(b))?.position).toBe(1);
+        (await resolve(await ticketOf(a)))._unsafeUnwrap();
+        (await resolve(await ticketOf(b)))._unsafeUnwrap();
+        const admitted = await Promise.all(ids.map(ticketOf));
+        expect(admitted[1]).toBeGreaterThan(admitted[0] ?? Number.POSITIVE_INFINITY);
+        expect(admitted[2]).toBeGreaterThan(admitted[1] ?? Number.POSITIVE_INFINITY);
+        const tickets = await Promise.all(admitted.map((id) => store.getTicket(id)));
+        expect(tickets.map((t) => [t?.description, t?.status])).toEqual([
+          ['a', 3],
+          ['b', 3],
+          ['c', 1],
+        ]);
+        expect(await store.countActiveTickets(3, [1])).toBe(1);
+        expect(await store.countWaitingIn([3])).toEqual(new Map([[3, 0]]));
+      });
+
+      it('admits in the change that frees the slot: the ticket is there at once, opened then, its history saying since when it waited', async () => {
+        const open = await fill();
+        const { queued } = await enqueue({ queued_at: NOW + 5 });
+        admittedAt = NOW + 60_000;
+        (await resolve(open.ticket_id))._unsafeUnwrap();
+        const ticketId = await ticketOf(queued.queue_id);
+        expect(await store.getQueued(queued.queue_id)).toEqual({
+          queued: { ...queued, state: 'admitted', ticket_id: ticketId, settled_at: NOW + 60_000 },
+          position: null,
+        });
+        expect(await store.getTicket(ticketId)).toMatchObject({
+          ticket_id: ticketId,
+          zone_id: 3,
+          service_id: 300,
+          technician_id: 5,
+          description: 'Sin servicio',
+          status: 1,
+          created_at: NOW + 60_000,
+          updated_at: NOW + 60_000,
+          version: 1,
+          affected_count: 0,
+        });
+        const history = await store.listTicketEvents(ticketId, { limit: 10 });
+        expect(history).toHaveLength(1);
+        expect(history[0]).toMatchObject({
+          kind: 'created',
+          at: NOW + 60_000,
+          actor: 'crm',
+          after: { status: 1, queue_id: queued.queue_id, queued_at: NOW + 5 },
+        });
+        expect(await store.countActiveTickets(3, [1])).toBe(1);
+        expect(await store.countWaitingIn([3])).toEqual(new Map([[3, 0]]));
+      });
+
+      it('admits as many as a raised limit frees when the zone is saved with its rule, and none without it', async () => {
+        await fill();
+        const ids: number[] = [];
+        for (let i = 0; i < 4; i += 1) ids.push((await enqueue()).queued.queue_id);
+        await store.saveZone({ zone_id: 3, name: 'Norte', max_active_tickets: 2 });
+        expect(await store.countWaitingIn([3])).toEqual(new Map([[3, 4]]));
+        expect(await store.countActiveTickets(3, [1])).toBe(1);
+        const zone = { zone_id: 3, name: 'Norte', max_active_tickets: 4 };
+        expect(await store.saveZone(zone, admitting)).toEqual(zone);
+        const places = await Promise.all(ids.map((id) => store.getQueued(id)));
+        expect(places.map((p) => [p?.queued.state, p?.position])).toEqual([
+          ['admitted', null],
+          ['admitted', null],
+          ['admitted', null],
+          ['waiting', 1],
+        ]);
+        expect(await store.countActiveTickets(3, [1])).toBe(4);
+        expect(await store.getZone(3)).toEqual(zone);
+      });
+
+      it("admits in the same step when a delivery's change frees the slot", async () => {
+        const open = createdTicket(
+          await store.createTicket(norte, admitting, () =>
+            ok(insert(draft(norte), [], [{ channel: 'wisphub' }])),
+          ),
+        );
+        const { queued } = await enqueue();
+        const [delivery] = await store.claimDeliveries({
+          channel: 'wisphub',
+          holder: 'w1',
+          now: NOW,
+          leaseMs: 30_000,
+          limit: 10,
+        });
+        expect(delivery?.ticket.ticket_id).toBe(open.ticket_id);
+        const settled = await store.settleDelivery(
+          delivery?.delivery_id ?? 0,
+          'w1',
+          { state: 'delivered', at: NOW, wisphub_ticket_id: 900 },
+          { rule: admitting, decide: (context) => ok(change(context.ticket, 3)) },
+        );
+        expect(settled).toEqual(ok(true));
+        const ticketId = await ticketOf(queued.queue_id);
+        expect(await store.getTicket(ticketId)).toMatchObject({ zone_id: 3, status: 1 });
+        expect(await store.countActiveTickets(3, [1])).toBe(1);
+      });
+
+      it('admits waiting requests before a create decides, so that no create takes a slot ahead of them', async () => {
+        // decide must run: one of these assertions is inside it.
+        expect.assertions(4);
+        const open = await fill();
+        const { queued } = await enqueue();
+        // Freed by a rule that cannot admit: the slot is free and the request still waits.
+        await store.updateTicket(open.ticket_id, rule, (context) => ok(change(context.ticket, 3)));
+        expect(await store.countWaitingIn([3])).toEqual(new Map([[3, 1]]));
+        const refused = await store.createTicket(norte, admitting, (context) => {
+          expect(context).toMatchObject({ activeTickets: 1, waiting: 0 });
+          return err('zone_full');
+        });
+        expect(refused).toEqual(err('zone_full'));
+        // The refusal keeps what admission wrote: the request holds its slot.
+        expect(await store.getTicket(await ticketOf(queued.queue_id))).toMatchObject({ status: 1 });
+      });
+
+      it('withdraws a waiting request, and refuses to withdraw one admitted, withdrawn or unknown', async () => {
+        const open = await fill();
+        const [a, b, c] = [await enqueue(), await enqueue(), await enqueue()];
+        const withdrawn = { ...b.queued, state: 'withdrawn' as const, settled_at: NOW + 10 };
+        expect(await store.withdrawQueued(b.queued.queue_id, NOW + 10)).toEqual(ok(withdrawn));
+        expect(await store.getQueued(b.queued.queue_id)).toEqual({ queued: withdrawn, position: null });
+        expect(await store.withdrawQueued(b.queued.queue_id, NOW + 11)).toEqual(
+          err(queueEntryNotWaiting(b.queued.queue_id, 'withdrawn', null)),
+        );
+        expect((await store.getQueued(c.queued.queue_id))?.position).toBe(2);
+        expect(await store.countWaitingIn([3])).toEqual(new Map([[3, 2]]));
+        (await resolve(open.ticket_id))._unsafeUnwrap();
+        const ticketId = await ticketOf(a.queued.queue_id);
+        expect(ticketId).toBeGreaterThan(open.ticket_id);
+        expect(await store.withdrawQueued(a.queued.queue_id, NOW + 12)).toEqual(
+          err(queueEntryNotWaiting(a.queued.queue_id, 'admitted', ticketId)),
+        );
+        expect(await store.withdrawQueued(9999, NOW)).toEqual(err(queueEntryNotFound(9999)));
+        expect(await store.getQueued(9999)).toBeUndefined();
+        expect((await store.getQueued(c.queued.queue_id))?.position).toBe(1);
+      });
+
+      it('lists a line first in line first, a page at a time, with places that move up as those ahead leave it', async () => {
+        const open = await fill();
+        const ids: number[] = [];
+        for (let i = 0; i < 5; i += 1) ids.push((await enqueue({ description: `r${i}` })).queued.queue_id);
+        const line = async (page: PageRequest) =>
+          (await store.listQueue(3, page)).map((place) => [place.queued.queue_id, place.position]);
+        expect(await line({ limit: 10 })).toEqual(ids.map((id, i) => [id, i + 1]));
+        expect(await line({ limit: 2, after: ids[1] })).toEqual([
+          [ids[2], 3],
+          [ids[3], 4],
+        ]);
+        const [first] = await store.listQueue(3, { limit: 1 });
+        expect(first?.queued).toMatchObject({ description: 'r0', state: 'waiting', zone_id: 3 });
+        await store.withdrawQueued(ids[1] ?? 0, NOW);
+        (await resolve(open.ticket_id))._unsafeUnwrap();
+        expect(await line({ limit: 10 })).toEqual([
+          [ids[2], 1],
+          [ids[3], 2],
+          [ids[4], 3],
+        ]);
+        expect(await line({ limit: 10, after: ids[2] })).toEqual([
+          [ids[3], 2],
+          [ids[4], 3],
+        ]);
+        expect((await store.getQueued(ids[4] ?? 0))?.position).toBe(3);
+        expect(await store.listQueue(2, { limit: 10 })).toEqual([]);
+      });
+
+      it('counts the requests waiting in each zone', async () => {
+        await fill();
+        await enqueue();
+        await enqueue();
+        expect(await store.countWaitingIn([2, 3, 99])).toEqual(
+          new Map([
+            [2, 0],
+            [3, 2],
+            [99, 0],
+          ]),
+        );
+        expect(await store.countWaitingIn([])).toEqual(new Map());
+      });
+
+      it('answers a retry of a queued create with its place in line, and once it is admitted with its ticket', async () => {
+        const claim = { client: 'crm', key: 'q-1', fingerprint: 'body-q' };
+        const open = await fill();
+        await enqueue({ description: 'ahead' });
+        const { queued } = await enqueue({}, claim);
+        // What each retry's decide was shown (a store may decide more than once per create).
+        const seen: unknown[] = [];
+        const retry = () =>
+          store.createTicket({ ...norte, idempotency: claim }, admitting, (context) => {
+            const previous = context.previous;
+            seen.push(previous?.fingerprint);
+            if (previous?.ticket !== undefined) return ok({ kind: 'replay', ticket: previous.ticket });
+            if (previous?.queued !== undefined) return ok({ kind: 'replay_queued', queued: previous.queued });
+            return err('no key');
+          });
+        expect(await retry()).toEqual(ok({ kind: 'queued', queued, position: 2, replayed: true }));
+        (await resolve(open.ticket_id))._unsafeUnwrap();
+        expect(await retry()).toEqual(ok({ kind: 'queued', queued, position: 1, replayed: true }));
+        const [ahead] = await store.listTickets({ zone_id: 3, status: 1, limit: 1 });
+        (await resolve(ahead?.ticket_id ?? 0))._unsafeUnwrap();
+        const ticket = await store.getTicket(await ticketOf(queued.queue_id));
+        expect(await retry()).toEqual(ok({ kind: 'created', ticket, replayed: true }));
+        expect(seen.length).toBeGreaterThanOrEqual(3);
+        expect(new Set(seen)).toEqual(new Set(['body-q']));
+      });
+
+      it('admits each waiting request exactly once, first in first out and never over the limit, under concurrent creates and resolutions from several stores', async () => {
+        const stores = [store, ...Array.from({ length: 3 }, () => fixture.another?.() ?? store)];
+        const on = (i: number) => stores[i % stores.length] as TicketStore;
+        const limit = rule.limitFor({ zone_id: 2, name: 'Centro', max_active_tickets: null });
+        const createOrWait = (i: number) =>
+          on(i).createTicket(refs, admitting, (context) =>
+            ok<CreateDecision, never>(
+              context.activeTickets < limit
+                ? insert(draft({ description: `t${i}` }))
+                : { kind: 'enqueue', request: request({ ...refs, description: `q${i}` }) },
+            ),
+          );
+        const creates = async (from: number, count: number) =>
+          (await Promise.all(Array.from({ length: count }, (_, i) => createOrWait(from + i)))).map((r) =>
+            r._unsafeUnwrap(),
+          );
+        const resolveActive = async () => {
+          const active = await store.listTickets({ zone_id: 2, status: 1, limit: 100 });
+          const results = await Promise.all(active.map((t, i) => resolve(t.ticket_id, on(i + 1))));
+          expect(results.filter((r) => r.isErr())).toEqual([]);
+        };
+        const zone = async () => ({
+          active: await store.countActiveTickets(2, [1]),
+          listed: (await store.listTickets({ zone_id: 2, status: 1, limit: 100 })).length,
+          waiting: (await store.countWaitingIn([2])).get(2) ?? 0,
+        });
+
+        const first = await creates(0, 30);
+        expect(first.filter((o) => o.kind === 'created')).toHaveLength(limit);
+        expect(await zone()).toEqual({ active: limit, listed: limit, waiting: 30 - limit });
+        // Slots free while more requests arrive: the waiting take them, the newcomers wait.
+        const [second] = await Promise.all([creates(30, 20), resolveActive()]);
+        expect(second.every((o) => o.kind === 'queued')).toBe(true);
+        expect(await zone()).toEqual({ active: limit, listed: limit, waiting: 50 - 2 * limit });
+        for (let before = await zone(); before.waiting > 0; before = await zone()) {
+          await resolveActive();
+          const after = await zone();
+          expect(after).toEqual({
+            active: Math.min(limit, before.waiting),
+            listed: Math.min(limit, before.waiting),
+            waiting: Math.max(0, before.waiting - limit),
+          });
+        }
+        expect((await zone()).waiting).toBe(0);
+        const queuedIds = [...first, ...second]
+          .flatMap((o) => (o.kind === 'queued' ? [o.queued.queue_id] : []))
+          .sort((a, b) => a - b);
+        expect(queuedIds).toHaveLength(50 - limit);
+        const places = await Promise.all(queuedIds.map((id) => store.getQueued(id)));
+        expect(places.every((p) => p?.queued.state === 'admitted')).toBe(true);
+        const admitted = places.map((p) => p?.queued.ticket_id ?? 0);
+        // First in first out: each admitted after the one queued before it.
+        expect(admitted).toEqual([...admitted].sort((a, b) => a - b));
+        expect(new Set(admitted).size).toBe(queuedIds.length);
+        const created = await Promise.all(
+          admitted.map(async (id) => (await store.listTicketEvents(id, { limit: 1 }))[0]?.after.queue_id),
+        );
+        expect(created).toEqual(queuedIds);
+        expect(await store.listTickets({ zone_id: 2, limit: 100 })).toHaveLength(50);
+      });
+    });
+
+    describe('affected customers', () => {
+      /** Records `serviceId` on an active ticket, or answers the record there. */
+      const record = (
+        ticketId: number,
+        serviceId: number,
+        description = 'Sin internet',
+        on: TicketStore = store,
+      ) =>
+        on.addAffected(ticketId, serviceId, (context) => {
+          if (context.existing !== undefined) return ok({ kind: 'replay', affected: context.existing });
+          if (context.ticket.status !== 1) return err('not active' as const);
+          const affected = {
+            ticket_id: context.ticket.ticket_id,
+            service_id: serviceId,
+            description,
+            added_at: NOW + 1_000,
+            actor: 'crm',
+          };
+          return ok({
+            kind: 'insert',
+            affected,
+            events: [affectedAddedEvent(context.ticket, affected)],
+            outbox: [],
+          });
+        });
+      const resolution = (context: UpdateContext, serviceIds = context.unresolved.map((a) => a.service_id)) =>
+        ok({
+          ...change(
+            context.ticket,
+            3,
+            'Reparado',
+            serviceIds.map((service_id) =>
+              event('affected_resolved', {
+                before: { affected_service_id: service_id },
+                after: { affected_service_id: service_id, answer_text: 'Reparado' },
+              }),
+            ),
+          ),
+          resolveAffected: { service_ids: serviceIds, at: NOW + 60_000, answer_text: 'Reparado' },
+        });
+      const services = (ids: readonly number[]) =>
+        store.saveServices(ids.map((service_id) => ({ service_id, zone_id: 2, customer_name: null })));
+
+      it('records a customer on a ticket, counted without a new version, and the same service twice as one record', async () => {
+        // decide must run: one of these assertions is inside it.
+        expect.assertions(6);
+        const ticket = createdTicket(await store.createTicket(refs, rule, () => ok(insert(draft()))));
+        const affected = {
+          ticket_id: ticket.ticket_id,
+          service_id: 100,
+          description: 'Sin internet',
+          added_at: NOW + 1_000,
+          actor: 'crm',
+          resolved_at: null,
+          answer_text: null,
+        };
+        const counted = { ...ticket, affected_count: 1 };
+        expect(await record(ticket.ticket_id, 100)).toEqual(
+          ok({ affected, ticket: counted, replayed: false }),
+        );
+        expect(await store.getTicket(ticket.ticket_id)).toEqual(counted);
+        const again = await store.addAffected(ticket.ticket_id, 100, (context) => {
+          expect(context).toEqual({
+            ticket: counted,
+            service: { service_id: 100, zone_id: 2, customer_name: 'Luis Pérez' },
+            existing: affected,
+          });
+          return ok({ kind: 'replay', affected: context.existing ?? affected });
+        });
+        expect(again).toEqual(ok({ affected, ticket: counted, replayed: true }));
+        expect(
+          (await store.listTicketEvents(ticket.ticket_id, { limit: 10 })).map(({ kind, after }) => [
+            kind,
+            after,
+          ]),
+        ).toEqual([['affected_added', { affected_count: 1, affected_service_id: 100 }]]);
+        expect(await store.addAffected(4242, 100, () => err('never'))).toEqual(err(ticketNotFound(4242)));
+      });
+
+      it("lists a ticket's affected customers by service id, a page at a time", async () => {
+        await services([101, 102]);
+        const ticket = createdTicket(await store.createTicket(refs, rule, () => ok(insert(draft()))));
+        const other = createdTicket(await store.createTicket(refs, rule, () => ok(insert(draft()))));
+        for (const id of [102, 100, 101]) await record(ticket.ticket_id, id, `s${id}`);
+        await record(other.ticket_id, 101);
+        const listed = async (page: PageRequest) =>
+          (await store.listAffected(ticket.ticket_id, page)).map((a) => [a.service_id, a.description]);
+        expect(await listed({ limit: 10 })).toEqual([
+          [100, 's100'],
+          [101, 's101'],
+          [102, 's102'],
+        ]);
+        expect(await listed({ limit: 1, after: 100 })).toEqual([[101, 's101']]);
+        expect(await store.listAffected(4242, { limit: 10 })).toEqual([]);
+        expect((await store.getTicket(ticket.ticket_id))?.affected_count).toBe(3);
+      });
+
+      it('resolves the affected customers a change names, with the ticket, in the same step', async () => {
+        // decide must run: two of these assertions are inside it.
+        expect.assertions(5);
+        await services([101, 102]);
+        const ticket = createdTicket(await store.createTicket(refs, rule, () => ok(insert(draft()))));
+        for (const id of [102, 100, 101]) await record(ticket.ticket_id, id);
+        const resolved = await store.updateTicket(ticket.ticket_id, rule, (context) => {
+          expect(context.unresolved.map((a) => a.service_id)).toEqual([100, 101, 102]);
+          return resolution(context, [100, 102]);
+        });
+        expect(resolved.map((t) => [t.status, t.affected_count])).toEqual(ok([3, 3]));
+        expect(
+          (await store.listAffected(ticket.ticket_id, { limit: 10 })).map((a) => [
+            a.service_id,
+            a.resolved_at,
+            a.answer_text,
+          ]),
+        ).toEqual([
+          [100, NOW + 60_000, 'Reparado'],
+          [101, null, null],
+          [102, NOW + 60_000, 'Reparado'],
+        ]);
+        expect(
+          (await store.listTicketEvents(ticket.ticket_id, { limit: 10 })).map((e) => [
+            e.kind,
+            e.after.affected_service_id,
+          ]),
+        ).toEqual([
+          ['affected_added', 102],
+          ['affected_added', 100],
+          ['affected_added', 101],
+          ['affected_resolved', 100],
+          ['affected_resolved', 102],
+        ]);
+        await store.updateTicket(ticket.ticket_id, rule, (context) => {
+          expect(context.unresolved.map((a) => a.service_id)).toEqual([101]);
+          return err('stop');
+        });
+      });
+
+      it('never leaves a customer unresolved on a ticket resolved at the same moment from another store', async () => {
+        const ids = Array.from({ length: 20 }, (_, i) => 101 + i);
+        await services(ids);
+        const stores = [store, ...Array.from({ length: 2 }, () => fixture.another?.() ?? store)];
+        const on = (i: number) => stores[i % stores.length] as TicketStore;
+        const ticket = createdTicket(await store.createTicket(refs, rule, () => ok(insert(draft()))));
+        const additions = ids.map((id, i) => record(ticket.ticket_id, id, 'Sin internet', on(i)));
+        const resolved = on(1).updateTicket(ticket.ticket_id, rule, (context) => resolution(context));
+        const results = await Promise.all([...additions.slice(0, 10), resolved, ...additions.slice(10)]);
+        expect(results[10]?.isOk()).toBe(true);
+        const affected = await store.listAffected(ticket.ticket_id, { limit: 100 });
+        expect(affected.filter((a) => a.resolved_at !== NOW + 60_000)).toEqual([]);
+        expect(results.filter((r) => r.isOk())).toHaveLength(affected.length + 1);
+        expect((await store.getTicket(ticket.ticket_id))?.affected_count).toBe(affected.length);
+      });
+    });
+
     describe('zone capacity through the use cases', () => {
       let desk: TicketDesk;
 
@@ -712,36 +1217,45 @@ export function describeTicketStoreContract(name: string, open: () => Promise<St
         desk = createTestDesk({ store });
       });
 
+      /** A zone's active tickets as its refusal lists them: newest first. */
+      const listed = (tickets: readonly Ticket[]) =>
+        [...tickets].sort((a, b) => b.ticket_id - a.ticket_id).map(summaryOf);
+
       it('lets exactly 3 of 100 parallel creates into a zone of limit 3 through', async () => {
         const results = await Promise.all(Array.from({ length: 100 }, () => desk.createTicket(input)));
         const created = results.filter((r) => r.isOk());
         const refused = results.filter((r) => r.isErr());
         expect(created).toHaveLength(3);
-        expect(new Set(created.map((r) => r._unsafeUnwrap().ticket.ticket_id)).size).toBe(3);
+        expect(new Set(created.map((r) => createdTicket(r).ticket_id)).size).toBe(3);
         expect(refused).toHaveLength(97);
-        for (const r of refused) expect(r).toEqual(err(zoneFull(2, 3, 3)));
+        const full = zoneFull(2, 3, 3, listed(created.map(createdTicket)), 0);
+        for (const r of refused) expect(r).toEqual(err(full));
         expect(await store.countActiveTickets(2, [1])).toBe(3);
       });
 
       it('refuses a fourth active ticket, then takes one once a ticket is resolved', async () => {
         const opened = [];
-        for (let i = 0; i < 3; i += 1) opened.push((await desk.createTicket(input))._unsafeUnwrap().ticket);
-        expect(await desk.createTicket(input)).toEqual(err(zoneFull(2, 3, 3)));
-        const first = opened[0];
+        for (let i = 0; i < 3; i += 1) opened.push(createdTicket(await desk.createTicket(input)));
+        expect(await desk.createTicket(input)).toEqual(err(zoneFull(2, 3, 3, listed(opened), 0)));
+        const [first, ...others] = opened;
         if (first === undefined) throw new Error('no ticket');
         expect((await desk.updateTicket(first.ticket_id, { status: 3 })).isOk()).toBe(true);
-        expect((await desk.createTicket(input)).isOk()).toBe(true);
-        expect(await desk.createTicket(input)).toEqual(err(zoneFull(2, 3, 3)));
+        const fourth = createdTicket(await desk.createTicket(input));
+        expect(await desk.createTicket(input)).toEqual(
+          err(zoneFull(2, 3, 3, listed([...others, fourth]), 0)),
+        );
       });
 
       it('refuses to reopen a resolved ticket into a full zone, and reopens it when there is room', async () => {
         const opened = [];
-        for (let i = 0; i < 3; i += 1) opened.push((await desk.createTicket(input))._unsafeUnwrap().ticket);
+        for (let i = 0; i < 3; i += 1) opened.push(createdTicket(await desk.createTicket(input)));
         const [first, second] = opened;
         if (first === undefined || second === undefined) throw new Error('no ticket');
         await desk.updateTicket(first.ticket_id, { status: 3 });
-        expect((await desk.createTicket(input)).isOk()).toBe(true);
-        expect(await desk.updateTicket(first.ticket_id, { status: 1 })).toEqual(err(zoneFull(2, 3, 3)));
+        const fourth = createdTicket(await desk.createTicket(input));
+        expect(await desk.updateTicket(first.ticket_id, { status: 1 })).toEqual(
+          err(zoneFull(2, 3, 3, listed([...opened.slice(1), fourth]), 0)),
+        );
         expect((await store.getTicket(first.ticket_id))?.status).toBe(3);
         await desk.updateTicket(second.ticket_id, { status: 4 });
         const reopened = await desk.updateTicket(first.ticket_id, { status: 1 });
@@ -750,15 +1264,14 @@ export function describeTicketStoreContract(name: string, open: () => Promise<St
 
       it('holds a zone to its own limit when it has one', async () => {
         const norte = { ...input, service_id: 300, zone_id: 3 };
-        expect((await desk.createTicket(norte)).isOk()).toBe(true);
-        expect(await desk.createTicket(norte)).toEqual(err(zoneFull(3, 1, 1)));
+        const only = createdTicket(await desk.createTicket(norte));
+        expect(await desk.createTicket(norte)).toEqual(err(zoneFull(3, 1, 1, listed([only]), 0)));
       });
 
       it('lets parallel reopenings of resolved tickets fill a zone only to its limit', async () => {
         const wide = createTestDesk({ store, maxActiveTicketsPerZone: 30 });
         const ids = [];
-        for (let i = 0; i < 20; i += 1)
-          ids.push((await wide.createTicket(input))._unsafeUnwrap().ticket.ticket_id);
+        for (let i = 0; i < 20; i += 1) ids.push(createdTicket(await wide.createTicket(input)).ticket_id);
         for (const id of ids) await wide.updateTicket(id, { status: 3 });
         const results = await Promise.all(ids.map((id) => desk.updateTicket(id, { status: 1 })));
         expect(results.filter((r) => r.isOk())).toHaveLength(3);
@@ -774,9 +1287,8 @@ export function describeTicketStoreContract(name: string, open: () => Promise<St
         const results = await Promise.all(
           Array.from({ length: 20 }, () => desk.createTicket(input, keyed('k-1'))),
         );
-        const outcomes = results.map((r) => r._unsafeUnwrap());
-        expect(new Set(outcomes.map((o) => o.ticket.ticket_id)).size).toBe(1);
-        expect(outcomes.filter((o) => !o.replayed)).toHaveLength(1);
+        expect(new Set(results.map((r) => createdTicket(r).ticket_id)).size).toBe(1);
+        expect(results.filter((r) => !r._unsafeUnwrap().replayed)).toHaveLength(1);
         expect(await store.listTickets({ limit: 100 })).toHaveLength(1);
       });
 
@@ -793,7 +1305,7 @@ export function describeTicketStoreContract(name: string, open: () => Promise<St
         expect(created).toHaveLength(1);
         const winner = created[0];
         for (const result of results) {
-          if (result.isOk()) expect(result.value.ticket).toEqual(winner);
+          if (result.isOk()) expect(createdTicket(result)).toEqual(winner);
           else expect(result.error).toEqual({ type: 'idempotency_key_reused', key: 'k-2' });
         }
         expect(results.filter((r) => r.isErr())).toHaveLength(2);
@@ -801,7 +1313,7 @@ export function describeTicketStoreContract(name: string, open: () => Promise<St
 
       it('keeps each ticket change in its history, with its time and who made it', async () => {
         const desk = createTestDesk({ store });
-        const { ticket } = (await desk.createTicket(input, { actor: 'crm' }))._unsafeUnwrap();
+        const ticket = createdTicket(await desk.createTicket(input, { actor: 'crm' }));
         expect(ticket).toMatchObject(input);
         await desk.updateTicket(ticket.ticket_id, { status: 2 }, { actor: 'dispatcher' });
         await desk.updateTicket(

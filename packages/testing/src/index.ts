@@ -9,6 +9,7 @@ export {
   runProcess,
 } from './run-process.js';
 export {
+  createdTicket,
   createTestClock,
   createTestDesk,
   TEST_NOW,

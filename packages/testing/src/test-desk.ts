@@ -1,5 +1,6 @@
 import {
   type Clock,
+  type CreateOutcome,
   createBusinessCalendar,
   createCapacityRule,
   createSubjectCatalogue,
@@ -8,6 +9,7 @@ import {
   defaultSubjects,
   type HolidaySource,
   noHolidays,
+  type Ticket,
   type TicketDesk,
   type TicketDeskDeps,
   type TicketStatus,
@@ -93,4 +95,19 @@ export function createTestDesk({
     doneStatuses,
   };
   return { ...createTicketDesk(deps), deps };
+}
+
+/** A create's Result, as neverthrow makes it. */
+interface CreateResult {
+  isOk(): boolean;
+  _unsafeUnwrap(): CreateOutcome;
+  _unsafeUnwrapErr(): { readonly type: string };
+}
+
+/** The ticket a create opened; throws (failing the test) when it was refused or queued instead. */
+export function createdTicket(result: CreateResult): Ticket {
+  if (!result.isOk()) throw new Error(`the create was refused: ${result._unsafeUnwrapErr().type}`);
+  const outcome = result._unsafeUnwrap();
+  if (outcome.kind !== 'created') throw new Error('the create was queued, not created');
+  return outcome.ticket;
 }

@@ -133,5 +133,6 @@ export function client(baseUrl: string) {
     post: <D = unknown>(path: string, body: unknown) => call<D>('POST', path, body),
     put: <D = unknown>(path: string, body: unknown) => call<D>('PUT', path, body),
     patch: <D = unknown>(path: string, body: unknown) => call<D>('PATCH', path, body),
+    delete: <D = unknown>(path: string) => call<D>('DELETE', path),
   };
 }

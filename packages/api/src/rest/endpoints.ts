@@ -1,4 +1,5 @@
 import {
+  addAffectedInputSchema,
   createTicketInputSchema,
   listTicketsQuerySchema,
   type Page,
@@ -16,6 +17,7 @@ import { z } from 'zod';
 import {
   idempotencyKeySchema,
   ifMatchSchema,
+  queueIdParams,
   serviceIdParams,
   technicianIdParams,
   ticketIdParams,
@@ -23,6 +25,10 @@ import {
 } from '../inputs.js';
 import { type Operation, operations } from '../replies.js';
 import {
+  affectedAddedViewSchema,
+  affectedPageViewSchema,
+  queuedViewSchema,
+  queuePageViewSchema,
   servicePageViewSchema,
   serviceViewSchema,
   statusesViewSchema,
@@ -42,6 +48,13 @@ import {
 } from '../views.js';
 import { type AnyRestOperation, restOperation } from './operation.js';
 
+const REPLAYED = {
+  'Idempotent-Replayed': {
+    description:
+      '`true` when this answers a retry of an earlier request (the same Idempotency-Key, or the same customer)',
+    type: 'string',
+  },
+} as const;
 const ETAG = {
   ETag: { description: "The ticket's `version` in quotes, for `If-Match`", type: 'string' },
 } as const;
@@ -107,24 +120,31 @@ export const endpoints = {
     method: 'post',
     path: '/api/v1/tickets',
     tags: ['Tickets'],
-    summary: 'Open a ticket, unless its zone already holds its maximum of active tickets',
+    summary:
+      "Open a ticket, unless its zone already holds its maximum of active tickets; with `queue_if_full`, wait in the zone's line instead of being refused",
     headers: z.object({ 'idempotency-key': idempotencyKeySchema.optional() }),
     body: createTicketInputSchema,
     data: ticketViewSchema,
     success: 'Ticket created',
     replayable: true,
-    successHeaders: {
-      'Idempotent-Replayed': {
-        description: '`true` when this answers a retry of an earlier request with the same Idempotency-Key',
-        type: 'string',
+    successHeaders: { ...REPLAYED, ...ETAG },
+    otherwise: {
+      operation: operations.queueTicket,
+      when: (outcome) => outcome.kind === 'queued',
+      data: queuedViewSchema,
+      success:
+        "The zone is full and the request asked to wait (`queue_if_full`): its place in the zone's line. It is admitted, first in first out, the moment a slot frees; GET the `Location` to follow it",
+      successHeaders: {
+        ...REPLAYED,
+        Location: { description: 'Where to follow the request: /api/v1/queue/{queue_id}', type: 'string' },
       },
-      ...ETAG,
     },
     refusals: {
       unknown_subject: 'A subject not in the catalogue (`ticket_creation_failed`)',
       invalid_references:
         'An unknown service, technician or zone, an inactive technician, or a service of another zone (`ticket_creation_failed`)',
-      zone_full: 'The zone already holds its maximum of active tickets',
+      zone_full:
+        'The zone already holds its maximum of active tickets; `data.tickets` lists them (is it the same fault? POST /api/v1/tickets/{ticket_id}/affected), `data.waiting` how many wait in its line',
       idempotency_key_reused: 'An Idempotency-Key already used with another body (`idempotency_key_reused`)',
     },
     handle: ({ headers, body }, { desk }, { actor }) => {
@@ -134,12 +154,103 @@ export const endpoints = {
         idempotency: key === undefined ? undefined : { client: actor ?? '', key },
       });
     },
-    view: (outcome, views) => views.ticket(outcome.ticket),
+    view: (outcome, views) =>
+      outcome.kind === 'created' ? views.ticket(outcome.ticket) : views.queued(outcome),
     meta: (outcome) => (outcome.replayed ? { replayed: true } : null),
     headersOf: (outcome) => ({
-      ...etagOf(outcome.ticket),
+      ...(outcome.kind === 'created'
+        ? etagOf(outcome.ticket)
+        : { Location: `/api/v1/queue/${outcome.queued.queue_id}` }),
       ...(outcome.replayed ? { 'Idempotent-Replayed': 'true' } : {}),
     }),
+  }),
+
+  addAffected: restOperation({
+    operation: operations.addAffected,
+    method: 'post',
+    path: '/api/v1/tickets/{ticket_id}/affected',
+    tags: ['Tickets'],
+    summary:
+      "Record a customer's service as affected by an active ticket's fault (same zone): no zone slot is taken, the same service twice is one record, and they are resolved with the ticket",
+    params: ticketIdParams,
+    body: addAffectedInputSchema,
+    data: affectedAddedViewSchema,
+    success: "Recorded (or recorded already: `meta.replayed`), with the ticket's count of affected customers",
+    replayable: true,
+    refusals: {
+      ticket_not_found: 'No ticket with this id',
+      ticket_not_active: 'The ticket no longer counts against its zone (resolved, closed)',
+      invalid_references:
+        "An unknown service, or a service of another zone than the ticket's (`affected_add_failed`)",
+    },
+    handle: ({ params, body }, { desk }, { actor }) => desk.addAffected(params.ticket_id, body, { actor }),
+    view: (outcome, views) => views.affectedAdded(outcome),
+    meta: (outcome) => (outcome.replayed ? { replayed: true } : null),
+  }),
+
+  listAffected: restOperation({
+    operation: operations.listAffected,
+    method: 'get',
+    path: '/api/v1/tickets/{ticket_id}/affected',
+    tags: ['Tickets'],
+    summary: "A ticket's affected customers, by service id, a page at a time",
+    params: ticketIdParams,
+    query: pageQuerySchema,
+    data: affectedPageViewSchema,
+    success: 'A page of affected customers',
+    refusals: { ticket_not_found: 'No ticket with this id' },
+    handle: async ({ params, query }, { desk }) =>
+      (await desk.listAffected(params.ticket_id, query)).map((page) => ({
+        ticketId: params.ticket_id,
+        page,
+      })),
+    view: ({ ticketId, page }, views) => views.affectedPage(ticketId)(page),
+  }),
+
+  getQueued: restOperation({
+    operation: operations.getQueued,
+    method: 'get',
+    path: '/api/v1/queue/{queue_id}',
+    tags: ['Zones'],
+    summary: "A request waiting in its zone's line: its position, or its ticket once admitted",
+    params: queueIdParams,
+    data: queuedViewSchema,
+    success: 'The request',
+    refusals: { queue_entry_not_found: 'No waiting request with this id' },
+    handle: ({ params }, { desk }) => desk.getQueued(params.queue_id),
+    view: (place, views) => views.queued(place),
+  }),
+
+  withdrawQueued: restOperation({
+    operation: operations.withdrawQueued,
+    method: 'delete',
+    path: '/api/v1/queue/{queue_id}',
+    tags: ['Zones'],
+    summary: "Withdraw a request from its zone's line",
+    params: queueIdParams,
+    data: queuedViewSchema,
+    success: 'Withdrawn: it will not be admitted',
+    refusals: {
+      queue_entry_not_found: 'No waiting request with this id',
+      queue_entry_not_waiting: 'It no longer waits: admitted (`data.ticket_id`) or withdrawn already',
+    },
+    handle: ({ params }, { desk }) => desk.withdrawQueued(params.queue_id),
+    view: (place, views) => views.queued(place),
+  }),
+
+  listQueue: restOperation({
+    operation: operations.listQueue,
+    method: 'get',
+    path: '/api/v1/zones/{zone_id}/queue',
+    tags: ['Zones'],
+    summary: "A zone's waiting line, first in line first, a page at a time",
+    params: zoneIdParams,
+    query: pageQuerySchema,
+    data: queuePageViewSchema,
+    success: 'A page of waiting requests with their positions',
+    refusals: { zone_not_found: 'No zone with this id' },
+    handle: ({ params, query }, { desk }) => desk.listQueue(params.zone_id, query),
+    view: (page, views) => views.queuePage(page),
   }),
 
   getTicket: restOperation({

@@ -82,6 +82,17 @@ export interface RestOperation<
   readonly successHeaders?: Readonly<Record<string, HeaderDoc>>;
   /** When the success may answer a retry (its `meta` says `replayed`). */
   readonly replayable?: boolean;
+  /**
+   * A second kind of success, answered with its own operation's status and action when `when`
+   * says so (a queued create's 202, say); `view` makes the data of both.
+   */
+  readonly otherwise?: {
+    readonly operation: Operation;
+    readonly when: (value: T) => boolean;
+    readonly data: z.ZodType;
+    readonly success: string;
+    readonly successHeaders?: Readonly<Record<string, HeaderDoc>>;
+  };
   /** When the operation needs the store (a 503 while it cannot be reached); default true. */
   readonly usesStore?: boolean;
   /** Each refusal the handler can give, with when it gives it: exactly those its Result carries. */
@@ -186,7 +197,21 @@ function responsesOf(declaration: AnyRestOperation): Record<number, ResponseDoc>
       ),
     ]),
   );
-  return { ...transportResponses(declaration), ...refusals, [operation.status]: success };
+  const other = declaration.otherwise;
+  const alternative =
+    other === undefined
+      ? {}
+      : {
+          [other.operation.status]: documented(
+            other.success,
+            (declaration.replayable ? replayableSuccessSchema : successSchema)(
+              other.operation.action,
+              other.data,
+            ),
+            other.successHeaders,
+          ),
+        };
+  return { ...transportResponses(declaration), ...refusals, ...alternative, [operation.status]: success };
 }
 
 /** A declaration as `@hono/zod-openapi` describes a route: what the OpenAPI document and the tests read. */
@@ -278,8 +303,11 @@ export function serveOperation(
     }
     const input = { params: params?.data, query: query?.data, headers: parsedHeaders?.data, body };
     const result = await declaration.handle(input, deps, { actor: caller?.name ?? null });
+    const other = declaration.otherwise;
+    const answering =
+      other !== undefined && result.isOk() && other.when(result.value) ? other.operation : operation;
     const answer = deps.respond(
-      operation,
+      answering,
       result,
       (value) => declaration.view(value, deps.views),
       declaration.meta ?? (() => null),

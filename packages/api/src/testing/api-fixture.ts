@@ -24,10 +24,13 @@ const HOLIDAYS = ['2026-01-01', '2026-01-12', '2026-03-23', '2026-04-02', '2026-
 export async function snapshotOf(store: TicketStore) {
   const all = { limit: 1_000_000 };
   const tickets = await store.listTickets(all);
+  const zones = await store.listZones(all);
   return {
     tickets,
     events: await Promise.all(tickets.map((t) => store.listTicketEvents(t.ticket_id, all))),
-    zones: await store.listZones(all),
+    affected: await Promise.all(tickets.map((t) => store.listAffected(t.ticket_id, all))),
+    queues: await Promise.all(zones.map((z) => store.listQueue(z.zone_id, all))),
+    zones,
     technicians: await store.listTechnicians(all),
     services: await store.listServices(all),
   };

@@ -5,6 +5,7 @@ import { describeDeliveries } from './behaviour/deliveries.js';
 import { describeDirectory } from './behaviour/directory.js';
 import { type Connect, suiteOver } from './behaviour/open.js';
 import { describeReading } from './behaviour/reading.js';
+import { describeWaiting } from './behaviour/waiting.js';
 
 /**
  * The behaviour of the API, the same over REST and tRPC, run over one transport: each test opens a
@@ -18,5 +19,6 @@ export function describeBehaviour(name: string, connect: Connect): void {
     describeChanging(suite);
     describeDirectory(suite);
     describeDeliveries(suite);
+    describeWaiting(suite);
   });
 }

@@ -124,5 +124,10 @@ export function restTransport(fixture: ApiFixture): Transport {
     listTechnicians: (page) => call('GET', withQuery('/api/v1/technicians', page)),
     saveService: (id, service) => call('PUT', `/api/v1/services/${id}`, service),
     listServices: (page) => call('GET', withQuery('/api/v1/services', page)),
+    addAffected: (id, customer) => call('POST', `/api/v1/tickets/${id}/affected`, customer),
+    listAffected: (id, page) => call('GET', withQuery(`/api/v1/tickets/${id}/affected`, page)),
+    getQueued: (id) => call('GET', `/api/v1/queue/${id}`),
+    withdrawQueued: (id) => call('DELETE', `/api/v1/queue/${id}`),
+    listQueue: (id, page) => call('GET', withQuery(`/api/v1/zones/${id}/queue`, page)),
   };
 }

@@ -72,5 +72,11 @@ export function trpcTransport({ app, defects }: ApiFixture): Transport {
     saveService: (id, service) =>
       mutation('services.save', routes.saveService, { service_id: id, ...service }),
     listServices: (page) => query('services.list', routes.listServices, page),
+    addAffected: (id, customer) =>
+      mutation('tickets.addAffected', routes.addAffected, { ticket_id: id, ...customer }),
+    listAffected: (id, page) => query('tickets.affected', routes.listAffected, { ticket_id: id, ...page }),
+    getQueued: (id) => query('queue.get', routes.getQueued, { queue_id: id }),
+    withdrawQueued: (id) => mutation('queue.withdraw', routes.withdrawQueued, { queue_id: id }),
+    listQueue: (id, page) => query('zones.queue', routes.listQueue, { zone_id: id, ...page }),
   };
 }

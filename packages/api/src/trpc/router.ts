@@ -1,4 +1,6 @@
 import {
+  addAffectedInputSchema,
+  type CreateOutcome,
   createTicketInputSchema,
   listTicketsInputSchema,
   type Page,
@@ -14,7 +16,7 @@ import {
   updateTicketInputSchema,
 } from '@tickets/domain';
 import { initTRPC, TRPCError } from '@trpc/server';
-import { ok } from 'neverthrow';
+import { err, ok } from 'neverthrow';
 import { z } from 'zod';
 import { allows, type Caller } from '../auth.js';
 import { idempotencyKeySchema } from '../inputs.js';
@@ -106,6 +108,7 @@ const ticketIdParams = z.object({ ticket_id: positiveIntegerSchema });
 const zoneIdParams = z.object({ zone_id: positiveIntegerSchema });
 const technicianIdParams = z.object({ technician_id: positiveIntegerSchema });
 const serviceIdParams = z.object({ service_id: positiveIntegerSchema });
+const queueIdParams = z.object({ queue_id: positiveIntegerSchema });
 
 /** A listing by id, a page at a time, that refuses nothing but malformed input. */
 const pagedList = <Op extends Operation, T, D>(
@@ -147,13 +150,39 @@ export const appRouter = t.router({
           actor,
           idempotency: key === undefined ? undefined : { client: actor ?? '', key },
         });
-        return ctx.respond(
-          operations.createTicket,
-          result,
-          (outcome) => ctx.views.ticket(outcome.ticket),
-          (outcome) => (outcome.replayed ? { replayed: true as const } : null),
-        ).body;
+        const replay = (outcome: { readonly replayed: boolean }) =>
+          outcome.replayed ? { replayed: true as const } : null;
+        const created = (outcome: Extract<CreateOutcome, { kind: 'created' }>) =>
+          ctx.views.ticket(outcome.ticket);
+        if (result.isErr())
+          return ctx.respond(operations.createTicket, err(result.error), created, replay).body;
+        const outcome = result.value;
+        // A full zone with `queue_if_full`: the request waits in the zone's line (REST's 202).
+        return outcome.kind === 'queued'
+          ? ctx.respond(operations.queueTicket, ok(outcome), ctx.views.queued, replay).body
+          : ctx.respond(operations.createTicket, ok(outcome), created, replay).body;
       }),
+    addAffected: procedureFor(operations.addAffected)
+      .input(ticketIdParams.extend(addAffectedInputSchema.shape))
+      .mutation(
+        async ({ ctx, input: { ticket_id, ...customer } }) =>
+          ctx.respond(
+            operations.addAffected,
+            await ctx.desk.addAffected(ticket_id, customer, { actor: actorOf(ctx) }),
+            ctx.views.affectedAdded,
+            (outcome) => (outcome.replayed ? { replayed: true as const } : null),
+          ).body,
+      ),
+    affected: procedureFor(operations.listAffected)
+      .input(ticketIdParams.extend(pageInputSchema.shape))
+      .query(
+        async ({ ctx, input: { ticket_id, ...page } }) =>
+          ctx.respond(
+            operations.listAffected,
+            await ctx.desk.listAffected(ticket_id, page),
+            ctx.views.affectedPage(ticket_id),
+          ).body,
+      ),
     get: procedureFor(operations.getTicket)
       .input(ticketIdParams)
       .query(
@@ -225,6 +254,13 @@ export const appRouter = t.router({
             ctx.views.zoneCapacity,
           ).body,
       ),
+    queue: procedureFor(operations.listQueue)
+      .input(zoneIdParams.extend(pageInputSchema.shape))
+      .query(
+        async ({ ctx, input: { zone_id, ...page } }) =>
+          ctx.respond(operations.listQueue, await ctx.desk.listQueue(zone_id, page), ctx.views.queuePage)
+            .body,
+      ),
     capacities: pagedList(
       operations.listZoneCapacities,
       (desk, page) => desk.listZoneCapacities(page),
@@ -241,6 +277,24 @@ export const appRouter = t.router({
       (desk, page) => desk.listZones(page),
       (views, page) => views.zonePage(page),
     ),
+  }),
+  queue: t.router({
+    get: procedureFor(operations.getQueued)
+      .input(queueIdParams)
+      .query(
+        async ({ ctx, input }) =>
+          ctx.respond(operations.getQueued, await ctx.desk.getQueued(input.queue_id), ctx.views.queued).body,
+      ),
+    withdraw: procedureFor(operations.withdrawQueued)
+      .input(queueIdParams)
+      .mutation(
+        async ({ ctx, input }) =>
+          ctx.respond(
+            operations.withdrawQueued,
+            await ctx.desk.withdrawQueued(input.queue_id),
+            ctx.views.queued,
+          ).body,
+      ),
   }),
   sync: t.router({
     wisphub: procedureFor(operations.syncStatus).query(

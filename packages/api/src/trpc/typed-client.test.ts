@@ -31,7 +31,7 @@ describe('a frontend on the typed tRPC client', () => {
     const trpc = await connected();
     for (let i = 0; i < 2; i += 1) {
       const created = await trpc.tickets.create.mutate(ticket);
-      if (!created.ok) throw new Error(`refused: ${created.action}`);
+      if (created.action !== 'ticket_created') throw new Error(`not created: ${created.action}`);
       expect(created.data.end_date).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/);
     }
     const reply = await trpc.tickets.create.mutate(ticket);
@@ -53,11 +53,17 @@ describe('a frontend on the typed tRPC client', () => {
     // Each answer a create can give, and no other.
     const actions: (typeof another)['action'][] = [
       'ticket_created',
+      'ticket_queued',
       'ticket_creation_failed',
       'zone_ticket_limit_reached',
       'idempotency_key_reused',
     ];
     expect(actions).toContain(another.action);
+    // Asked to wait, a full zone answers the request's place in its line, typed.
+    const waiting = await trpc.tickets.create.mutate({ ...ticket, queue_if_full: true });
+    if (waiting.action !== 'ticket_queued') throw new Error(`not queued: ${waiting.action}`);
+    const position: number | null = waiting.data.position;
+    expect(position).toBe(1);
     const zones = await trpc.zones.list.query();
     // @ts-expect-error listing zones has no refusal to narrow to
     if (zones.action === 'invalid_request') expect.unreachable();
@@ -85,7 +91,8 @@ describe('a frontend on the typed tRPC client', () => {
       trpc.tickets.create.mutate({ ...ticket, idempotency_key: 'batch-a' }),
       trpc.tickets.create.mutate({ ...ticket, idempotency_key: 'batch-b' }),
     ]);
-    if (!again.ok || !first.ok) throw new Error('refused');
+    if (again.action !== 'ticket_created' || first.action !== 'ticket_created')
+      throw new Error('not created');
     expect(again.meta).toEqual({ replayed: true });
     expect(again.data.ticket_id).toBe(first.data.ticket_id);
     expect(reused.action).toBe('idempotency_key_reused');

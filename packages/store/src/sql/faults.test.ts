@@ -1,11 +1,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { StoreUnavailableError, type Zone } from '@tickets/domain';
+import { createCapacityRule, StoreUnavailableError, type Zone } from '@tickets/domain';
 import Database from 'better-sqlite3';
 import { CompiledQuery, sql } from 'kysely';
+import { ok } from 'neverthrow';
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
+import { openedTicket } from '../testing/opened-ticket.js';
 import {
   createTestDatabase,
   createTestSchema,
@@ -51,6 +53,76 @@ function opened(database: SqlDatabase): SqlDatabase {
   cleanups.push(() => closeDatabase(database));
   return database;
 }
+
+describe.skipIf(!requireTestDatabase())("the PostgreSQL store's zone lock", () => {
+  it('withdraws a waiting request and records an affected customer only under the zone lock, answering unavailable when it is not granted in time', async () => {
+    const { schema, drop } = await createTestSchema();
+    cleanups.push(drop);
+    const db = opened(openPostgres({ url: testDatabaseUrl, schema }));
+    await migrateToLatest(db);
+    const store = createSqlTicketStore(db);
+    await store.saveZone({ zone_id: 1, name: 'Z', max_active_tickets: 1 });
+    await store.saveTechnician({ technician_id: 1, name: 'T', active: true });
+    await store.saveService({ service_id: 1, zone_id: 1, customer_name: null });
+    const refs = { zone_id: 1, service_id: 1, technician_id: 1 };
+    const rule = createCapacityRule({ maxActiveTicketsPerZone: 1, activeStatuses: [1] });
+    const created = await store.createTicket(refs, rule, () =>
+      ok({ kind: 'insert', ticket: openedTicket(refs), events: [], outbox: [] }),
+    );
+    const first = created._unsafeUnwrap();
+    if (first.kind !== 'created') throw new Error('no ticket');
+    const ticketId = first.ticket.ticket_id;
+    const request = {
+      ...refs,
+      subject: 'Falla Masiva',
+      priority: 3 as const,
+      description: 'x',
+      queued_at: 1,
+      actor: null,
+    };
+    const queued = (
+      await store.createTicket(refs, rule, () => ok({ kind: 'enqueue', request }))
+    )._unsafeUnwrap();
+    if (queued.kind !== 'queued') throw new Error('no request in line');
+
+    const holder = new pg.Client({ connectionString: testDatabaseUrl });
+    await holder.connect();
+    cleanups.push(() => holder.end());
+    await holder.query('begin');
+    await holder.query(`select * from ${schema}.zones where id = 1 for update`);
+    const outcomes = await Promise.all([
+      timed(store.withdrawQueued(queued.queued.queue_id, 2)),
+      timed(
+        store.addAffected(ticketId, 1, (context) =>
+          ok({
+            kind: 'insert',
+            affected: {
+              ticket_id: context.ticket.ticket_id,
+              service_id: 1,
+              description: 'x',
+              added_at: 2,
+              actor: null,
+            },
+            events: [],
+            outbox: [],
+          }),
+        ),
+      ),
+    ]);
+    await holder.query('rollback');
+    for (const { ms, error } of outcomes) {
+      expect(error).toBeInstanceOf(StoreUnavailableError);
+      expect(ms).toBeGreaterThanOrEqual(2_900);
+    }
+    // The first to wait gives up when its lock is not granted in 3 s; the one queued behind it on
+    // the row, once its statement has waited 5 s.
+    const codes = outcomes.map(({ error }) => (error as { cause?: { code?: unknown } }).cause?.code);
+    expect(codes).toContain('55P03');
+    expect((await store.getQueued(queued.queued.queue_id))?.queued.state).toBe('waiting');
+    expect((await store.getTicket(ticketId))?.affected_count).toBe(0);
+    expect((await store.withdrawQueued(queued.queued.queue_id, 3)).isOk()).toBe(true);
+  }, 20_000);
+});
 
 describe.skipIf(!requireTestDatabase())('the PostgreSQL store when connections fail', () => {
   it('lives through a connection that the server ends while the store has it checked out, and carries on on a new one', async () => {

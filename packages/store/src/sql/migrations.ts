@@ -226,6 +226,92 @@ function migrations(dialect: SqlDialectName): Record<string, Migration> {
           .execute();
       },
     },
+    // Issue #13: a create into a full zone may wait in the zone's line instead of being refused,
+    // and a customer with the same fault as an active ticket is recorded on it. A key may answer
+    // a request in a line (and its ticket once admitted) rather than a ticket.
+    '0006_waiting_line_and_affected': {
+      async up(db: Kysely<unknown>) {
+        const identity = (c: ColumnDefinitionBuilder) =>
+          dialect === 'sqlite'
+            ? c.primaryKey().autoIncrement()
+            : c.primaryKey().generatedByDefaultAsIdentity();
+        await db.schema
+          .alterTable('tickets')
+          .addColumn('affected_count', 'integer', (c) => c.notNull().defaultTo(0))
+          .execute();
+        await db.schema
+          .createTable('affected_customers')
+          .addColumn('ticket_id', 'bigint', (c) => c.notNull().references('tickets.id'))
+          .addColumn('service_id', 'bigint', (c) => c.notNull().references('services.id'))
+          .addColumn('description', 'text', (c) => c.notNull())
+          .addColumn('added_at', 'bigint', (c) => c.notNull())
+          .addColumn('actor', 'text')
+          .addColumn('resolved_at', 'bigint')
+          .addColumn('answer_text', 'text')
+          .addPrimaryKeyConstraint('affected_customers_pkey', ['ticket_id', 'service_id'])
+          .execute();
+        await db.schema
+          .createTable('queued_requests')
+          .addColumn('id', dialect === 'sqlite' ? 'integer' : 'bigint', identity)
+          .addColumn('zone_id', 'bigint', (c) => c.notNull().references('zones.id'))
+          .addColumn('service_id', 'bigint', (c) => c.notNull().references('services.id'))
+          .addColumn('technician_id', 'bigint', (c) => c.notNull().references('technicians.id'))
+          .addColumn('subject', 'text', (c) => c.notNull())
+          .addColumn('priority', 'integer', (c) => c.notNull())
+          .addColumn('description', 'text', (c) => c.notNull())
+          .addColumn('queued_at', 'bigint', (c) => c.notNull())
+          .addColumn('actor', 'text')
+          .addColumn('state', 'text', (c) => c.notNull())
+          .addColumn('ticket_id', 'bigint', (c) => c.references('tickets.id'))
+          .addColumn('settled_at', 'bigint')
+          .execute();
+        // A zone's line in order: admission takes its head, a position counts the requests ahead.
+        await sql`create index queued_requests_waiting on queued_requests (zone_id, id)
+          where state = 'waiting'`.execute(db);
+        // Requests waiting per zone, kept under the zone's lock with every change to its line, so
+        // that a create learns whether anyone waits at the same cost however long the line is.
+        await db.schema
+          .createTable('zone_waiting_counts')
+          .addColumn('zone_id', 'bigint', (c) => c.primaryKey().references('zones.id'))
+          .addColumn('waiting', 'integer', (c) => c.notNull())
+          .execute();
+        if (dialect === 'postgres') {
+          await sql`alter table idempotency_keys alter column ticket_id drop not null`.execute(db);
+          await sql`alter table idempotency_keys add column queue_id bigint references queued_requests (id)`.execute(
+            db,
+          );
+          await sql`alter table idempotency_keys add constraint idempotency_keys_answer
+            check (ticket_id is not null or queue_id is not null)`.execute(db);
+        } else {
+          // SQLite cannot drop a NOT NULL: the table is built again, as tickets was in 0004.
+          await sql`create table idempotency_keys_new (
+            client text not null,
+            key text not null,
+            fingerprint text not null,
+            ticket_id bigint references tickets (id),
+            queue_id bigint references queued_requests (id),
+            recorded_at bigint not null,
+            constraint ${sql.raw(IDEMPOTENCY_PRIMARY_KEY)} primary key (client, key),
+            constraint idempotency_keys_answer check (ticket_id is not null or queue_id is not null)
+          )`.execute(db);
+          await sql`insert into idempotency_keys_new (client, key, fingerprint, ticket_id, recorded_at)
+            select client, key, fingerprint, ticket_id, recorded_at from idempotency_keys`.execute(db);
+          await sql`drop table idempotency_keys`.execute(db);
+          await sql`alter table idempotency_keys_new rename to idempotency_keys`.execute(db);
+          await db.schema
+            .createIndex('idempotency_keys_recorded_at')
+            .on('idempotency_keys')
+            .column('recorded_at')
+            .execute();
+        }
+        // Admission points a queued request's key at its ticket.
+        await db.schema
+          .createIndex('idempotency_keys_queue_id')
+          .on('idempotency_keys')
+          .column('queue_id')
+          .execute();
+      },
+    },
   };
 }
 

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { describeTicketStoreContract } from '../store-contract.js';
 import { openedTicket } from '../testing/opened-ticket.js';
 import { createTestSchema, requireTestDatabase, testDatabaseUrl } from '../testing/postgres.js';
-import { closeDatabase } from './database.js';
+import { closeDatabase, type SqlDatabase } from './database.js';
 import { migrateToLatest } from './migrations.js';
 import { openPostgres } from './postgres.js';
 import { createSqlTicketStore } from './sql-ticket-store.js';
@@ -17,9 +17,16 @@ describe.skipIf(!hasPostgres)('the PostgreSQL store', () => {
     const { schema, drop } = await createTestSchema();
     const db = openPostgres({ url: testDatabaseUrl, schema, poolSize: 20 });
     await migrateToLatest(db);
+    const others: SqlDatabase[] = [];
     return {
       store: createSqlTicketStore(db),
+      another: () => {
+        const other = openPostgres({ url: testDatabaseUrl, schema, poolSize: 10 });
+        others.push(other);
+        return createSqlTicketStore(other);
+      },
       close: async () => {
+        for (const other of others) await closeDatabase(other);
         await closeDatabase(db);
         await drop();
       },

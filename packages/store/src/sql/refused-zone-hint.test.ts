@@ -2,8 +2,10 @@ import {
   type CreateContext,
   type CreateDecision,
   createCapacityRule,
+  type NewQueuedRequest,
   type TicketRefs,
   type TicketStore,
+  type ZoneRule,
 } from '@tickets/domain';
 import { err, ok, type Result } from 'neverthrow';
 import { describe, expect, it } from 'vitest';
@@ -20,6 +22,29 @@ const decide = (context: CreateContext): Result<CreateDecision, 'zone_full'> =>
   context.zone === undefined || context.activeTickets >= rule.limitFor(context.zone)
     ? err('zone_full')
     : ok({ kind: 'insert', ticket: openedTicket(request(context.zone.zone_id)), events: [], outbox: [] });
+
+/** The same rule, with the power to admit waiting requests. */
+const admitting: ZoneRule = {
+  ...rule,
+  admit: (waiting) => ({ ticket: openedTicket(request(waiting.zone_id)), events: [], outbox: [] }),
+};
+
+const waitingRequest = (zone_id: number): NewQueuedRequest => ({
+  ...request(zone_id),
+  subject: 'Falla Masiva',
+  priority: 3,
+  description: 'x',
+  queued_at: 0,
+  actor: null,
+});
+
+/** As `decide`, for a create that asks to wait in a full zone's line (queue_if_full). */
+const decideOrWait = (context: CreateContext): Result<CreateDecision, 'zone_full'> =>
+  decide(context).orElse(() =>
+    context.zone === undefined
+      ? err('zone_full')
+      : ok<CreateDecision, 'zone_full'>({ kind: 'enqueue', request: waitingRequest(context.zone.zone_id) }),
+  );
 
 /**
  * The memory store behind the hint, counting the creates that reach it (the locked path) and the
@@ -41,6 +66,7 @@ async function hinted() {
       service: undefined,
       technician: undefined,
       activeTickets: await inner.countActiveTickets(creation.zone_id, capacity.activeStatuses),
+      waiting: (await inner.countWaitingIn([creation.zone_id])).get(creation.zone_id) ?? 0,
       previous: undefined,
       existing: undefined,
     };
@@ -96,6 +122,53 @@ describe('the refused-zone hint', () => {
       ok({ ticket: { ...ticket, status: 3 }, events: [], outbox: [] }),
     );
     expect(changed.isOk()).toBe(true);
+    expect(await admitted(1)).toBe(true);
+    expect(counts).toEqual({ locked: 3, unlocked: 0 });
+  });
+
+  it('puts a create that asks to wait in the line under the lock, even in a zone that refused the last create', async () => {
+    const { store, inner, counts, create, admitted } = await hinted();
+    expect(await admitted(1)).toBe(true);
+    expect(await create(1)).toEqual(err('zone_full'));
+    const queued = await store.createTicket(request(1), admitting, decideOrWait);
+    expect(queued._unsafeUnwrap()).toMatchObject({ kind: 'queued', position: 1, replayed: false });
+    expect(counts).toEqual({ locked: 3, unlocked: 1 });
+    expect(await inner.countWaitingIn([1])).toEqual(new Map([[1, 1]]));
+  });
+
+  it('remembers a zone whose last create waited in its line: it was full', async () => {
+    const { store, counts, admitted, create } = await hinted();
+    expect(await admitted(1)).toBe(true);
+    await store.createTicket(request(1), admitting, decideOrWait);
+    expect(counts).toEqual({ locked: 2, unlocked: 0 });
+    expect(await create(1)).toEqual(err('zone_full'));
+    expect(counts).toEqual({ locked: 2, unlocked: 1 });
+  });
+
+  it('takes the lock whenever the unlocked read shows a free slot with requests waiting for it, so they are admitted first', async () => {
+    const { store, inner, counts, admitted } = await hinted();
+    expect(await admitted(1)).toBe(true);
+    const queued = (await store.createTicket(request(1), admitting, decideOrWait))._unsafeUnwrap();
+    if (queued.kind !== 'queued') throw new Error('not queued');
+    // A slot freed by a rule that cannot admit, behind the hint's back: the request still waits.
+    const [ticket] = await inner.listTickets({ zone_id: 1, limit: 1 });
+    if (ticket === undefined) throw new Error('no ticket in zone 1');
+    await inner.updateTicket(ticket.ticket_id, rule, () =>
+      ok({ ticket: { ...ticket, status: 3 }, events: [], outbox: [] }),
+    );
+    // A refusal the unlocked read could have given: the locked path gives it too, after admitting.
+    expect(await store.createTicket(request(1), admitting, () => err('invalid_references'))).toEqual(
+      err('invalid_references'),
+    );
+    expect(counts).toEqual({ locked: 3, unlocked: 1 });
+    expect((await inner.getQueued(queued.queued.queue_id))?.queued.state).toBe('admitted');
+  });
+
+  it('forgets a zone once it is saved: its limit may have risen', async () => {
+    const { store, counts, create, admitted } = await hinted();
+    expect(await admitted(1)).toBe(true);
+    await create(1);
+    await store.saveZone({ zone_id: 1, name: 'Z1', max_active_tickets: 2 }, admitting);
     expect(await admitted(1)).toBe(true);
     expect(counts).toEqual({ locked: 3, unlocked: 0 });
   });

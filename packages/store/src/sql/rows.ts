@@ -1,7 +1,10 @@
 import type {
+  AffectedCustomer,
   DeliveryState,
   NewTicket,
   Priority,
+  QueuedRequest,
+  QueueState,
   Service,
   Technician,
   Ticket,
@@ -13,6 +16,8 @@ import type {
 } from '@tickets/domain';
 import type { Selectable } from 'kysely';
 import type {
+  AffectedCustomersTable,
+  QueuedRequestsTable,
   ServicesTable,
   TechniciansTable,
   TicketEventsTable,
@@ -44,6 +49,7 @@ export function toTicket(row: Selectable<TicketsTable>): Ticket {
     wisphub_sync: row.wisphub_sync as DeliveryState | null,
     wisphub_status: row.wisphub_status as TicketStatus | null,
     version: row.version,
+    affected_count: row.affected_count,
   };
 }
 
@@ -65,9 +71,13 @@ export const ticketColumns = (t: NewTicket): Omit<TicketsTable, 'id'> => ({
   wisphub_sync: t.wisphub_sync,
   wisphub_status: t.wisphub_status,
   version: t.version,
+  affected_count: t.affected_count,
 });
 
-/** The columns a change may write: everything but the id, the zone, the service and the creation. */
+/**
+ * The columns a change may write: everything but the id, the zone, the service, the creation and
+ * the affected customers' count (which only recording one changes).
+ */
 export const changedColumns = (t: Ticket) => ({
   id: t.ticket_id,
   technician_id: t.technician_id,
@@ -129,4 +139,29 @@ export const serviceRow = (s: Service): ServicesTable => ({
   id: s.service_id,
   zone_id: s.zone_id,
   customer_name: s.customer_name,
+});
+
+export const toQueued = (row: Selectable<QueuedRequestsTable>): QueuedRequest => ({
+  queue_id: row.id,
+  zone_id: row.zone_id,
+  service_id: row.service_id,
+  technician_id: row.technician_id,
+  subject: row.subject,
+  priority: row.priority as Priority,
+  description: row.description,
+  queued_at: row.queued_at,
+  actor: row.actor,
+  state: row.state as QueueState,
+  ticket_id: row.ticket_id,
+  settled_at: row.settled_at,
+});
+
+export const toAffected = (row: AffectedCustomersTable): AffectedCustomer => ({
+  ticket_id: row.ticket_id,
+  service_id: row.service_id,
+  description: row.description,
+  added_at: row.added_at,
+  actor: row.actor,
+  resolved_at: row.resolved_at,
+  answer_text: row.answer_text,
 });

@@ -19,6 +19,7 @@ export interface TicketsTable {
   wisphub_sync: string | null;
   wisphub_status: number | null;
   version: number;
+  affected_count: number;
 }
 
 export interface ZonesTable {
@@ -83,12 +84,48 @@ export interface SyncJobsTable {
   detail: string | null;
 }
 
+/** A create's key: the ticket it created, or the request it put in a line (and its ticket once admitted). */
 export interface IdempotencyKeysTable {
   client: string;
   key: string;
   fingerprint: string;
-  ticket_id: number;
+  ticket_id: number | null;
+  queue_id: number | null;
   recorded_at: number;
+}
+
+/** Customers recorded as affected by a ticket's fault. */
+export interface AffectedCustomersTable {
+  ticket_id: number;
+  service_id: number;
+  description: string;
+  added_at: number;
+  actor: string | null;
+  resolved_at: number | null;
+  answer_text: string | null;
+}
+
+/** Requests waiting for a slot in their zone (and those admitted or withdrawn). */
+export interface QueuedRequestsTable {
+  id: Generated<number>;
+  zone_id: number;
+  service_id: number;
+  technician_id: number;
+  subject: string;
+  priority: number;
+  description: string;
+  queued_at: number;
+  actor: string | null;
+  /** 'waiting', 'admitted' or 'withdrawn'. */
+  state: string;
+  ticket_id: number | null;
+  settled_at: number | null;
+}
+
+/** Requests waiting in each zone's line, kept with every change to the line. */
+export interface ZoneWaitingCountsTable {
+  zone_id: number;
+  waiting: number;
 }
 
 export interface ZoneStatusCountsTable {
@@ -102,6 +139,9 @@ export interface TicketDatabase {
   zone_status_counts: ZoneStatusCountsTable;
   ticket_events: TicketEventsTable;
   idempotency_keys: IdempotencyKeysTable;
+  affected_customers: AffectedCustomersTable;
+  queued_requests: QueuedRequestsTable;
+  zone_waiting_counts: ZoneWaitingCountsTable;
   zones: ZonesTable;
   technicians: TechniciansTable;
   services: ServicesTable;

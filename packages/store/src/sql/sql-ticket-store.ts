@@ -1,5 +1,4 @@
 import type {
-  CapacityRule,
   ConnectorStore,
   CreateContext,
   CreateDecision,
@@ -10,6 +9,7 @@ import type {
   TicketStore,
   UpdateContext,
   UpdateDecision,
+  ZoneRule,
 } from '@tickets/domain';
 import { ticketNotFound } from '@tickets/domain';
 import type { Selectable } from 'kysely';
@@ -18,13 +18,15 @@ import type { SqlDatabase } from './database.js';
 import { KyselyStepRunner } from './kysely-step-runner.js';
 import { IDEMPOTENCY_PRIMARY_KEY } from './migrations.js';
 import { withRefusedZoneHint } from './refused-zone-hint.js';
-import { ticketColumns, toEvent, toTicket } from './rows.js';
+import { toEvent, toTicket } from './rows.js';
 import type { TicketEventsTable, TicketsTable } from './schema.js';
+import { createSqlAffectedStore } from './sql-affected-store.js';
 import { createSqlConnectorStore } from './sql-connector-store.js';
 import { createSqlDirectoryStore } from './sql-directory-store.js';
+import { createSqlWaitingLineStore } from './sql-waiting-line-store.js';
 import { SqliteStepRunner } from './sqlite-step-runner.js';
 import { prepareStatements, type Statements } from './statements.js';
-import { all, first, insertedId, rowsOf, type Step, type StepRunner } from './step.js';
+import { all, first, rowsOf, type Step, type StepRunner } from './step.js';
 import { createTicketSteps } from './ticket-steps.js';
 import { reportUnavailable } from './unavailable.js';
 
@@ -66,43 +68,81 @@ export function createSqlTicketStore(database: SqlDatabase): TicketStore & Conne
       : new KyselyStepRunner(db, POSTGRES_BEGIN, isConflict);
 
   const steps = createTicketSteps(database, q);
+  const directory = createSqlDirectoryStore({ database, runner, q });
 
   const keepOk = (result: Result<unknown, unknown>) => result.isOk();
   const always = () => true;
 
+  /** Writes what a create decided, under the zone's lock, with its idempotency key. */
+  function* carryOut(
+    request: CreateRequest,
+    context: CreateContext,
+    decided: CreateDecision,
+  ): Step<CreateOutcome> {
+    const claim = request.idempotency;
+    function* remember(answer: { ticket_id: number | null; queue_id: number | null }, at: number) {
+      if (claim === undefined) return;
+      yield* all(q.insertIdempotencyKey, {
+        client: claim.client,
+        key: claim.key,
+        fingerprint: claim.fingerprint,
+        ...answer,
+        recorded_at: at,
+      });
+    }
+    switch (decided.kind) {
+      case 'replay':
+        return { kind: 'created', ticket: decided.ticket, replayed: true };
+      case 'replay_queued':
+        return {
+          kind: 'queued',
+          queued: decided.queued,
+          position: yield* steps.placeOf(decided.queued),
+          replayed: true,
+        };
+      case 'enqueue': {
+        // The line counted in the context is the one locked: this request goes at its end.
+        if (decided.request.zone_id !== request.zone_id) {
+          throw new Error(
+            `a create into zone ${request.zone_id} cannot wait in zone ${decided.request.zone_id}`,
+          );
+        }
+        const queued = yield* steps.enqueue(decided.request);
+        yield* remember({ ticket_id: null, queue_id: queued.queue_id }, queued.queued_at);
+        return { kind: 'queued', queued, position: context.waiting + 1, replayed: false };
+      }
+      case 'insert': {
+        const ticket = yield* steps.openTicket(decided.ticket, decided.events, decided.outbox);
+        yield* remember({ ticket_id: ticket.ticket_id, queue_id: null }, ticket.created_at);
+        return { kind: 'created', ticket, replayed: false };
+      }
+    }
+  }
+
   const store: TicketStore & ConnectorStore = {
     async createTicket<E>(
       request: CreateRequest,
-      rule: CapacityRule,
+      rule: ZoneRule,
       decide: (context: CreateContext) => Result<CreateDecision, E>,
     ): Promise<Result<CreateOutcome, E>> {
-      return runner.write(function* (): Step<Result<CreateOutcome, E>> {
-        const decision = decide(yield* steps.createContext(request, rule, true));
-        if (decision.isErr()) return err(decision.error);
-        if (decision.value.kind === 'replay') return ok({ ticket: decision.value.ticket, replayed: true });
-        const { ticket: draft, events, outbox } = decision.value;
-        const ticket: Ticket = {
-          ...draft,
-          ticket_id: yield* insertedId(q.insertTicket, ticketColumns(draft)),
-        };
-        yield* steps.recordNew(ticket, events, outbox);
-        const claim = request.idempotency;
-        if (claim !== undefined) {
-          yield* all(q.insertIdempotencyKey, {
-            client: claim.client,
-            key: claim.key,
-            fingerprint: claim.fingerprint,
-            ticket_id: ticket.ticket_id,
-            recorded_at: ticket.created_at,
-          });
-        }
-        return ok({ ticket, replayed: false });
-      }, keepOk);
+      const { outcome } = await runner.write(
+        function* () {
+          const { context, admitted } = yield* steps.createContext(request, rule, true);
+          const decision = decide(context);
+          const outcome: Result<CreateOutcome, E> = decision.isErr()
+            ? err(decision.error)
+            : ok(yield* carryOut(request, context, decision.value));
+          return { outcome, admitted };
+        },
+        // A refused create keeps what its admission wrote: those requests hold their slots.
+        ({ outcome, admitted }) => outcome.isOk() || admitted > 0,
+      );
+      return outcome;
     },
 
     async updateTicket<E>(
       ticketId: number,
-      rule: CapacityRule,
+      rule: ZoneRule,
       decide: (context: UpdateContext) => Result<UpdateDecision, E>,
     ): Promise<Result<Ticket, E | TicketNotFound>> {
       const before = await runner.read(() => first(q.ticket, { id: ticketId }));
@@ -115,10 +155,12 @@ export function createSqlTicketStore(database: SqlDatabase): TicketStore & Conne
       return row === undefined ? undefined : toTicket(row);
     },
 
-    async listTickets({ zone_id, status, limit, after }) {
+    async listTickets({ zone_id, status, statuses, limit, after }) {
+      if (statuses?.length === 0) return [];
       let query = db.selectFrom('tickets').selectAll().orderBy('id', 'desc').limit(limit);
       if (zone_id !== undefined) query = query.where('zone_id', '=', zone_id);
       if (status !== undefined) query = query.where('status', '=', status);
+      if (statuses !== undefined) query = query.where('status', 'in', [...statuses]);
       if (after !== undefined) query = query.where('id', '<', after);
       return (await runner.read(() => rowsOf<Selectable<TicketsTable>>(query))).map(toTicket);
     },
@@ -166,12 +208,20 @@ export function createSqlTicketStore(database: SqlDatabase): TicketStore & Conne
       }, always);
     },
 
-    ...createSqlDirectoryStore({ database, runner, q }),
+    ...directory,
+    async saveZone(zone, rule) {
+      if (rule?.admit === undefined) return directory.saveZone(zone);
+      await runner.write(() => steps.saveZoneAdmitting(zone, rule), always);
+      return zone;
+    },
+    ...createSqlAffectedStore({ database, runner, q, steps }),
+    ...createSqlWaitingLineStore({ database, runner, q }),
     ...createSqlConnectorStore({ database, runner, q, steps }),
   };
   return reportUnavailable(
-    withRefusedZoneHint(store, (request, rule) =>
-      runner.read(() => steps.createContext(request, rule, false)),
-    ),
+    withRefusedZoneHint(store, async (request, rule) => {
+      const { context } = await runner.read(() => steps.createContext(request, rule, false));
+      return context;
+    }),
   );
 }

@@ -1,8 +1,10 @@
 import { type Kysely, sql } from 'kysely';
 import { prepareQuery } from './prepared-query.js';
 import type {
+  AffectedCustomersTable,
   DirectoryTable,
   OutboxTable,
+  QueuedRequestsTable,
   ServicesTable,
   SqlDialectName,
   TechniciansTable,
@@ -76,13 +78,16 @@ export function prepareStatements(db: Db, dialect: SqlDialectName) {
     ticket: prepareQuery(db, (db, v: { id: number }) =>
       db.selectFrom('tickets').selectAll().where('id', '=', v.id),
     ),
+    service: prepareQuery(db, (db, v: { id: number }) =>
+      db.selectFrom('services').selectAll().where('id', '=', v.id),
+    ),
     ticketByWispHubId: prepareQuery(db, (db, v: { wisphub_ticket_id: number }) =>
       db.selectFrom('tickets').selectAll().where('wisphub_ticket_id', '=', v.wisphub_ticket_id),
     ),
     idempotencyKey: prepareQuery(db, (db, v: { client: string; key: string }) =>
       db
         .selectFrom('idempotency_keys')
-        .select(['fingerprint', 'ticket_id'])
+        .select(['fingerprint', 'ticket_id', 'queue_id'])
         .where('client', '=', v.client)
         .where('key', '=', v.key),
     ),
@@ -106,6 +111,7 @@ export function prepareStatements(db: Db, dialect: SqlDialectName) {
           wisphub_sync: v.wisphub_sync,
           wisphub_status: v.wisphub_status,
           version: v.version,
+          affected_count: v.affected_count,
         })
         .returning('id'),
     ),
@@ -144,14 +150,150 @@ export function prepareStatements(db: Db, dialect: SqlDialectName) {
     ),
     insertIdempotencyKey: prepareQuery(
       db,
-      (db, v: { client: string; key: string; fingerprint: string; ticket_id: number; recorded_at: number }) =>
+      (
+        db,
+        v: {
+          client: string;
+          key: string;
+          fingerprint: string;
+          ticket_id: number | null;
+          queue_id: number | null;
+          recorded_at: number;
+        },
+      ) =>
         db.insertInto('idempotency_keys').values({
           client: v.client,
           key: v.key,
           fingerprint: v.fingerprint,
           ticket_id: v.ticket_id,
+          queue_id: v.queue_id,
           recorded_at: v.recorded_at,
         }),
+    ),
+    /** Once its request is admitted, a key answers the ticket. */
+    pointKeyAtTicket: prepareQuery(db, (db, v: { client: string; key: string; ticket_id: number }) =>
+      db
+        .updateTable('idempotency_keys')
+        .set({ ticket_id: v.ticket_id })
+        .where('client', '=', v.client)
+        .where('key', '=', v.key),
+    ),
+    queued: prepareQuery(db, (db, v: { id: number }) =>
+      db.selectFrom('queued_requests').selectAll().where('id', '=', v.id),
+    ),
+    /** A request with its place in its zone's line (1 for the next to be admitted; null once it no longer waits). */
+    queuedPlace: prepareQuery(db, (db, v: { id: number }) =>
+      db
+        .selectFrom('queued_requests as q')
+        .selectAll('q')
+        .select((eb) =>
+          eb
+            .case()
+            .when('q.state', '=', 'waiting')
+            .then(
+              eb
+                .selectFrom('queued_requests as w')
+                .select((eb) => eb.cast<number>(eb.fn.countAll(), 'integer').as('n'))
+                .whereRef('w.zone_id', '=', 'q.zone_id')
+                .where('w.state', '=', 'waiting')
+                .whereRef('w.id', '<=', 'q.id'),
+            )
+            .else(null)
+            .end()
+            .as('position'),
+        )
+        .where('q.id', '=', v.id),
+    ),
+    /** How many of a zone's waiting requests are at or ahead of `id` in its line. */
+    placeInLine: prepareQuery(db, (db, v: { zone_id: number; id: number }) =>
+      db
+        .selectFrom('queued_requests')
+        .select((eb) => eb.cast<number>(eb.fn.countAll(), 'integer').as('n'))
+        .where('zone_id', '=', v.zone_id)
+        .where('state', '=', 'waiting')
+        .where('id', '<=', v.id),
+    ),
+    insertQueued: prepareQuery(db, (db, v: Omit<QueuedRequestsTable, 'id'>) =>
+      db
+        .insertInto('queued_requests')
+        .values({
+          zone_id: v.zone_id,
+          service_id: v.service_id,
+          technician_id: v.technician_id,
+          subject: v.subject,
+          priority: v.priority,
+          description: v.description,
+          queued_at: v.queued_at,
+          actor: v.actor,
+          state: v.state,
+          ticket_id: v.ticket_id,
+          settled_at: v.settled_at,
+        })
+        .returning('id'),
+    ),
+    /** The head of a zone's line (its `limit` oldest waiting requests), with their keys. */
+    lineHead: prepareQuery(db, (db, v: { zone_id: number; limit: number }) =>
+      db
+        .selectFrom('queued_requests as q')
+        .leftJoin('idempotency_keys as k', 'k.queue_id', 'q.id')
+        .selectAll('q')
+        .select(['k.client as key_client', 'k.key as key_key'])
+        .where('q.zone_id', '=', v.zone_id)
+        .where('q.state', '=', 'waiting')
+        .orderBy('q.id')
+        .limit(v.limit),
+    ),
+    /** Ends a request's wait: admitted (with its ticket) or withdrawn. */
+    settleQueued: prepareQuery(
+      db,
+      (db, v: { id: number; state: string; ticket_id: number | null; settled_at: number }) =>
+        db
+          .updateTable('queued_requests')
+          .set({ state: v.state, ticket_id: v.ticket_id, settled_at: v.settled_at })
+          .where('id', '=', v.id),
+    ),
+    /** Adds `change` to a zone's count of waiting requests. */
+    countWaiting: prepareQuery(db, (db, v: { zone_id: number; change: number }) =>
+      db
+        .insertInto('zone_waiting_counts')
+        .values({ zone_id: v.zone_id, waiting: v.change })
+        .onConflict((oc) =>
+          oc.column('zone_id').doUpdateSet((eb) => ({
+            waiting: eb('zone_waiting_counts.waiting', '+', eb.ref('excluded.waiting')),
+          })),
+        ),
+    ),
+    affected: prepareQuery(db, (db, v: { ticket_id: number; service_id: number }) =>
+      db
+        .selectFrom('affected_customers')
+        .selectAll()
+        .where('ticket_id', '=', v.ticket_id)
+        .where('service_id', '=', v.service_id),
+    ),
+    unresolvedAffected: prepareQuery(db, (db, v: { ticket_id: number }) =>
+      db
+        .selectFrom('affected_customers')
+        .selectAll()
+        .where('ticket_id', '=', v.ticket_id)
+        .where('resolved_at', 'is', null)
+        .orderBy('service_id'),
+    ),
+    insertAffected: prepareQuery(db, (db, v: AffectedCustomersTable) =>
+      db.insertInto('affected_customers').values({
+        ticket_id: v.ticket_id,
+        service_id: v.service_id,
+        description: v.description,
+        added_at: v.added_at,
+        actor: v.actor,
+        resolved_at: v.resolved_at,
+        answer_text: v.answer_text,
+      }),
+    ),
+    countAffected: prepareQuery(db, (db, v: { id: number }) =>
+      db
+        .updateTable('tickets')
+        .set((eb) => ({ affected_count: eb('affected_count', '+', 1) }))
+        .where('id', '=', v.id),
     ),
     // Each field named: the stand-in for the values has no keys of its own to spread.
     saveZone: prepareQuery(db, (db, v: ZonesTable) =>
@@ -184,7 +326,12 @@ export function prepareStatements(db: Db, dialect: SqlDialectName) {
       db,
       (
         db,
-        v: Omit<TicketsTable, 'id' | 'service_id' | 'zone_id' | 'created_at' | 'source'> & { id: number },
+        v: Omit<
+          TicketsTable,
+          'id' | 'service_id' | 'zone_id' | 'created_at' | 'source' | 'affected_count'
+        > & {
+          id: number;
+        },
       ) =>
         db
           .updateTable('tickets')

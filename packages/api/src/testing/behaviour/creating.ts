@@ -66,6 +66,7 @@ export function describeCreating({ open, seeded }: Suite): void {
           wisphub_ticket_id: null,
           wisphub_sync: null,
           version: 1,
+          affected_count: 0,
         },
         message: null,
         meta: null,
@@ -267,6 +268,7 @@ export function describeCreating({ open, seeded }: Suite): void {
         active_tickets: 3,
         max_tickets: 3,
         is_blocked: true,
+        waiting: 0,
       });
     });
   });

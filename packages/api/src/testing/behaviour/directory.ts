@@ -12,15 +12,33 @@ export function describeDirectory({ open, seeded }: Suite): void {
       expectStatus(empty, 200);
       expect(empty.body).toMatchObject({ ok: true, type: 'success', action: 'zone_capacity' });
       const load = async (zone: number) => (await api.zoneCapacity(zone)).body.data;
-      expect(empty.body.data).toEqual({ zone_id: 1, active_tickets: 0, max_tickets: 3, is_blocked: false });
+      expect(empty.body.data).toEqual({
+        zone_id: 1,
+        active_tickets: 0,
+        max_tickets: 3,
+        is_blocked: false,
+        waiting: 0,
+      });
       const first = await createTicket(1);
       await createTicket(1);
       await createTicket(1);
-      expect(await load(1)).toEqual({ zone_id: 1, active_tickets: 3, max_tickets: 3, is_blocked: true });
+      expect(await load(1)).toEqual({
+        zone_id: 1,
+        active_tickets: 3,
+        max_tickets: 3,
+        is_blocked: true,
+        waiting: 0,
+      });
       await api.updateTicket(first.ticket_id, { status: 3 });
-      expect(await load(1)).toMatchObject({ active_tickets: 2, is_blocked: false });
+      expect(await load(1)).toMatchObject({ active_tickets: 2, is_blocked: false, waiting: 0 });
       await createTicket(2);
-      expect(await load(2)).toEqual({ zone_id: 2, active_tickets: 1, max_tickets: 1, is_blocked: true });
+      expect(await load(2)).toEqual({
+        zone_id: 2,
+        active_tickets: 1,
+        max_tickets: 1,
+        is_blocked: true,
+        waiting: 0,
+      });
     });
 
     it('answers zone_not_found for an unknown zone', async () => {
@@ -40,12 +58,28 @@ export function describeDirectory({ open, seeded }: Suite): void {
       expectStatus(first, 200);
       expect(first.body.action).toBe('zone_capacities_listed');
       expect(first.body.data.zones).toEqual([
-        { zone_id: 1, name: 'Barrio Centro', active_tickets: 1, max_tickets: 3, is_blocked: false },
-        { zone_id: 2, name: 'Torre Norte', active_tickets: 0, max_tickets: 1, is_blocked: false },
+        {
+          zone_id: 1,
+          name: 'Barrio Centro',
+          active_tickets: 1,
+          max_tickets: 3,
+          is_blocked: false,
+          waiting: 0,
+        },
+        { zone_id: 2, name: 'Torre Norte', active_tickets: 0, max_tickets: 1, is_blocked: false, waiting: 0 },
       ]);
       const rest = await api.zoneCapacities({ cursor: first.body.data.next_cursor ?? 'none' });
       expect(rest.body.data).toEqual({
-        zones: [{ zone_id: 3, name: 'Parque Sur', active_tickets: 0, max_tickets: 10, is_blocked: false }],
+        zones: [
+          {
+            zone_id: 3,
+            name: 'Parque Sur',
+            active_tickets: 0,
+            max_tickets: 10,
+            is_blocked: false,
+            waiting: 0,
+          },
+        ],
         next_cursor: null,
       });
       expect((await api.zoneCapacities()).body.data.zones).toHaveLength(3);

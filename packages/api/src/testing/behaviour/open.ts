@@ -14,17 +14,30 @@ export interface OpenOptions {
 /** The answer stands for this HTTP status (over tRPC: REST declares its envelope for this status). */
 export const expectStatus = (answer: Answer, status: number) => expect(answer.statuses).toContain(status);
 
-/** A create or reopening refused because the zone is full: 409, an info envelope with the zone's capacity. */
-export function expectZoneFull(answer: Answer, zone_id: number, active_tickets: number, max_tickets: number) {
+/**
+ * A create or reopening refused because the zone is full: 409, an info envelope with the zone's
+ * capacity, its active tickets (newest first) and how many wait in its line.
+ */
+export function expectZoneFull(
+  answer: Answer,
+  zone_id: number,
+  active_tickets: number,
+  max_tickets: number,
+  waiting = 0,
+) {
   expectStatus(answer, 409);
   expect(answer.body).toEqual({
     ok: false,
     type: 'info',
     action: 'zone_ticket_limit_reached',
-    data: { zone_id, active_tickets, max_tickets },
+    data: { zone_id, active_tickets, max_tickets, waiting, tickets: expect.any(Array) },
     message: expect.stringContaining(`Zone ${zone_id} has reached its maximum of ${max_tickets}`),
     meta: null,
   });
+  const { tickets } = answer.body.data as { tickets: { ticket_id: number }[] };
+  expect(tickets).toHaveLength(Math.min(active_tickets, 50));
+  const ids = tickets.map((t) => t.ticket_id);
+  expect(ids).toEqual([...ids].sort((a, b) => b - a));
 }
 
 /** No such ticket or zone: 404, an error envelope that names the id. */

@@ -1,6 +1,10 @@
 import type { z } from 'zod';
 import type { Envelope, ErrorMeta, FieldError } from '../../envelope.js';
 import type {
+  affectedAddedViewSchema,
+  affectedPageViewSchema,
+  queuedViewSchema,
+  queuePageViewSchema,
   servicePageViewSchema,
   statusesViewSchema,
   subjectsViewSchema,
@@ -68,4 +72,9 @@ export interface Transport {
   listTechnicians(page?: Query): Promise<Answer<Out<typeof technicianPageViewSchema>>>;
   saveService(serviceId: Value, service: Body): Promise<Answer>;
   listServices(page?: Query): Promise<Answer<Out<typeof servicePageViewSchema>>>;
+  addAffected(ticketId: Value, customer: Body): Promise<Answer<Out<typeof affectedAddedViewSchema>>>;
+  listAffected(ticketId: Value, page?: Query): Promise<Answer<Out<typeof affectedPageViewSchema>>>;
+  getQueued(queueId: Value): Promise<Answer<Out<typeof queuedViewSchema>>>;
+  withdrawQueued(queueId: Value): Promise<Answer<Out<typeof queuedViewSchema>>>;
+  listQueue(zoneId: Value, page?: Query): Promise<Answer<Out<typeof queuePageViewSchema>>>;
 }

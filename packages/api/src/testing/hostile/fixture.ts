@@ -1,11 +1,13 @@
 import type {
-  CapacityRule,
+  AffectedContext,
+  AffectedDecision,
   CreateContext,
   CreateDecision,
   CreateRequest,
   TicketStore,
   UpdateContext,
   UpdateDecision,
+  ZoneRule,
 } from '@tickets/domain';
 import { createMemoryTicketStore } from '@tickets/store';
 import { createTestDesk, TEST_NOW } from '@tickets/testing';
@@ -39,17 +41,37 @@ function recordingWrites(store: TicketStore, writes: string[]): TicketStore {
     ...store,
     async createTicket<E>(
       request: CreateRequest,
-      rule: CapacityRule,
+      rule: ZoneRule,
       decide: (context: CreateContext) => Result<CreateDecision, E>,
     ) {
       const result = await store.createTicket(request, rule, decide);
-      if (result.isOk() && !result.value.replayed)
-        writes.push(`createTicket ${result.value.ticket.ticket_id}`);
+      if (result.isOk() && !result.value.replayed) {
+        const outcome = result.value;
+        writes.push(
+          outcome.kind === 'created'
+            ? `createTicket ${outcome.ticket.ticket_id}`
+            : `queue ${outcome.queued.queue_id}`,
+        );
+      }
+      return result;
+    },
+    async addAffected<E>(
+      ticketId: number,
+      serviceId: number,
+      decide: (context: AffectedContext) => Result<AffectedDecision, E>,
+    ) {
+      const result = await store.addAffected(ticketId, serviceId, decide);
+      if (result.isOk() && !result.value.replayed) writes.push(`addAffected ${ticketId} ${serviceId}`);
+      return result;
+    },
+    async withdrawQueued(queueId: number, at: number) {
+      const result = await store.withdrawQueued(queueId, at);
+      if (result.isOk()) writes.push(`withdrawQueued ${queueId}`);
       return result;
     },
     async updateTicket<E>(
       ticketId: number,
-      rule: CapacityRule,
+      rule: ZoneRule,
       decide: (context: UpdateContext) => Result<UpdateDecision, E>,
     ) {
       const result = await store.updateTicket(ticketId, rule, decide);
