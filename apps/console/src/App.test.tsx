@@ -97,6 +97,31 @@ describe('the console', () => {
     expect(document.activeElement).toBe(respond);
   });
 
+  it("shows how many customers share each ticket's fault, only where some do", async () => {
+    await renderConsole({
+      prepare: async (admin, seeded) => {
+        for (const service_id of [103, 104]) {
+          unwrap(await admin.services.save.mutate({ service_id, zone_id: 2 }));
+          unwrap(
+            await admin.tickets.addAffected.mutate({
+              ticket_id: seeded.ticket.ticket_id,
+              service_id,
+              description: 'También lento',
+            }),
+          );
+        }
+      },
+    });
+    const list = await screen.findByRole('region', { name: 'Tickets' });
+    const row = (await within(list).findByText('Internet Lento')).closest('tr') as HTMLElement;
+    expect(within(row).getByText('2 afectados').className).toBe('badge affected');
+    const others = within(list)
+      .getAllByRole('row')
+      .filter((r) => r !== row && r.querySelector('td') !== null);
+    expect(others).toHaveLength(3);
+    for (const other of others) expect(other.textContent).not.toContain('afectado');
+  });
+
   it.each([
     ['3 and 4 (the default)', undefined, '—'],
     ['only 4', [4] as const, '3 días hábiles'],

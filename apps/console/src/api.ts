@@ -24,6 +24,9 @@ export type Service = Success<Outputs['services']['list']>['data']['services'][n
 export type Technician = Success<Outputs['technicians']['list']>['data']['technicians'][number];
 export type CreateTicketInput = Inputs['tickets']['create'];
 export type CreateTicketReply = Outputs['tickets']['create'];
+export type AddAffectedInput = Inputs['tickets']['addAffected'];
+export type AddAffectedReply = Outputs['tickets']['addAffected'];
+export type WithdrawQueuedReply = Outputs['queue']['withdraw'];
 export type UpdateTicketInput = Inputs['tickets']['update'];
 export type UpdateTicketReply = Outputs['tickets']['update'];
 export type TicketStatus = TicketView['status'];
@@ -101,8 +104,12 @@ export function unwrap<E extends AnyEnvelope>(envelope: E): Extract<E, { ok: tru
   return envelope.data as Extract<E, { ok: true }>['data'];
 }
 
-/** What a full zone answers: `zone_ticket_limit_reached`, with the zone's limit. */
+/** What a full zone answers: `zone_ticket_limit_reached`, with the zone's limit, its active tickets and line. */
 export type ZoneLimit = Extract<CreateTicketReply, { action: 'zone_ticket_limit_reached' }>['data'];
+/** One of a full zone's active tickets, as its refusal lists them. */
+export type ActiveTicketSummary = ZoneLimit['tickets'][number];
+/** A create that waits in its zone's line (`queue_if_full`), as `ticket_queued` and `queue.get` answer it. */
+export type QueuedRequest = Success<Outputs['queue']['get']>['data'];
 
 export interface Page<T> {
   readonly items: readonly T[];

@@ -22,7 +22,8 @@ import { type ServerProcess, startServer } from '../../server/src/testing/server
 /**
  * The console in Debian's Chromium, against the real server (`pnpm start`) on a temporary SQLite
  * file: fill a zone through the form, see the refusal with the zone's max_tickets, resolve a
- * ticket in the list, and create again; then the same console behind API keys.
+ * ticket in the list, and create again; record a customer of a full zone on the same fault, or
+ * leave them waiting until a slot frees; then the same console behind API keys.
  */
 
 const consoleDir = fileURLToPath(new URL('../', import.meta.url));
@@ -296,7 +297,8 @@ describe.skipIf(!requireChromium())('the dispatcher console, in Chromium, agains
     await expect.poll(() => rows.count()).toBe(4);
     await expect.poll(() => text(zoneCard(page, 'Norte').locator('.meter-text'))).toBe('1/3');
 
-    // The screenshot the README shows: board, form and list, Centro full again and refusing.
+    // The screenshot the README shows: board, form and list, Centro full again and refusing, with
+    // its choices (the same fault, or waiting) below.
     await createTicket(page, {
       service: '100',
       technician: '6',
@@ -305,13 +307,18 @@ describe.skipIf(!requireChromium())('the dispatcher console, in Chromium, agains
     });
     await form(page).getByRole('alert').getByText('máximo de 2 tickets activos', { exact: false }).waitFor();
     await form(page).getByText('2 de 2 tickets activos: zona llena, no admite tickets nuevos').waitFor();
-    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    await form(page).getByRole('group', { name: 'Dejar en espera' }).waitFor();
+    // The choices took the focus, and scrolled the page to them: back to the top, unfocused.
+    await page.evaluate(() => {
+      (document.activeElement as HTMLElement | null)?.blur();
+      window.scrollTo(0, 0);
+    });
     await page.mouse.move(0, 0);
-    await page.screenshot({ path: join(artifacts, 'console.png') });
+    await page.screenshot({ path: join(artifacts, 'console.png'), fullPage: true });
     // The README's picture is this screenshot; it is rewritten on request (UPDATE_SCREENSHOTS=1) or
     // when missing, so that a test run does not leave the working tree changed.
     if (process.env.UPDATE_SCREENSHOTS === '1' || !existsSync(readmeScreenshot)) {
-      await page.screenshot({ path: readmeScreenshot });
+      await page.screenshot({ path: readmeScreenshot, fullPage: true });
     }
 
     // A phone: one column, nothing wider than the screen.
@@ -427,6 +434,113 @@ describe.skipIf(!requireChromium())('the dispatcher console, in Chromium, agains
       await expect.poll(() => text(row.locator('.answer'))).toBe('Respuesta: Se reinició el router');
       await answerForm.getByRole('button', { name: 'Guardar' }).click();
       await list(page).getByText('Ticket #1 guardado: En Progreso, con respuesta.').waitFor();
+      expect(problems).toEqual([]);
+    } finally {
+      await context.close();
+      await server.stop();
+    }
+  }, 60_000);
+
+  it('records a customer of a full zone on the same fault, or leaves them waiting until a slot frees', async () => {
+    if (browser === undefined) throw new Error('set-up failed');
+    const server = await startServer({ env: { DATABASE_URL: `sqlite:${join(dir, 'waiting.db')}` } });
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'es-CO' });
+    try {
+      await seed(server.baseUrl);
+      await rest(server.baseUrl, 'PUT', '/api/v1/services/103', {
+        zone_id: 1,
+        customer_name: 'Carmen Ortiz',
+      });
+      // Centro full: its two tickets.
+      for (const subject of ['Falla Masiva', 'Caja Nap Dañada']) {
+        await rest(server.baseUrl, 'POST', '/api/v1/tickets', {
+          service_id: 100,
+          technician_id: 5,
+          zone_id: 1,
+          subject,
+          description: 'Sin señal en la cuadra',
+        });
+      }
+      const page = await context.newPage();
+      const problems = watch(page);
+      await page.goto(`${server.baseUrl}/`);
+      await zoneCard(page, 'Centro').getByText('Bloqueada').waitFor();
+      const rows = list(page).locator('tbody tr.ticket');
+      const row = (id: number) => rows.filter({ hasText: `#${id}` }).first();
+      await expect.poll(() => rows.count()).toBe(2);
+
+      // Another customer of Centro calls: refused, with both choices, the focus on the first.
+      const neighbour = {
+        service: '103',
+        technician: '5',
+        subject: 'Falla Masiva',
+        description: 'Sin internet desde las 9, como el vecino',
+      };
+      await createTicket(page, neighbour);
+      await form(page)
+        .getByRole('alert')
+        .getByText('máximo de 2 tickets activos', { exact: false })
+        .waitFor();
+      const sameFault = form(page).getByRole('group', { name: '¿Es la misma falla?' });
+      await sameFault.waitFor();
+      await expect
+        .poll(() => page.evaluate(() => document.activeElement?.textContent ?? ''))
+        .toBe('¿Es la misma falla?');
+      const offered = sameFault.getByRole('listitem');
+      expect(await offered.count()).toBe(2);
+      expect(await text(offered.first().locator('.active-ticket'))).toMatch(
+        /^#2 Caja Nap Dañada \S+ \d+ \S+ \d{4}, \d{2}:\d{2} · 0 afectados$/,
+      );
+      await form(page).getByRole('group', { name: 'Dejar en espera' }).waitFor();
+      await page.screenshot({ path: join(artifacts, 'console-zone-full-choices.png') });
+      // On a phone, the choices fit the screen too.
+      await page.setViewportSize({ width: 375, height: 812 });
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+      await sameFault.screenshot({ path: join(artifacts, 'console-zone-full-choices-phone.png') });
+      await page.setViewportSize({ width: 1280, height: 900 });
+
+      // The same fault as ticket #1: recorded on it, no ticket opened.
+      await sameFault.getByRole('button', { name: 'Agregar cliente al ticket 1' }).click();
+      await form(page).getByText('Cliente agregado al ticket #1: ahora es 1 afectado.').waitFor();
+      expect(await sameFault.count()).toBe(0);
+      await row(1).getByText('1 afectado', { exact: true }).waitFor();
+      expect(await rows.count()).toBe(2);
+
+      // Another fault: left waiting in Centro's line.
+      await createTicket(page, { ...neighbour, subject: 'Internet Lento', description: 'Lento desde ayer' });
+      await form(page).getByRole('button', { name: 'Dejar en espera' }).click();
+      await form(page).getByText('En espera: posición 1 en la fila de la zona Centro').waitFor();
+      await zoneCard(page, 'Centro').getByRole('button', { name: '1 en espera en Centro' }).waitFor();
+      await page.screenshot({ path: join(artifacts, 'console-queued.png') });
+
+      // Ticket #2 resolved in the list: the request is admitted at once as ticket #3.
+      await row(2).getByRole('button', { name: 'Responder el ticket 2' }).click();
+      const answerForm = list(page).getByRole('form', { name: 'Atender el ticket 2' });
+      await answerForm.getByLabel('Estado').selectOption('3');
+      await answerForm.getByRole('button', { name: 'Guardar' }).click();
+      await list(page).getByText('Ticket #2 guardado: Resuelto.').waitFor();
+      await expect.poll(() => rows.count()).toBe(3);
+      expect(await text(row(3).locator('.subject'))).toBe('Internet Lento');
+      expect(await text(row(3).locator('td[data-label="Asunto"] .muted'))).toBe('Centro · servicio 103');
+      await form(page).getByText('Solicitud #1 admitida: ticket #3 creado').waitFor();
+      await expect.poll(() => text(zoneCard(page, 'Centro').locator('.meter-text'))).toBe('2/2');
+      expect(await zoneCard(page, 'Centro').getByText('en espera').count()).toBe(0);
+
+      // One more waits, and is withdrawn from the zone's tile.
+      await createTicket(page, { ...neighbour, subject: 'No Tiene Internet', description: 'Caído' });
+      await form(page).getByRole('button', { name: 'Dejar en espera' }).click();
+      await form(page).getByText('En espera: posición 1 en la fila de la zona Centro').waitFor();
+      await zoneCard(page, 'Centro').getByRole('button', { name: '1 en espera en Centro' }).click();
+      const line = zoneCard(page, 'Centro').getByRole('list', { name: 'Fila de espera de Centro' });
+      expect(await text(line.locator('.queued-subject'))).toBe('1. No Tiene Internet');
+      await line.getByRole('button', { name: 'Retirar la solicitud 2 de la fila' }).click();
+      await zoneCard(page, 'Centro')
+        .getByRole('status')
+        .getByText('Solicitud #2 retirada de la fila.')
+        .waitFor();
+      await form(page).getByText('Solicitud #2 retirada de la fila').waitFor();
+      const stored = await (await fetch(`${server.baseUrl}/api/v1/queue/2`)).json();
+      expect(stored.data).toMatchObject({ state: 'withdrawn', ticket_id: null });
       expect(problems).toEqual([]);
     } finally {
       await context.close();

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { fieldErrorText, localTime, zoneFullMessage } from './labels.js';
+import {
+  affectedAddedMessage,
+  affectedText,
+  fieldErrorText,
+  localTime,
+  queuedMessage,
+  zoneFullMessage,
+} from './labels.js';
 
 describe('labels', () => {
   it("words a full zone's refusal with its max_tickets", () => {
@@ -33,6 +40,30 @@ describe('labels', () => {
     );
     expect(fieldErrorText({ code: 'too_small', message: 'description: must not be blank' })).toBe(
       'description: must not be blank',
+    );
+  });
+
+  it('counts affected customers, singular and plural, and says when one was recorded already', () => {
+    expect(affectedText(1)).toBe('1 afectado');
+    expect(affectedText(3)).toBe('3 afectados');
+    expect(affectedAddedMessage(7, 1, false)).toBe('Cliente agregado al ticket #7: ahora es 1 afectado.');
+    expect(affectedAddedMessage(7, 3, false)).toBe('Cliente agregado al ticket #7: ahora son 3 afectados.');
+    expect(affectedAddedMessage(7, 3, true)).toBe(
+      'El cliente ya estaba agregado al ticket #7: son 3 afectados.',
+    );
+  });
+
+  it('says where a waiting request stands, and what became of it', () => {
+    const waiting = { queue_id: 4, state: 'waiting', position: 2, ticket_id: null } as const;
+    expect(queuedMessage(waiting, 'Centro')).toEqual({
+      title: 'En espera: posición 2 en la fila de la zona Centro',
+      detail: 'Solicitud #4. El ticket se crea solo cuando se libere un cupo.',
+    });
+    expect(
+      queuedMessage({ ...waiting, state: 'admitted', position: null, ticket_id: 9 }, 'Centro').title,
+    ).toBe('Solicitud #4 admitida: ticket #9 creado');
+    expect(queuedMessage({ ...waiting, state: 'withdrawn', position: null }, 'Centro').title).toBe(
+      'Solicitud #4 retirada de la fila',
     );
   });
 });

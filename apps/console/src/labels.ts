@@ -85,3 +85,46 @@ export function ticketChangedMessage(ticket: {
   const answer = ticket.answer_text === null ? 'sin respuesta' : `con la respuesta «${ticket.answer_text}»`;
   return `Otra persona cambió el ticket #${ticket.ticket_id} mientras usted lo atendía: ahora está ${ticket.status_ticket.toLowerCase()}, ${answer}. No se guardó nada; su texto sigue aquí para revisarlo y guardarlo de nuevo.`;
 }
+
+/** How many customers a ticket has recorded as affected by its fault: "3 afectados". */
+export const affectedText = (count: number): string => plural(count, 'afectado', 'afectados');
+
+/** How many requests wait in a zone's line: "2 en espera". */
+export const waitingText = (count: number): string => `${count} en espera`;
+
+/** A customer recorded on a ticket (or found there already), with the ticket's count now. */
+export function affectedAddedMessage(ticketId: number, affectedCount: number, replayed: boolean): string {
+  const now = affectedCount === 1 ? 'ahora es 1 afectado' : `ahora son ${affectedCount} afectados`;
+  return replayed
+    ? `El cliente ya estaba agregado al ticket #${ticketId}: son ${affectedText(affectedCount)}.`
+    : `Cliente agregado al ticket #${ticketId}: ${now}.`;
+}
+
+/** Where a request that waits for a slot stands, or what became of it. */
+export function queuedMessage(
+  queued: {
+    readonly queue_id: number;
+    readonly state: 'waiting' | 'admitted' | 'withdrawn';
+    readonly position: number | null;
+    readonly ticket_id: number | null;
+  },
+  zoneName: string,
+): { readonly title: string; readonly detail: string } {
+  switch (queued.state) {
+    case 'waiting':
+      return {
+        title: `En espera: posición ${queued.position ?? '?'} en la fila de la zona ${zoneName}`,
+        detail: `Solicitud #${queued.queue_id}. El ticket se crea solo cuando se libere un cupo.`,
+      };
+    case 'admitted':
+      return {
+        title: `Solicitud #${queued.queue_id} admitida: ticket #${queued.ticket_id ?? '?'} creado`,
+        detail: `Se liberó un cupo en la zona ${zoneName}.`,
+      };
+    case 'withdrawn':
+      return {
+        title: `Solicitud #${queued.queue_id} retirada de la fila`,
+        detail: `No se creará el ticket en la zona ${zoneName}.`,
+      };
+  }
+}

@@ -1,4 +1,5 @@
 import {
+  type DefinedUseQueryResult,
   type QueryClient,
   type UseInfiniteQueryResult,
   type UseQueryResult,
@@ -9,6 +10,7 @@ import {
   type Api,
   allPages,
   type NamedZoneCapacity,
+  type QueuedRequest,
   type Service,
   type StatusMeaning,
   type Subjects,
@@ -32,13 +34,19 @@ export const queryKeys = {
   statuses: ['statuses'] as const,
   services: ['services'] as const,
   technicians: ['technicians'] as const,
+  queued: (queueId: number) => ['queue', queueId] as const,
+  zoneQueue: (zoneId: number) => ['zones', 'queue', zoneId] as const,
 };
 
-/** After a create or a status change: the board, capacities and lists are out of date. */
+/**
+ * After a create or a status change: the board, capacities, lists and waiting lines are out of
+ * date (a resolved ticket admits a waiting request).
+ */
 export async function refreshAfterChange(queryClient: QueryClient): Promise<void> {
   await Promise.all([
     queryClient.invalidateQueries({ queryKey: ['zones'] }),
     queryClient.invalidateQueries({ queryKey: ['tickets'] }),
+    queryClient.invalidateQueries({ queryKey: ['queue'] }),
   ]);
 }
 
@@ -82,6 +90,27 @@ export function useZoneCapacity(zoneId: number | null): UseQueryResult<ZoneCapac
     queryKey: queryKeys.capacity(zoneId ?? 0),
     queryFn: async () => unwrap(await api.zones.capacity.query({ zone_id: zoneId ?? 0 })),
     enabled: zoneId !== null,
+    refetchInterval: POLL_MS,
+  });
+}
+
+/** A waiting request as the server answered it, polled while it waits (it may be admitted at any time). */
+export function useQueuedRequest(queued: QueuedRequest): DefinedUseQueryResult<QueuedRequest> {
+  const api = useApi();
+  return useQuery({
+    queryKey: queryKeys.queued(queued.queue_id),
+    queryFn: async () => unwrap(await api.queue.get.query({ queue_id: queued.queue_id })),
+    initialData: queued,
+    refetchInterval: (query) => (query.state.data?.state === 'waiting' ? POLL_MS : false),
+  });
+}
+
+/** A zone's waiting line, first in line first (its first page: a line is short). */
+export function useZoneQueue(zoneId: number): UseQueryResult<readonly QueuedRequest[]> {
+  const api = useApi();
+  return useQuery({
+    queryKey: queryKeys.zoneQueue(zoneId),
+    queryFn: async () => unwrap(await api.zones.queue.query({ zone_id: zoneId, limit: 100 })).queue,
     refetchInterval: POLL_MS,
   });
 }

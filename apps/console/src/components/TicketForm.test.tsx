@@ -1,9 +1,10 @@
-import { screen, waitFor, within } from '@testing-library/react';
+import { screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import type { ApiKey } from '@tickets/api';
 import { describe, expect, it } from 'vitest';
 import { unwrap } from '../api.js';
 import { renderConsole } from '../testing/console.js';
+import { fillForm, form } from '../testing/form.js';
 
 /** `API_KEYS` with an admin key and a dispatcher's `tickets` key. */
 const DISPATCHER_KEY = 'dispatch-key-0123456789abcdef';
@@ -11,19 +12,6 @@ const keys: readonly ApiKey[] = [
   { name: 'ops', key: 'ops-key-0123456789abcdef', scope: 'admin' },
   { name: 'dispatch', key: DISPATCHER_KEY, scope: 'tickets' },
 ];
-
-/** The form's region: the ticket list has filters of the same names. */
-const form = () => within(screen.getByRole('region', { name: 'Nuevo ticket' }));
-
-async function fillForm(user: ReturnType<typeof userEvent.setup>, serviceId: string) {
-  // The lists load first (the selects say "Cargando…" meanwhile).
-  await form().findByRole('option', { name: /^Ana Gómez/ });
-  await form().findByRole('option', { name: new RegExp(`^${serviceId} ·`) });
-  await user.selectOptions(form().getByRole('combobox', { name: 'Servicio' }), serviceId);
-  await user.selectOptions(screen.getByRole('combobox', { name: 'Técnico' }), '5');
-  await user.selectOptions(screen.getByRole('combobox', { name: 'Asunto' }), 'Falla Masiva');
-  await user.type(screen.getByRole('textbox', { name: 'Descripción' }), 'Sin servicio desde las 9');
-}
 
 describe('the new-ticket form', () => {
   it("fills in the service's zone, shows its capacity, and words a full zone's refusal with max_tickets", async () => {

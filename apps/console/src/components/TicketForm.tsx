@@ -1,18 +1,29 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { type FormEvent, type ReactNode, useRef, useState } from 'react';
+import { type FormEvent, type ReactNode, useEffect, useRef, useState } from 'react';
 import {
+  type AddAffectedInput,
   badRequestErrors,
   type CreateTicketInput,
   errorCode,
   type FieldError,
   newIdempotencyKey,
+  type QueuedRequest,
   type TicketView,
   type ZoneLimit,
 } from '../api.js';
 import { useApi } from '../context.js';
-import { fieldErrorText, plural, priorityGroups, zoneFullMessage } from '../labels.js';
+import {
+  affectedAddedMessage,
+  fieldErrorText,
+  plural,
+  priorityGroups,
+  queuedMessage,
+  waitingText,
+  zoneFullMessage,
+} from '../labels.js';
 import {
   refreshAfterChange,
+  useQueuedRequest,
   useServices,
   useSubjects,
   useTechnicians,
@@ -20,12 +31,22 @@ import {
   useZoneCapacity,
 } from '../queries.js';
 import { LocalTime, PriorityBadge } from './Badges.js';
+import { type PendingChoice, ZoneFullChoices } from './ZoneFullChoices.js';
 
 type Field = 'service_id' | 'zone_id' | 'technician_id' | 'subject' | 'description';
 
 type Result =
   | { readonly kind: 'created'; readonly ticket: TicketView }
-  | { readonly kind: 'full'; readonly limit: ZoneLimit }
+  | {
+      readonly kind: 'full';
+      readonly limit: ZoneLimit;
+      /** Counts the refusals, so that each one shows its choices afresh (and takes the focus). */
+      readonly refusal: number;
+      /** Why the last choice (recording on a ticket, queueing) was refused. */
+      readonly error: string | null;
+    }
+  | { readonly kind: 'affected'; readonly message: string }
+  | { readonly kind: 'queued'; readonly queued: QueuedRequest }
   | { readonly kind: 'error'; readonly message: string };
 
 /** The refusal of a full zone, shown where the dispatcher looks: with the zone's `max_tickets`. */
@@ -34,6 +55,17 @@ export function ZoneFullAlert({ limit, zoneName }: { limit: ZoneLimit; zoneName?
     <div className="notice warning" role="alert">
       <strong>Zona llena.</strong> {zoneFullMessage(zoneName, limit.zone_id, limit.max_tickets)}
     </div>
+  );
+}
+
+/** Where a waiting request stands, followed until it is admitted (or withdrawn). */
+function QueuedNotice({ queued, zoneName }: { queued: QueuedRequest; zoneName: string }): ReactNode {
+  const now = useQueuedRequest(queued).data;
+  const { title, detail } = queuedMessage(now, zoneName);
+  return (
+    <p className={now.state === 'waiting' ? 'notice queued' : 'notice success'}>
+      <strong>{title}</strong>. {detail}
+    </p>
   );
 }
 
@@ -149,7 +181,19 @@ export function TicketForm(): ReactNode {
   const [description, setDescription] = useState('');
   const [errors, setErrors] = useState<Partial<Record<Field, string>>>({});
   const [result, setResult] = useState<Result | null>(null);
+  const [pendingChoice, setPendingChoice] = useState<PendingChoice>(null);
   const idempotency = useRef<{ body: string; key: string } | null>(null);
+  const refusals = useRef(0);
+  const submitButton = useRef<HTMLButtonElement>(null);
+  // Done with a customer through a full zone's choices: the focus goes back to "Crear ticket", as
+  // after a create, once the button is enabled again (a disabled button takes no focus).
+  const focusSubmit = useRef(false);
+  useEffect(() => {
+    if (focusSubmit.current && !submitButton.current?.disabled) {
+      focusSubmit.current = false;
+      submitButton.current?.focus();
+    }
+  });
 
   // With a `tickets` key the directory cannot be listed: the dispatcher types the numbers.
   const pickService = services.isSuccess && services.data.complete;
@@ -176,6 +220,11 @@ export function TicketForm(): ReactNode {
       api.tickets.create.mutate(input, { context: { idempotencyKey: key } }),
     onSettled: () => refreshAfterChange(queryClient),
   });
+  const addAffected = useMutation({
+    mutationFn: (input: AddAffectedInput) => api.tickets.addAffected.mutate(input),
+    onSettled: () => refreshAfterChange(queryClient),
+  });
+  const zoneName = (id: number) => zoneNames.get(id) ?? String(id);
 
   const showErrors = (list: readonly FieldError[]) => {
     const next: Partial<Record<Field, string>> = {};
@@ -188,48 +237,132 @@ export function TicketForm(): ReactNode {
     return list.map(fieldErrorText).join(' ');
   };
 
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    setErrors({});
-    setResult(null);
-    const input: CreateTicketInput = {
-      service_id: Number(serviceId),
-      zone_id: zoneId ?? 0,
-      technician_id: Number(technicianId),
-      subject,
-      description,
-    };
+  /** The ticket as the form has it now. */
+  const formInput = (): CreateTicketInput => ({
+    service_id: Number(serviceId),
+    zone_id: zoneId ?? 0,
+    technician_id: Number(technicianId),
+    subject,
+    description,
+  });
+
+  /** Done with this customer (a ticket, a record on one, a place in line): ready for the next. */
+  const settled = (next: Result) => {
+    idempotency.current = null;
+    setResult(next);
+    setSubject('');
+    setDescription('');
+  };
+
+  /** Shows a refusal: beside the form's fields, or among a full zone's choices while they are shown. */
+  const refused = (message: string) =>
+    setResult((current) =>
+      current?.kind === 'full' ? { ...current, error: message } : { kind: 'error', message },
+    );
+
+  /** Sends the form's ticket; `queue` asks a full zone to keep it waiting for a slot. */
+  const send = async (queue: boolean) => {
+    const input: CreateTicketInput = queue ? { ...formInput(), queue_if_full: true } : formInput();
+    const failed = queue ? 'No se dejó en espera.' : 'No se creó el ticket.';
     // A retry of the same ticket (after a network error, say) carries the same key: never two tickets.
     const body = JSON.stringify(input);
     const key = idempotency.current?.body === body ? idempotency.current.key : newIdempotencyKey();
     idempotency.current = { body, key };
     try {
       const reply = await create.mutateAsync({ input, key });
-      if (reply.ok) {
-        idempotency.current = null;
-        setResult({ kind: 'created', ticket: reply.data });
-        setSubject('');
-        setDescription('');
-        return;
+      switch (reply.action) {
+        case 'ticket_created':
+          // Asked to wait, but a slot had freed meanwhile: created at once.
+          if (queue) focusSubmit.current = true;
+          settled({ kind: 'created', ticket: reply.data });
+          return;
+        case 'ticket_queued':
+          settled({ kind: 'queued', queued: reply.data });
+          focusSubmit.current = true;
+          return;
+        case 'zone_ticket_limit_reached':
+          refusals.current += 1;
+          setResult({ kind: 'full', limit: reply.data, refusal: refusals.current, error: null });
+          return;
+        default: {
+          const details = reply.meta === null ? '' : showErrors(reply.meta.errors);
+          refused(`${failed} ${details || reply.message || reply.action}`);
+        }
       }
-      if (reply.action === 'zone_ticket_limit_reached') {
-        setResult({ kind: 'full', limit: reply.data });
-        return;
-      }
-      const details = reply.meta === null ? '' : showErrors(reply.meta.errors);
-      setResult({
-        kind: 'error',
-        message: `No se creó el ticket. ${details || reply.message || reply.action}`,
-      });
     } catch (error) {
       const fieldErrors = badRequestErrors(error);
       const details = fieldErrors.length > 0 ? showErrors(fieldErrors) : '';
       if (errorCode(error) === 'UNAUTHORIZED') return;
-      setResult({
-        kind: 'error',
-        message: `No se creó el ticket. ${details || (error instanceof Error ? error.message : String(error))}`,
-      });
+      refused(`${failed} ${details || (error instanceof Error ? error.message : String(error))}`);
     }
+  };
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setErrors({});
+    setResult(null);
+    await send(false);
+  };
+
+  const queue = async () => {
+    setErrors({});
+    setResult((current) => (current?.kind === 'full' ? { ...current, error: null } : current));
+    setPendingChoice('queue');
+    await send(true);
+    setPendingChoice(null);
+  };
+
+  /** Records the form's customer (its service and description) on an active ticket of the full zone. */
+  const recordOn = async (ticketId: number) => {
+    setErrors({});
+    setResult((current) => (current?.kind === 'full' ? { ...current, error: null } : current));
+    setPendingChoice(ticketId);
+    const failed = 'No se agregó el cliente.';
+    try {
+      const reply = await addAffected.mutateAsync({
+        ticket_id: ticketId,
+        service_id: Number(serviceId),
+        description,
+      });
+      switch (reply.action) {
+        case 'affected_added':
+          settled({
+            kind: 'affected',
+            message: affectedAddedMessage(ticketId, reply.data.affected_count, reply.meta !== null),
+          });
+          focusSubmit.current = true;
+          break;
+        case 'ticket_not_active':
+          // Resolved or closed meanwhile: it is offered no more.
+          setResult((current) =>
+            current?.kind === 'full'
+              ? {
+                  ...current,
+                  limit: {
+                    ...current.limit,
+                    tickets: current.limit.tickets.filter((t) => t.ticket_id !== ticketId),
+                  },
+                  error: `El ticket #${ticketId} ya no está activo: se resolvió o se cerró mientras tanto. Si la zona ya tiene cupo, cree el ticket.`,
+                }
+              : current,
+          );
+          break;
+        case 'ticket_not_found':
+          refused(`${failed} El ticket #${ticketId} no existe.`);
+          break;
+        default: {
+          const details = reply.meta === null ? '' : showErrors(reply.meta.errors);
+          refused(`${failed} ${details || reply.message || reply.action}`);
+        }
+      }
+    } catch (error) {
+      const fieldErrors = badRequestErrors(error);
+      const details = fieldErrors.length > 0 ? showErrors(fieldErrors) : '';
+      if (errorCode(error) !== 'UNAUTHORIZED') {
+        refused(`${failed} ${details || (error instanceof Error ? error.message : String(error))}`);
+      }
+    }
+    setPendingChoice(null);
   };
 
   const selectedPriority = subjects.data
@@ -322,7 +455,7 @@ export function TicketForm(): ReactNode {
               : capacity.data
                 ? `${capacity.data.active_tickets} de ${plural(capacity.data.max_tickets, 'ticket activo', 'tickets activos')}${
                     capacity.data.is_blocked ? ': zona llena, no admite tickets nuevos' : ''
-                  }`
+                  }${capacity.data.waiting > 0 ? ` · ${waitingText(capacity.data.waiting)}` : ''}`
                 : capacity.isError
                   ? 'No se pudo consultar la capacidad de la zona'
                   : 'Consultando la capacidad…'}
@@ -403,7 +536,7 @@ export function TicketForm(): ReactNode {
           <ErrorText id="f-description-error" error={errors.description} />
         </div>
 
-        <button type="submit" className="primary wide" disabled={create.isPending}>
+        <button type="submit" ref={submitButton} className="primary wide" disabled={create.isPending}>
           {create.isPending ? 'Creando…' : 'Crear ticket'}
         </button>
       </form>
@@ -415,9 +548,29 @@ export function TicketForm(): ReactNode {
             <LocalTime value={result.ticket.end_date} />.
           </p>
         )}
+        {result?.kind === 'affected' && (
+          <p className="notice success">
+            <strong>{result.message}</strong>
+          </p>
+        )}
+        {result?.kind === 'queued' && (
+          <QueuedNotice queued={result.queued} zoneName={zoneName(result.queued.zone_id)} />
+        )}
       </div>
       {result?.kind === 'full' && (
         <ZoneFullAlert limit={result.limit} zoneName={zoneNames.get(result.limit.zone_id)} />
+      )}
+      {/* The choices act on the form's customer: offered while its service is in the refused zone. */}
+      {result?.kind === 'full' && result.limit.zone_id === zoneId && (
+        <ZoneFullChoices
+          key={result.refusal}
+          limit={result.limit}
+          zoneName={zoneName(result.limit.zone_id)}
+          pending={pendingChoice}
+          error={result.error}
+          onAddAffected={recordOn}
+          onQueue={queue}
+        />
       )}
       {result?.kind === 'error' && (
         <p className="notice error" role="alert">

@@ -2,7 +2,14 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, type ReactNode, useEffect, useId, useRef, useState } from 'react';
 import type { TicketStatus, TicketView } from '../api.js';
 import { useApi } from '../context.js';
-import { fieldErrorText, statuses, statusLabels, ticketChangedMessage, zoneFullMessage } from '../labels.js';
+import {
+  affectedText,
+  fieldErrorText,
+  statuses,
+  statusLabels,
+  ticketChangedMessage,
+  zoneFullMessage,
+} from '../labels.js';
 import {
   refreshAfterChange,
   type TicketFilter,
@@ -163,6 +170,9 @@ export function TicketRow({
             <span className="muted small">
               {zoneName} · servicio {ticket.service_id}
             </span>
+            {ticket.affected_count > 0 && (
+              <span className="badge affected">{affectedText(ticket.affected_count)}</span>
+            )}
             {ticket.answer_text !== null && (
               <span className="answer small" title={ticket.answer_text}>
                 Respuesta: {ticket.answer_text}

@@ -3,9 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { ZoneBoard } from './ZoneBoard.js';
 
 const zones = [
-  { zone_id: 1, name: 'Centro', active_tickets: 2, max_tickets: 2, is_blocked: true },
-  { zone_id: 2, name: 'Norte', active_tickets: 1, max_tickets: 3, is_blocked: false },
-  { zone_id: 3, name: 'Sur', active_tickets: 0, max_tickets: 3, is_blocked: false },
+  { zone_id: 1, name: 'Centro', active_tickets: 2, max_tickets: 2, is_blocked: true, waiting: 0 },
+  { zone_id: 2, name: 'Norte', active_tickets: 1, max_tickets: 3, is_blocked: false, waiting: 0 },
+  { zone_id: 3, name: 'Sur', active_tickets: 0, max_tickets: 3, is_blocked: false, waiting: 0 },
 ];
 
 describe('the zone board', () => {
@@ -31,6 +31,16 @@ describe('the zone board', () => {
     expect(within(norte as HTMLElement).queryByText('Bloqueada')).toBeNull();
     expect(within(sur as HTMLElement).queryByText('Bloqueada')).toBeNull();
     expect(screen.getByText('3 zonas · 1 bloqueada')).toBeTruthy();
+  });
+
+  it("shows how many requests wait in a zone's line, only where some do", () => {
+    render(<ZoneBoard zones={zones.map((z) => (z.zone_id === 1 ? { ...z, waiting: 2 } : z))} />);
+    const [centro, norte, sur] = screen.getAllByRole('listitem');
+    const waiting = within(centro as HTMLElement).getByRole('button', { name: '2 en espera en Centro' });
+    expect(waiting.textContent).toBe('2 en espera en Centro');
+    expect(waiting.getAttribute('aria-expanded')).toBe('false');
+    expect(norte?.textContent).not.toContain('en espera');
+    expect(sur?.textContent).not.toContain('en espera');
   });
 
   it('says when there are no zones yet, and when the board cannot be loaded', () => {

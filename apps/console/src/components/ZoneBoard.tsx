@@ -1,5 +1,7 @@
-import type { ReactNode } from 'react';
+import { type ReactNode, useRef, useState } from 'react';
 import type { NamedZoneCapacity } from '../api.js';
+import { waitingText } from '../labels.js';
+import { ZoneQueue } from './ZoneQueue.js';
 
 /** Active tickets against the limit: green with room, amber with one place left, red when full. */
 export function ZoneMeter({ name, active, max }: { name: string; active: number; max: number }): ReactNode {
@@ -22,6 +24,47 @@ export function ZoneMeter({ name, active, max }: { name: string; active: number;
   );
 }
 
+/**
+ * A zone's tile: its name, its meter, and, when requests wait for a slot, how many, with a button
+ * that shows its waiting line (and keeps it shown while open, even once the line is empty).
+ */
+function ZoneTile({ zone }: { zone: NamedZoneCapacity }): ReactNode {
+  const [open, setOpen] = useState(false);
+  const toggle = useRef<HTMLButtonElement>(null);
+  const lineId = `zone-${zone.zone_id}-queue`;
+  return (
+    <li className={zone.is_blocked ? 'zone blocked' : 'zone'}>
+      <div className="zone-head">
+        <span className="zone-name">{zone.name}</span>
+        <span className="zone-id">#{zone.zone_id}</span>
+        {zone.is_blocked && <span className="badge badge-blocked">Bloqueada</span>}
+      </div>
+      <ZoneMeter name={zone.name} active={zone.active_tickets} max={zone.max_tickets} />
+      {(zone.waiting > 0 || open) && (
+        <button
+          type="button"
+          ref={toggle}
+          className="link waiting"
+          aria-expanded={open}
+          aria-controls={open ? lineId : undefined}
+          onClick={() => setOpen((shown) => !shown)}
+        >
+          {waitingText(zone.waiting)}
+          <span className="sr-only"> en {zone.name}</span>
+        </button>
+      )}
+      {open && (
+        <ZoneQueue
+          id={lineId}
+          zoneId={zone.zone_id}
+          zoneName={zone.name}
+          returnFocus={() => toggle.current?.focus()}
+        />
+      )}
+    </li>
+  );
+}
+
 export interface ZoneBoardProps {
   readonly zones: readonly NamedZoneCapacity[];
   readonly complete?: boolean;
@@ -29,7 +72,7 @@ export interface ZoneBoardProps {
   readonly error?: string | null;
 }
 
-/** Every zone with its load; blocked zones (at their limit) marked. */
+/** Every zone with its load; blocked zones (at their limit) marked, with how many wait for a slot. */
 export function ZoneBoard({
   zones,
   complete = true,
@@ -62,14 +105,7 @@ export function ZoneBoard({
       )}
       <ul className="zones">
         {zones.map((zone) => (
-          <li key={zone.zone_id} className={zone.is_blocked ? 'zone blocked' : 'zone'}>
-            <div className="zone-head">
-              <span className="zone-name">{zone.name}</span>
-              <span className="zone-id">#{zone.zone_id}</span>
-              {zone.is_blocked && <span className="badge badge-blocked">Bloqueada</span>}
-            </div>
-            <ZoneMeter name={zone.name} active={zone.active_tickets} max={zone.max_tickets} />
-          </li>
+          <ZoneTile key={zone.zone_id} zone={zone} />
         ))}
       </ul>
       {!complete && <p className="muted">Se muestran las primeras {zones.length} zonas.</p>}

@@ -20,7 +20,11 @@ export async function seedDesk(admin: Api): Promise<Seeded> {
   unwrap(await admin.technicians.save.mutate({ technician_id: 5, name: 'Ana Gómez' }));
   unwrap(await admin.technicians.save.mutate({ technician_id: 6, name: 'Pedro Ruiz', active: false }));
 
-  const open = async (input: CreateTicketInput) => unwrap(await admin.tickets.create.mutate(input));
+  const open = async (input: CreateTicketInput) => {
+    const reply = await admin.tickets.create.mutate(input);
+    if (reply.action !== 'ticket_created') throw new Error(`seedDesk: ${reply.action}`);
+    return reply.data;
+  };
   const centro = { service_id: 100, zone_id: 1, technician_id: 5 };
   await open({ ...centro, subject: 'Falla Masiva', description: 'Sin servicio en la cuadra' });
   await open({ ...centro, subject: 'No Tiene Internet', description: 'Caído desde anoche' });
