@@ -63,8 +63,7 @@ export async function startServer({
   via = 'pnpm',
   timeoutMs = 30_000,
 }: StartOptions = {}): Promise<ServerProcess> {
-  const start =
-    via === 'pnpm' ? ['pnpm', 'start'] : [process.execPath, '--import', 'tsx', 'apps/server/src/main.ts'];
+  const start = via === 'pnpm' ? ['pnpm', 'start'] : [process.execPath, 'apps/server/dist/main.js'];
   const command = fakeTime === undefined ? start : ['faketime', fakeTime, ...start];
   // Its own process group, so that stop() reaches the server under pnpm and every worker.
   const { child, printed } = spawnInRepo(command, env, true);
