@@ -15,7 +15,10 @@ type Outputs = inferRouterOutputs<AppRouter>;
 type Inputs = inferRouterInputs<AppRouter>;
 type Success<T> = Extract<T, { ok: true }>;
 
-export type TicketView = Success<Outputs['tickets']['list']>['data']['tickets'][number];
+/** A ticket as listings and its page show it, with its customer's and technician's names. */
+export type NamedTicketView = Success<Outputs['tickets']['list']>['data']['tickets'][number];
+/** A ticket as every answer shows it (a create's, a change's). */
+export type TicketView = Omit<NamedTicketView, 'customer_name' | 'technician_name'>;
 export type NamedZoneCapacity = Success<Outputs['zones']['capacities']>['data']['zones'][number];
 export type ZoneCapacity = Success<Outputs['zones']['capacity']>['data'];
 export type Subjects = Success<Outputs['tickets']['subjects']>['data'];

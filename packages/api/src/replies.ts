@@ -63,6 +63,8 @@ export const operations = {
   getTicket: answer(200, 'ticket_found', 'invalid_request', 'tickets'),
   ticketHistory: answer(200, 'ticket_history', 'invalid_request', 'tickets'),
   listTickets: answer(200, 'tickets_listed', 'invalid_request', 'tickets'),
+  ticketCounts: answer(200, 'ticket_counts', 'invalid_request', 'tickets'),
+  technicianWorkload: answer(200, 'technician_workload', 'invalid_request', 'tickets'),
   updateTicket: answer(200, 'ticket_updated', 'ticket_update_failed', 'tickets'),
   listStatuses: answer(200, 'ticket_statuses_listed', 'invalid_request', 'tickets'),
   listSubjects: answer(200, 'ticket_subjects_listed', 'invalid_request', 'tickets'),

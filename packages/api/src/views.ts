@@ -5,6 +5,7 @@ import type {
   Clock,
   DeliveryStats,
   JobRun,
+  NamedTicket,
   Page,
   Priority,
   QueuePlace,
@@ -13,7 +14,9 @@ import type {
   SubjectCatalogue,
   SyncReport,
   Technician,
+  TechnicianWorkload,
   Ticket,
+  TicketCounts,
   TicketEvent,
   TicketSnapshot,
   Zone,
@@ -85,6 +88,21 @@ export const ticketViewSchema = z
   .meta({ id: 'Ticket' });
 export type TicketView = z.output<typeof ticketViewSchema>;
 
+/** A ticket with the names a dispatcher reads it by: its customer's and its technician's. */
+export const namedTicketViewSchema = ticketViewSchema
+  .extend({
+    customer_name: z
+      .string()
+      .nullable()
+      .meta({ description: "The customer's name, as its service records it; null when unknown" }),
+    technician_name: z
+      .string()
+      .nullable()
+      .meta({ description: "The technician's name; null without a technician" }),
+  })
+  .meta({ id: 'NamedTicket' });
+export type NamedTicketView = z.output<typeof namedTicketViewSchema>;
+
 /** A ticket's fields as an audit event shows them, before or after a change (only those it touched). */
 const snapshotViewSchema = z
   .object({
@@ -120,6 +138,7 @@ export const ticketEventViewSchema = z
       'delivered',
       'delivery_failed',
       'delivery_retried',
+      'technician_changed',
       'affected_added',
       'affected_resolved',
     ]),
@@ -159,6 +178,10 @@ export const serviceViewSchema = z
   .meta({ id: 'Service' });
 
 const waiting = z.int().nonnegative().meta({ description: "Requests waiting in the zone's line for a slot" });
+const overdue = z
+  .int()
+  .nonnegative()
+  .meta({ description: 'Its open tickets (not done) past their end_date' });
 
 export const zoneCapacityViewSchema = z
   .object({
@@ -167,6 +190,7 @@ export const zoneCapacityViewSchema = z
     max_tickets: id,
     is_blocked: z.boolean(),
     waiting,
+    overdue,
   })
   .meta({ id: 'ZoneCapacity' });
 
@@ -181,6 +205,7 @@ export const zoneCapacityPageViewSchema = z
           max_tickets: id,
           is_blocked: z.boolean(),
           waiting,
+          overdue,
         })
         .meta({ id: 'NamedZoneCapacity' }),
     ),
@@ -292,7 +317,40 @@ export const statusesViewSchema = z
   })
   .meta({ id: 'TicketStatuses' });
 
-export const ticketPageViewSchema = z.object({ tickets: z.array(ticketViewSchema), next_cursor: nextCursor });
+export const ticketPageViewSchema = z.object({
+  tickets: z.array(namedTicketViewSchema),
+  next_cursor: nextCursor.meta({
+    description: 'Pass as `cursor`, with the same sort, for the next page; null on the last',
+  }),
+});
+
+const count = z.int().nonnegative();
+
+export const ticketCountsViewSchema = z
+  .object({
+    open: count.meta({ description: 'Tickets not done (DONE_TICKET_STATES)' }),
+    overdue: count.meta({ description: 'Open tickets past their end_date' }),
+    due_today: count.meta({ description: 'Open tickets due later today, in the business time zone' }),
+  })
+  .meta({ id: 'TicketCounts' });
+
+export const technicianWorkloadPageViewSchema = z
+  .object({
+    technicians: z.array(
+      z
+        .object({
+          technician_id: id,
+          name: z.string(),
+          active: z.boolean(),
+          open: count.meta({ description: 'Their tickets not done' }),
+          in_progress: count.meta({ description: 'Their open tickets in status 2, En Progreso' }),
+          overdue: count.meta({ description: 'Their open tickets past their end_date' }),
+        })
+        .meta({ id: 'TechnicianWorkload' }),
+    ),
+    next_cursor: nextCursor,
+  })
+  .meta({ id: 'TechnicianWorkloads' });
 export const zonePageViewSchema = z.object({ zones: z.array(zoneViewSchema), next_cursor: nextCursor });
 export const technicianPageViewSchema = z.object({
   technicians: z.array(technicianViewSchema),
@@ -365,6 +423,11 @@ export function createViews(calendar: BusinessCalendar, clock: Clock) {
       affected_count: t.affected_count,
     };
   };
+  const namedTicket = (t: NamedTicket): NamedTicketView => ({
+    ...ticket(t),
+    customer_name: t.customer_name,
+    technician_name: t.technician_name,
+  });
   const snapshot = (fields: TicketSnapshot) => {
     const { priority, end_date, status, queued_at, ...rest } = fields;
     return {
@@ -446,7 +509,16 @@ export function createViews(calendar: BusinessCalendar, clock: Clock) {
       events: page.items.map(event),
       next_cursor: page.next_cursor,
     }),
-    ticketPage: (page: Page<Ticket>) => ({ tickets: page.items.map(ticket), next_cursor: page.next_cursor }),
+    namedTicket,
+    ticketPage: (page: Page<NamedTicket>) => ({
+      tickets: page.items.map(namedTicket),
+      next_cursor: page.next_cursor,
+    }),
+    ticketCounts: (counts: TicketCounts) => counts,
+    technicianWorkloadPage: (page: Page<TechnicianWorkload>) => ({
+      technicians: page.items,
+      next_cursor: page.next_cursor,
+    }),
     zone: (zone: Zone) => zone,
     zonePage: (page: Page<Zone>) => ({ zones: page.items, next_cursor: page.next_cursor }),
     technician: (technician: Technician) => technician,
@@ -459,6 +531,7 @@ export function createViews(calendar: BusinessCalendar, clock: Clock) {
       max_tickets: capacity.max_tickets,
       is_blocked: capacity.is_blocked,
       waiting: capacity.waiting,
+      overdue: capacity.overdue,
     }),
     zoneLimit: (full: ZoneFull) => ({
       zone_id: full.zone_id,

@@ -5,16 +5,19 @@ import {
   createSubjectCatalogue,
   createTicketDesk,
   defaultSubjects,
+  type NamedTicket,
   type NewTicket,
   type NewTicketEvent,
   type QueuedRequest,
   queueEntryNotFound,
   queueEntryNotWaiting,
   type Service,
+  selectTickets,
   type Technician,
   type Ticket,
   type TicketEvent,
   type TicketStore,
+  tallyTickets,
   ticketNotFound,
   type Zone,
   type ZoneRule,
@@ -55,6 +58,11 @@ function createArrayStore(): TicketStore {
       events.push({ ...e, event_id: events.length + 1, ticket_id: ticket.ticket_id });
     return ticket;
   };
+  const named = (t: Ticket): NamedTicket => ({
+    ...t,
+    customer_name: services.find((s) => s.service_id === t.service_id)?.customer_name ?? null,
+    technician_name: technicians.find((x) => x.technician_id === t.technician_id)?.name ?? null,
+  });
   const waitingIn = (zoneId: number) => queue.filter((q) => q.zone_id === zoneId && q.state === 'waiting');
   const place = (q: QueuedRequest) => ({
     queued: q,
@@ -190,13 +198,9 @@ function createArrayStore(): TicketStore {
     listQueue: async (zoneId, page) => after(waitingIn(zoneId), (q) => q.queue_id, page).map(place),
     countWaitingIn: async (ids) => new Map(ids.map((id) => [id, waitingIn(id).length])),
     getTicket: async (id) => tickets[id - 1],
-    listTickets: async (f) =>
-      tickets
-        .filter((t) => (f.zone_id ?? t.zone_id) === t.zone_id && (f.status ?? t.status) === t.status)
-        .filter((t) => f.statuses === undefined || f.statuses.includes(t.status))
-        .filter((t) => t.ticket_id < (f.after ?? Number.POSITIVE_INFINITY))
-        .reverse()
-        .slice(0, f.limit),
+    // Listings and counters over tickets at hand, with their customer's and technician's names.
+    listTickets: async (filter) => selectTickets(tickets.map(named), filter),
+    tallyOpenTickets: async (match, request) => tallyTickets(tickets.map(named), match, request),
     listTicketEvents: async (id, page) =>
       events.filter((e) => e.ticket_id === id && e.event_id > (page.after ?? 0)).slice(0, page.limit),
     countActiveTickets: async (zoneId, statuses) => active(zoneId, statuses),
@@ -220,11 +224,13 @@ function createArrayStore(): TicketStore {
     saveTechnicians: async (rows) => {
       for (const t of rows) upsert(technicians, t, (x) => x.technician_id === t.technician_id);
     },
+    getTechnician: async (id) => technicians.find((t) => t.technician_id === id),
     listTechnicians: async (page) => after(technicians, (t) => t.technician_id, page),
     saveService: async (s) => upsert(services, s, (x) => x.service_id === s.service_id),
     saveServices: async (rows) => {
       for (const s of rows) upsert(services, s, (x) => x.service_id === s.service_id);
     },
+    getService: async (id) => services.find((s) => s.service_id === id),
     listServices: async (page) => after(services, (s) => s.service_id, page),
   };
 }

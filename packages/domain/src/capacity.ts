@@ -36,10 +36,18 @@ export interface ZoneCapacity {
   readonly is_blocked: boolean;
   /** Requests waiting in its line for a slot. */
   readonly waiting: number;
+  /** Its open tickets (not done) past their end_date. */
+  readonly overdue: number;
 }
 
-/** A zone's capacity, given how many of its tickets are active and how many requests wait. */
-export function capacityOf(rule: CapacityRule, zone: Zone, activeTickets: number, waiting = 0): ZoneCapacity {
+/** A zone's capacity, given how many of its tickets are active (and overdue) and how many requests wait. */
+export function capacityOf(
+  rule: CapacityRule,
+  zone: Zone,
+  activeTickets: number,
+  waiting = 0,
+  overdue = 0,
+): ZoneCapacity {
   const limit = rule.limitFor(zone);
   return {
     zone_id: zone.zone_id,
@@ -48,6 +56,7 @@ export function capacityOf(rule: CapacityRule, zone: Zone, activeTickets: number
     max_tickets: limit,
     is_blocked: activeTickets >= limit,
     waiting,
+    overdue,
   };
 }
 

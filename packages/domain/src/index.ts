@@ -71,7 +71,10 @@ export {
   type JobRun,
   type PageRequest,
   StoreUnavailableError,
+  type TallyRequest,
   type TicketFilter,
+  type TicketMatch,
+  type TicketOrder,
   type TicketRefs,
   type TicketStore,
   type UpdateContext,
@@ -92,6 +95,7 @@ export {
   type ActiveTicketSummary,
   type DeliveryState,
   INITIAL_STATUS,
+  type NamedTicket,
   type NewTicket,
   type NewTicketEvent,
   type Priority,
@@ -112,17 +116,32 @@ export {
 export {
   applyWispHubStatus,
   type Change,
+  changeTicket,
   createdEvent,
   markDelivered,
   markDeliveryFailed,
   newTicket,
   type Opening,
   requeueDelivery,
-  setStatus,
   snapshotOf,
+  type TicketChangeInput,
   WISPHUB_ACTOR,
 } from './ticket-changes.js';
 export { createTicketDesk, type TicketDesk, type TicketDeskDeps } from './ticket-desk.js';
+export {
+  compareSortKeys,
+  readTicketCursor,
+  type SortField,
+  type SortTerm,
+  sortKeyOf,
+  sortTerms,
+  type TicketSort,
+  ticketCursor,
+  ticketSorts,
+} from './ticket-order.js';
+export { createTicketQueries, type TicketQueries, type TicketQueriesDeps } from './ticket-queries.js';
+export { matchesSearch, searchableText, type TicketSearch, ticketSearch } from './ticket-search.js';
+export { matchesTicket, selectTickets, tallyTickets } from './ticket-selection.js';
 export {
   type AddAffectedError,
   type ChangeOptions,
@@ -135,9 +154,25 @@ export {
   type RetryDeliveryError,
   type Tickets,
   type TicketsDeps,
+  technicianProblem,
   type UpdateTicketError,
   type UpdateTicketOptions,
 } from './tickets.js';
+export {
+  countsByGroup,
+  type Due,
+  type DueBounds,
+  type DueFilter,
+  dueBounds,
+  dueFilters,
+  dueOf,
+  dueRange,
+  IN_PROGRESS_STATUS,
+  inProgressByGroup,
+  type TechnicianWorkload,
+  type TicketCounts,
+  type TicketTally,
+} from './urgency.js';
 export {
   type Admission,
   type AdmissionDeps,
@@ -173,4 +208,9 @@ export {
   type WispHubSync,
   type WispHubSyncDeps,
 } from './wisphub-sync.js';
-export { createZoneCapacities, type ZoneCapacities } from './zone-capacities.js';
+export {
+  createZoneCapacities,
+  type OverdueSettings,
+  overdueByZone,
+  type ZoneCapacities,
+} from './zone-capacities.js';

@@ -17,11 +17,11 @@ export function pageRequest(query: PageQuery): PageRequest & { readonly limit: n
   };
 }
 
-/** The page of `rows` (fetched with `pageRequest`), its cursor the id of its last item. */
+/** The page of `rows` (fetched with `pageRequest`), its cursor the id (or the cursor) of its last item. */
 export function pageOf<T>(
   rows: readonly T[],
   request: { readonly limit: number },
-  idOf: (row: T) => number,
+  idOf: (row: T) => number | string,
 ): Page<T> {
   const size = request.limit - 1;
   if (rows.length <= size) return { items: rows, next_cursor: null };

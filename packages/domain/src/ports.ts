@@ -3,6 +3,7 @@ import type { AffectedCustomer, AffectedResolution, NewAffected } from './affect
 import type { Delivery, DeliveryChannel, DeliveryStats, OutboxMessage } from './delivery.js';
 import type { QueueEntryNotFound, QueueEntryNotWaiting, TicketNotFound } from './errors.js';
 import type {
+  NamedTicket,
   NewTicket,
   NewTicketEvent,
   Service,
@@ -12,6 +13,9 @@ import type {
   TicketStatus,
   Zone,
 } from './ticket.js';
+import type { TicketSort } from './ticket-order.js';
+import type { TicketSearch } from './ticket-search.js';
+import type { DueBounds, TicketTally } from './urgency.js';
 import type { NewQueuedRequest, QueuedRequest, QueuePlace, ZoneRule } from './waiting-line.js';
 
 /** The current time. */
@@ -146,11 +150,43 @@ export interface PageRequest {
   readonly after?: number | undefined;
 }
 
-export interface TicketFilter extends PageRequest {
+/** Which tickets a listing or a tally takes: those that match every field given. */
+export interface TicketMatch {
   readonly zone_id?: number | undefined;
   readonly status?: TicketStatus | undefined;
   /** Only tickets in one of these statuses. */
   readonly statuses?: readonly TicketStatus[] | undefined;
+  readonly technician_id?: number | undefined;
+  /** Only tickets in none of these statuses. */
+  readonly excluded_statuses?: readonly TicketStatus[] | undefined;
+  /** Only tickets whose end_date is at or after this instant. */
+  readonly end_from?: number | undefined;
+  /** Only tickets whose end_date is before this instant. */
+  readonly end_before?: number | undefined;
+  /** Only tickets matching this search (see matchesSearch). */
+  readonly search?: TicketSearch | undefined;
+}
+
+/** A page of tickets in the order `sort` asks for: newest first (`after` a ticket id) unless it names another. */
+export interface TicketFilter extends PageRequest, TicketMatch {
+  readonly sort?: TicketOrder | undefined;
+}
+
+/** A listing's order other than newest first, and where its page starts. */
+export interface TicketOrder {
+  readonly by: Exclude<TicketSort, 'newest'>;
+  /** The statuses in which a ticket counts as done (`urgent` puts them last). */
+  readonly done: readonly TicketStatus[];
+  /** The sort key (sortKeyOf) of the ticket the page starts after; the first page without it. */
+  readonly after?: readonly number[] | undefined;
+}
+
+/** What a tally counts: open tickets (in none of `done`), grouped, with their end_date against `bounds`. */
+export interface TallyRequest {
+  readonly done: readonly TicketStatus[];
+  readonly bounds: DueBounds;
+  /** Counted per zone or per technician; all together (group null) when absent. */
+  readonly groupBy?: 'zone_id' | 'technician_id' | undefined;
 }
 
 /**
@@ -214,8 +250,13 @@ export interface TicketStore {
   countWaitingIn(zoneIds: readonly number[]): Promise<ReadonlyMap<number, number>>;
   /** The ticket with this id, if any. */
   getTicket(ticketId: number): Promise<Ticket | undefined>;
-  /** Tickets matching the filter, newest first; `after` is a ticket id and lists older ones. */
-  listTickets(filter: TicketFilter): Promise<readonly Ticket[]>;
+  /**
+   * Tickets matching the filter, with their customer's and technician's names: newest first
+   * (`after` a ticket id lists older ones), or in the order `sort` names (see sortTerms).
+   */
+  listTickets(filter: TicketFilter): Promise<readonly NamedTicket[]>;
+  /** Open tickets matching, counted by group, status and where their end_date stands (none listed where there are none). */
+  tallyOpenTickets(match: TicketMatch, request: TallyRequest): Promise<readonly TicketTally[]>;
   /** A ticket's audit events, oldest first; `after` is an event id. */
   listTicketEvents(ticketId: number, page: PageRequest): Promise<readonly TicketEvent[]>;
   /** All active tickets of a zone. */
@@ -241,12 +282,14 @@ export interface TicketStore {
   saveTechnician(technician: Technician): Promise<Technician>;
   /** Inserts or replaces many technicians in one transaction. */
   saveTechnicians(technicians: readonly Technician[]): Promise<void>;
+  getTechnician(technicianId: number): Promise<Technician | undefined>;
   /** Technicians by ascending id; `after` is a technician id. */
   listTechnicians(page: PageRequest): Promise<readonly Technician[]>;
   /** Inserts or replaces a service; its zone exists. */
   saveService(service: Service): Promise<Service>;
   /** Inserts or replaces many services in one transaction; their zones exist. */
   saveServices(services: readonly Service[]): Promise<void>;
+  getService(serviceId: number): Promise<Service | undefined>;
   /** Services by ascending id; `after` is a service id. */
   listServices(page: PageRequest): Promise<readonly Service[]>;
 }

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { readTicketCursor, type TicketSort, ticketSorts } from './ticket-order.js';
+import { dueFilters } from './urgency.js';
 
 /** An error message that tells a missing value from a wrong one. */
 const expected =
@@ -82,16 +84,35 @@ export const addAffectedInputSchema = z
   .meta({ id: 'AddAffectedInput' });
 export type AddAffectedInput = z.output<typeof addAffectedInputSchema>;
 
-/** Body of a status change, optionally with the answer given to the customer. */
-export const updateTicketInputSchema = z
-  .object(
-    {
-      status: ticketStatusSchema,
-      answer_text: text(10_000).optional().meta({ example: 'Se reemplazó el conector RJ45' }),
-    },
-    { error: expected('a JSON object') },
-  )
-  .meta({ id: 'UpdateTicketInput' });
+/** Whether a change names anything to change. */
+const changesSomething = (change: {
+  readonly status?: unknown;
+  readonly technician_id?: unknown;
+  readonly answer_text?: unknown;
+}) => change.status !== undefined || change.technician_id !== undefined || change.answer_text !== undefined;
+
+const NOTHING_TO_CHANGE = 'must name a status, a technician_id or an answer_text to change';
+
+/** The fields of a change to a ticket, each optional (a change names at least one). */
+export const updateTicketFields = {
+  status: ticketStatusSchema.optional(),
+  technician_id: positiveIntegerSchema.optional().meta({
+    description: 'Reassigns the ticket to this technician, checked as a create checks it (known and active)',
+  }),
+  answer_text: text(10_000).nullable().optional().meta({
+    description: 'The answer to the customer; null removes it',
+    example: 'Se reemplazó el conector RJ45',
+  }),
+};
+
+/** Refuses a change that names nothing to change, as a problem of the whole body. */
+export const requireSomeChange = <S extends z.ZodType<Parameters<typeof changesSomething>[0]>>(schema: S) =>
+  schema.refine(changesSomething, { error: NOTHING_TO_CHANGE });
+
+/** Body of a change: a status, a technician, an answer to the customer, or several at once. */
+export const updateTicketInputSchema = requireSomeChange(
+  z.object(updateTicketFields, { error: expected('a JSON object') }),
+).meta({ id: 'UpdateTicketInput' });
 export type UpdateTicketInput = z.output<typeof updateTicketInputSchema>;
 
 const PAGE_SIZE = 'must be an integer from 1 to 500';
@@ -120,20 +141,79 @@ const pageQueryFields = {
   cursor: cursorSchema.optional(),
 };
 
-/** A ticket listing's filters and page, numbers as numbers (tRPC). */
-export const listTicketsInputSchema = z.object({
-  zone_id: positiveIntegerSchema.optional(),
-  status: ticketStatusSchema.optional(),
-  ...pageFields,
+const searchSchema = text(200).meta({
+  description:
+    "One search: a ticket number (exact), a service number (exact or its first digits) or part of a customer's name (case and accents ignored)",
+  example: 'munoz',
 });
 
-/** The same as a REST query string. */
-export const listTicketsQuerySchema = z.object({
-  zone_id: positiveIntegerParamSchema.optional(),
-  status: ticketStatusParamSchema.optional(),
-  ...pageQueryFields,
+const sortSchema = z.enum(ticketSorts, { error: expected(`one of ${ticketSorts.join(', ')}`) }).meta({
+  description:
+    'newest (default): newest first; urgent: open tickets before done ones, then by end_date (overdue first), then the highest priority; due: by end_date; priority: the highest first, then by end_date',
 });
+
+const dueSchema = z.enum(dueFilters, { error: expected(`one of ${dueFilters.join(', ')}`) }).meta({
+  description:
+    'overdue: open tickets past their end_date; today: open tickets due later today (in the business time zone)',
+});
+
+const ticketCursorSchema = z
+  .string({ error: 'must be a cursor returned by an earlier page' })
+  .max(100, { error: 'must be a cursor returned by an earlier page' })
+  .meta({ description: 'The `next_cursor` of the page before, of the same sort' });
+
+/** The filters of a ticket listing or count, ids parsed by `id` (numbers, or text in query strings). */
+const ticketMatchFields = <I extends z.ZodType<number>, S extends z.ZodType<1 | 2 | 3 | 4>>(
+  id: I,
+  status: S,
+) => ({
+  zone_id: id.optional(),
+  status: status.optional(),
+  technician_id: id.optional(),
+  q: searchSchema.optional(),
+});
+
+/** Refuses a cursor of another sort than the one asked for (or none that a page gave). */
+const cursorOfItsSort = <S extends z.ZodType<{ readonly sort?: TicketSort; readonly cursor?: string }>>(
+  schema: S,
+) =>
+  schema.superRefine((query, context) => {
+    if (query.cursor === undefined) return;
+    const read = readTicketCursor(query.sort ?? 'newest', query.cursor);
+    if (read.isErr()) context.addIssue({ code: 'custom', path: ['cursor'], message: read.error });
+  });
+
+/** A ticket listing's filters, order and page, numbers as numbers (tRPC). */
+export const listTicketsInputSchema = cursorOfItsSort(
+  z.object({
+    ...ticketMatchFields(positiveIntegerSchema, ticketStatusSchema),
+    due: dueSchema.optional(),
+    sort: sortSchema.optional(),
+    limit: pageFields.limit,
+    cursor: ticketCursorSchema.optional(),
+  }),
+);
+
+/** The same as a REST query string. */
+export const listTicketsQuerySchema = cursorOfItsSort(
+  z.object({
+    ...ticketMatchFields(positiveIntegerParamSchema, ticketStatusParamSchema),
+    due: dueSchema.optional(),
+    sort: sortSchema.optional(),
+    limit: pageQueryFields.limit,
+    cursor: ticketCursorSchema.optional(),
+  }),
+);
 export type ListTicketsQuery = z.output<typeof listTicketsQuerySchema>;
+
+/** The filters of the ticket counters, numbers as numbers (tRPC). */
+export const ticketCountsInputSchema = z.object(ticketMatchFields(positiveIntegerSchema, ticketStatusSchema));
+
+/** The same as a REST query string. */
+export const ticketCountsQuerySchema = z.object(
+  ticketMatchFields(positiveIntegerParamSchema, ticketStatusParamSchema),
+);
+export type TicketCountsQuery = z.output<typeof ticketCountsQuerySchema>;
 
 /** A page request, numbers as numbers (tRPC). */
 export const pageInputSchema = z.object(pageFields);

@@ -4,11 +4,11 @@ import { deliveryNotFailed } from './errors.js';
 import { INITIAL_STATUS, type Ticket } from './ticket.js';
 import {
   applyWispHubStatus,
+  changeTicket,
   markDelivered,
   markDeliveryFailed,
   newTicket,
   requeueDelivery,
-  setStatus,
 } from './ticket-changes.js';
 
 const OPENED = Date.UTC(2026, 1, 26, 15);
@@ -87,16 +87,21 @@ describe('opening a ticket', () => {
 
 describe('changing a ticket', () => {
   it('leaves a ticket exactly as it was when a change touches nothing, updated_at and version included', () => {
-    expect(setStatus(ticket, { status: 1 }, LATER, 'ana')).toEqual({ ticket, events: [] });
+    expect(changeTicket(ticket, { status: 1 }, LATER, 'ana')).toEqual({ ticket, events: [] });
     const answered = { ...ticket, answer_text: 'Listo' };
-    expect(setStatus(answered, { status: 1, answer_text: 'Listo' }, LATER, 'ana')).toEqual({
+    expect(changeTicket(answered, { status: 1, answer_text: 'Listo' }, LATER, 'ana')).toEqual({
       ticket: answered,
       events: [],
     });
   });
 
   it('moves the status and records the answer, with one event each, a new time and the next version', () => {
-    const { ticket: changed, events } = setStatus(ticket, { status: 3, answer_text: 'Listo' }, LATER, 'ana');
+    const { ticket: changed, events } = changeTicket(
+      ticket,
+      { status: 3, answer_text: 'Listo' },
+      LATER,
+      'ana',
+    );
     expect(changed).toEqual({ ...ticket, status: 3, answer_text: 'Listo', updated_at: LATER, version: 2 });
     expect(events).toEqual([
       {
@@ -120,8 +125,10 @@ describe('changing a ticket', () => {
 
   it('keeps the answer when none is given, and clears it when null is given', () => {
     const answered = { ...ticket, answer_text: 'Listo' };
-    expect(setStatus(answered, { status: 2 }, LATER, null).ticket.answer_text).toBe('Listo');
-    expect(setStatus(answered, { status: 2, answer_text: null }, LATER, null).ticket.answer_text).toBeNull();
+    expect(changeTicket(answered, { status: 2 }, LATER, null).ticket.answer_text).toBe('Listo');
+    expect(
+      changeTicket(answered, { status: 2, answer_text: null }, LATER, null).ticket.answer_text,
+    ).toBeNull();
   });
 });
 

@@ -87,44 +87,44 @@ export function newTicket(
 
 const unchanged = (ticket: Ticket): Change => ({ ticket, events: [] });
 
+/** What a change to a ticket may name; what it leaves undefined stays as it is. */
+export interface TicketChangeInput {
+  readonly status?: TicketStatus | undefined;
+  /** Null removes the answer. */
+  readonly answer_text?: string | null | undefined;
+  readonly technician_id?: number | undefined;
+}
+
 /**
- * Moves a ticket to a status, with an answer when one is given (`undefined` keeps the one it
- * has). A request that changes nothing leaves the ticket, its `updated_at` included, as it was.
+ * Moves a ticket to a status, gives or removes its answer, reassigns its technician: one event for
+ * each of these it changes, and one version more. A request that changes nothing leaves the
+ * ticket, its `updated_at` included, as it was.
  */
-export function setStatus(
+export function changeTicket(
   ticket: Ticket,
-  input: { readonly status: TicketStatus; readonly answer_text?: string | null | undefined },
+  input: TicketChangeInput,
   at: number,
   actor: string | null,
 ): Change {
+  const status = input.status ?? ticket.status;
   const answer = input.answer_text === undefined ? ticket.answer_text : input.answer_text;
+  const technician = input.technician_id ?? ticket.technician_id;
   const events: NewTicketEvent[] = [];
-  if (input.status !== ticket.status) {
-    events.push({
-      kind: 'status_changed',
-      at,
-      actor,
-      before: { status: ticket.status },
-      after: { status: input.status },
-      note: null,
-    });
-  }
-  if (answer !== ticket.answer_text) {
-    events.push({
-      kind: 'answered',
-      at,
-      actor,
-      before: { answer_text: ticket.answer_text },
-      after: { answer_text: answer },
-      note: null,
-    });
+  const record = (kind: NewTicketEvent['kind'], before: TicketSnapshot, after: TicketSnapshot) =>
+    events.push({ kind, at, actor, before, after, note: null });
+  if (status !== ticket.status) record('status_changed', { status: ticket.status }, { status });
+  if (answer !== ticket.answer_text)
+    record('answered', { answer_text: ticket.answer_text }, { answer_text: answer });
+  if (technician !== ticket.technician_id) {
+    record('technician_changed', { technician_id: ticket.technician_id }, { technician_id: technician });
   }
   if (events.length === 0) return unchanged(ticket);
   return {
     ticket: {
       ...ticket,
-      status: input.status,
+      status,
       answer_text: answer,
+      technician_id: technician,
       updated_at: at,
       version: ticket.version + 1,
     },
@@ -138,7 +138,7 @@ export function setStatus(
  */
 export function applyWispHubStatus(ticket: Ticket, reported: TicketStatus, at: number): Change {
   if (reported === ticket.wisphub_status) return unchanged(ticket);
-  const moved = setStatus(ticket, { status: reported }, at, WISPHUB_ACTOR);
+  const moved = changeTicket(ticket, { status: reported }, at, WISPHUB_ACTOR);
   return { ticket: { ...moved.ticket, wisphub_status: reported }, events: moved.events };
 }
 

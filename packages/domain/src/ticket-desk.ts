@@ -4,6 +4,7 @@ import { createDirectory, type Directory } from './directory.js';
 import type { Clock } from './ports.js';
 import { DEFAULT_DONE_STATUSES, type StatusMeaning, statusMeanings } from './statuses.js';
 import type { SubjectCatalogue } from './subjects.js';
+import { createTicketQueries, type TicketQueries } from './ticket-queries.js';
 import { createTickets, type Tickets, type TicketsDeps } from './tickets.js';
 import { admittingRule } from './waiting-line.js';
 import { createZoneCapacities, type ZoneCapacities } from './zone-capacities.js';
@@ -11,11 +12,11 @@ import { createZoneCapacities, type ZoneCapacities } from './zone-capacities.js'
 export type TicketDeskDeps = TicketsDeps;
 
 /**
- * Every use case over one store: tickets, zones' capacities and the directory, with the catalogue,
- * calendar and clock they were built with. Each part can also be built alone
+ * Every use case over one store: tickets, what dispatchers read of them, zones' capacities and
+ * the directory, with the catalogue, calendar and clock they were built with. Each part can also be built alone
  * (`createDirectory(store)` needs nothing else).
  */
-export interface TicketDesk extends Tickets, ZoneCapacities, Directory {
+export interface TicketDesk extends Tickets, TicketQueries, ZoneCapacities, Directory {
   readonly subjects: SubjectCatalogue;
   /** Each status, and whether it is active (counts against its zone) and done. */
   readonly statuses: readonly StatusMeaning[];
@@ -30,7 +31,8 @@ export function createTicketDesk(deps: TicketDeskDeps): TicketDesk {
     calendar: deps.calendar,
     clock: deps.clock,
     ...createTickets(deps),
-    ...createZoneCapacities(deps.store, deps.capacity),
+    ...createTicketQueries(deps),
+    ...createZoneCapacities(deps.store, deps.capacity, deps),
     ...createDirectory(
       deps.store,
       admittingRule(deps.capacity, { ...deps, deliveries: deps.deliveries ?? noDeliveries }),

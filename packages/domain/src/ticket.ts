@@ -65,6 +65,12 @@ export interface Ticket {
   readonly affected_count: number;
 }
 
+/** A ticket with its customer's and its technician's names (null when unknown), as listings and its page show it. */
+export interface NamedTicket extends Ticket {
+  readonly customer_name: string | null;
+  readonly technician_name: string | null;
+}
+
 /** A ticket as the 409 of a full zone lists it: is the customer's fault this one? */
 export interface ActiveTicketSummary {
   readonly ticket_id: number;
@@ -112,6 +118,7 @@ export type TicketEventKind =
   | 'created'
   | 'status_changed'
   | 'answered'
+  | 'technician_changed'
   | 'delivered'
   | 'delivery_failed'
   | 'delivery_retried'

@@ -48,17 +48,18 @@ import type {
   UpdateContext,
   UpdateDecision,
 } from './ports.js';
-import type {
-  AddAffectedInput,
-  CreateTicketInput,
-  ListTicketsQuery,
-  PageQuery,
-  UpdateTicketInput,
-} from './schemas.js';
+import type { AddAffectedInput, CreateTicketInput, PageQuery, UpdateTicketInput } from './schemas.js';
 import { DEFAULT_DONE_STATUSES } from './statuses.js';
 import type { SubjectCatalogue } from './subjects.js';
-import { INITIAL_STATUS, type Ticket, type TicketEvent, type TicketStatus, type Zone } from './ticket.js';
-import { type Change, newTicket, requeueDelivery, setStatus } from './ticket-changes.js';
+import {
+  INITIAL_STATUS,
+  type Technician,
+  type Ticket,
+  type TicketEvent,
+  type TicketStatus,
+  type Zone,
+} from './ticket.js';
+import { type Change, changeTicket, newTicket, requeueDelivery } from './ticket-changes.js';
 import { admittingRule, type QueuePlace, summaryOf } from './waiting-line.js';
 
 export interface TicketsDeps {
@@ -79,7 +80,7 @@ export interface TicketsDeps {
 
 export type CreateTicketError = UnknownSubject | InvalidReferences | ZoneFull | IdempotencyKeyReused;
 export type AddAffectedError = TicketNotFound | TicketNotActive | InvalidReferences;
-export type UpdateTicketError = TicketNotFound | ZoneFull | TicketChanged;
+export type UpdateTicketError = TicketNotFound | ZoneFull | TicketChanged | InvalidReferences;
 export type RetryDeliveryError = TicketNotFound | DeliveryNotFailed | WispHubDisabled;
 
 /** Who makes a change (an API key's name, or null without keys), recorded in the audit trail. */
@@ -110,7 +111,10 @@ export interface Tickets {
     input: CreateTicketInput,
     options?: CreateTicketOptions,
   ): Promise<Result<CreateOutcome, CreateTicketError>>;
-  /** Moves a ticket to a status; moving into an active status is refused in a full zone. */
+  /**
+   * Changes a ticket's status, answer or technician (checked as a create checks it); moving into
+   * an active status is refused in a full zone.
+   */
   updateTicket(
     ticketId: number,
     input: UpdateTicketInput,
@@ -118,10 +122,8 @@ export interface Tickets {
   ): Promise<Result<Ticket, UpdateTicketError>>;
   /** Puts a ticket whose delivery to WispHub failed back in line for WispHub. */
   retryDelivery(ticketId: number, options?: ChangeOptions): Promise<Result<Ticket, RetryDeliveryError>>;
-  getTicket(ticketId: number): Promise<Result<Ticket, TicketNotFound>>;
   /** A ticket's changes, oldest first, a page at a time. */
   ticketHistory(ticketId: number, query?: PageQuery): Promise<Result<Page<TicketEvent>, TicketNotFound>>;
-  listTickets(query: ListTicketsQuery): Promise<Page<Ticket>>;
   /**
    * Records a customer's service as affected by an active ticket of its zone (the same fault):
    * no zone slot is taken, and the same service twice is one record.
@@ -156,19 +158,31 @@ export function checkReferences<C extends Pick<CreateContext, 'zone' | 'service'
     const where = `service ${service.service_id} belongs to zone ${service.zone_id}, not ${refs.zone_id}`;
     problems.push(referenceProblem('zone_id', 'service_in_other_zone', refs.zone_id, where));
   }
-  const technicianId = refs.technician_id;
-  if (technician === undefined) {
-    problems.push(
-      referenceProblem('technician_id', 'unknown_technician', technicianId, `no technician ${technicianId}`),
-    );
-  } else if (!technician.active) {
-    const inactive = `technician ${technicianId} is inactive`;
-    problems.push(referenceProblem('technician_id', 'inactive_technician', technicianId, inactive));
-  }
+  const assigned = technicianProblem(refs.technician_id, technician);
+  if (assigned !== undefined) problems.push(assigned);
   if (zone === undefined) problems.push(unknownZone(refs.zone_id));
   return zone === undefined || problems.length > 0
     ? err(invalidReferences(problems))
     : ok({ ...context, zone });
+}
+
+/** What is wrong with assigning a ticket to this technician (known and active), if anything. */
+export function technicianProblem(
+  technicianId: number,
+  technician: Technician | undefined,
+): ReferenceProblem | undefined {
+  if (technician === undefined)
+    return referenceProblem(
+      'technician_id',
+      'unknown_technician',
+      technicianId,
+      `no technician ${technicianId}`,
+    );
+  if (!technician.active) {
+    const inactive = `technician ${technicianId} is inactive`;
+    return referenceProblem('technician_id', 'inactive_technician', technicianId, inactive);
+  }
+  return undefined;
 }
 
 /** The input of a create as one exact string, for comparing a retry with the first request. */
@@ -320,13 +334,21 @@ export function createTickets(deps: TicketsDeps): Tickets {
     async updateTicket(ticketId, input, options = {}) {
       const now = clock.now();
       const actor = options.actor ?? null;
+      const technicianId = input.technician_id;
+      // Technicians are never deleted: one read before the change is one the change can rely on.
+      const technician = technicianId === undefined ? undefined : await store.getTechnician(technicianId);
       const updated = await store.updateTicket<UpdateTicketError>(ticketId, rule, (context) => {
         const { ticket, zone, activeTickets } = context;
         const expected = options.expectedVersion;
         if (expected !== undefined && expected !== ticket.version) return err(ticketChanged(ticket));
-        const entersActive = capacity.isActive(input.status) && !capacity.isActive(ticket.status);
+        if (technicianId !== undefined && technicianId !== ticket.technician_id) {
+          const problem = technicianProblem(technicianId, technician);
+          if (problem !== undefined) return err(invalidReferences([problem]));
+        }
+        const status = input.status ?? ticket.status;
+        const entersActive = capacity.isActive(status) && !capacity.isActive(ticket.status);
         return (entersActive ? admitActiveTicket(capacity, zone, activeTickets) : ok(undefined)).map(() =>
-          changeDecision(context, setStatus(ticket, input, now, actor), {
+          changeDecision(context, changeTicket(ticket, input, now, actor), {
             deliveries,
             isDone,
             at: now,
@@ -349,22 +371,11 @@ export function createTickets(deps: TicketsDeps): Tickets {
       );
     },
 
-    async getTicket(ticketId) {
-      const ticket = await store.getTicket(ticketId);
-      return ticket === undefined ? err(ticketNotFound(ticketId)) : ok(ticket);
-    },
-
     async ticketHistory(ticketId, query = {}) {
       const ticket = await store.getTicket(ticketId);
       if (ticket === undefined) return err(ticketNotFound(ticketId));
       const request = pageRequest(query);
       return ok(pageOf(await store.listTicketEvents(ticketId, request), request, (event) => event.event_id));
-    },
-
-    async listTickets(query) {
-      const request = pageRequest(query);
-      const rows = await store.listTickets({ ...request, zone_id: query.zone_id, status: query.status });
-      return pageOf(rows, request, (t) => t.ticket_id);
     },
 
     async addAffected(ticketId, input, options = {}) {

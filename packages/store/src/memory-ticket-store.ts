@@ -5,6 +5,7 @@ import type {
   DeliveryChannel,
   DeliveryState,
   JobRun,
+  NamedTicket,
   NewTicket,
   NewTicketEvent,
   OutboxMessage,
@@ -23,7 +24,14 @@ import type {
   Zone,
   ZoneRule,
 } from '@tickets/domain';
-import { queueEntryNotFound, queueEntryNotWaiting, ticketNotFound } from '@tickets/domain';
+import {
+  matchesTicket,
+  queueEntryNotFound,
+  queueEntryNotWaiting,
+  selectTickets,
+  tallyTickets,
+  ticketNotFound,
+} from '@tickets/domain';
 import { err, ok, type Result } from 'neverthrow';
 
 /** Records by the id `idOf` reads from each, with the ids kept sorted for cursor pages. */
@@ -143,6 +151,13 @@ export function createMemoryTicketStore(): TicketStore & ConnectorStore {
   // Each ticket's affected customers by service id.
   const affected = new Map<number, Map<number, AffectedCustomer>>();
 
+  const byId = (ticketId: number): Ticket => tickets[ticketId - 1] as Ticket;
+  const namedOf = (ticket: Ticket): NamedTicket => ({
+    ...ticket,
+    customer_name: services.get(ticket.service_id)?.customer_name ?? null,
+    technician_name:
+      ticket.technician_id === null ? null : (technicians.get(ticket.technician_id)?.name ?? null),
+  });
   const countsOf = (zoneId: number): number[] => {
     let counts = statusCounts.get(zoneId);
     if (counts === undefined) {
@@ -430,26 +445,26 @@ export function createMemoryTicketStore(): TicketStore & ConnectorStore {
       return Number.isInteger(ticketId) ? tickets[ticketId - 1] : undefined;
     },
 
-    async listTickets({ zone_id, status, statuses, limit, after }) {
+    async listTickets(filter) {
+      const { zone_id, limit, after } = filter;
+      const candidates = zone_id === undefined ? tickets : (ticketIdsByZone.get(zone_id) ?? []).map(byId);
+      if (filter.sort !== undefined) return selectTickets(candidates.map(namedOf), filter);
+      // Newest first: from the newest down, until the page is full.
+      const found: NamedTicket[] = [];
       const below = after === undefined ? Number.POSITIVE_INFINITY : after;
-      const found: Ticket[] = [];
-      const matches = (ticket: Ticket) =>
-        (status === undefined || ticket.status === status) &&
-        (statuses === undefined || statuses.includes(ticket.status));
-      if (zone_id === undefined) {
-        for (let id = Math.min(below - 1, tickets.length); id >= 1 && found.length < limit; id -= 1) {
-          const ticket = tickets[id - 1] as Ticket;
-          if (matches(ticket)) found.push(ticket);
-        }
-      } else {
-        const ids = ticketIdsByZone.get(zone_id) ?? [];
-        for (let i = ids.length - 1; i >= 0 && found.length < limit; i -= 1) {
-          const id = ids[i] as number;
-          const ticket = tickets[id - 1] as Ticket;
-          if (id < below && matches(ticket)) found.push(ticket);
-        }
+      for (let i = candidates.length - 1; i >= 0 && found.length < limit; i -= 1) {
+        const ticket = candidates[i] as Ticket;
+        if (ticket.ticket_id >= below) continue;
+        const named = namedOf(ticket);
+        if (matchesTicket(filter, named)) found.push(named);
       }
       return found;
+    },
+
+    async tallyOpenTickets(match, request) {
+      const candidates =
+        match.zone_id === undefined ? tickets : (ticketIdsByZone.get(match.zone_id) ?? []).map(byId);
+      return tallyTickets(candidates.map(namedOf), match, request);
     },
 
     async listTicketEvents(ticketId, { limit, after }) {
@@ -489,9 +504,15 @@ export function createMemoryTicketStore(): TicketStore & ConnectorStore {
     listZones: zoneRecords.list,
     saveTechnician: technicianRecords.save,
     saveTechnicians: technicianRecords.saveAll,
+    async getTechnician(technicianId) {
+      return technicians.get(technicianId);
+    },
     listTechnicians: technicianRecords.list,
     saveService: serviceRecords.save,
     saveServices: serviceRecords.saveAll,
+    async getService(serviceId) {
+      return services.get(serviceId);
+    },
     listServices: serviceRecords.list,
 
     async claimDeliveries({ channel, endpoint, holder, now, leaseMs, limit }) {

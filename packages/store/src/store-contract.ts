@@ -1303,7 +1303,7 @@ export function describeTicketStoreContract(name: string, open: () => Promise<St
         ]);
         const created = await store.listTickets({ limit: 100 });
         expect(created).toHaveLength(1);
-        const winner = created[0];
+        const winner = await store.getTicket(created[0]?.ticket_id ?? 0);
         for (const result of results) {
           if (result.isOk()) expect(createdTicket(result)).toEqual(winner);
           else expect(result.error).toEqual({ type: 'idempotency_key_reused', key: 'k-2' });

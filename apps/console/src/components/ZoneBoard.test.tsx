@@ -3,9 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { ZoneBoard } from './ZoneBoard.js';
 
 const zones = [
-  { zone_id: 1, name: 'Centro', active_tickets: 2, max_tickets: 2, is_blocked: true, waiting: 0 },
-  { zone_id: 2, name: 'Norte', active_tickets: 1, max_tickets: 3, is_blocked: false, waiting: 0 },
-  { zone_id: 3, name: 'Sur', active_tickets: 0, max_tickets: 3, is_blocked: false, waiting: 0 },
+  { zone_id: 1, name: 'Centro', active_tickets: 2, max_tickets: 2, is_blocked: true, waiting: 0, overdue: 0 },
+  { zone_id: 2, name: 'Norte', active_tickets: 1, max_tickets: 3, is_blocked: false, waiting: 0, overdue: 0 },
+  { zone_id: 3, name: 'Sur', active_tickets: 0, max_tickets: 3, is_blocked: false, waiting: 0, overdue: 0 },
 ];
 
 describe('the zone board', () => {

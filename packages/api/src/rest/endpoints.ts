@@ -10,6 +10,7 @@ import {
   saveZoneInputSchema,
   type Ticket,
   type TicketDesk,
+  ticketCountsQuerySchema,
   updateTicketInputSchema,
 } from '@tickets/domain';
 import { ok } from 'neverthrow';
@@ -27,6 +28,7 @@ import { type Operation, operations } from '../replies.js';
 import {
   affectedAddedViewSchema,
   affectedPageViewSchema,
+  namedTicketViewSchema,
   queuedViewSchema,
   queuePageViewSchema,
   servicePageViewSchema,
@@ -36,6 +38,8 @@ import {
   syncReportViewSchema,
   technicianPageViewSchema,
   technicianViewSchema,
+  technicianWorkloadPageViewSchema,
+  ticketCountsViewSchema,
   ticketHistoryViewSchema,
   ticketPageViewSchema,
   ticketViewSchema,
@@ -253,19 +257,34 @@ export const endpoints = {
     view: (page, views) => views.queuePage(page),
   }),
 
+  ticketCounts: restOperation({
+    operation: operations.ticketCounts,
+    method: 'get',
+    path: '/api/v1/tickets/counts',
+    tags: ['Tickets'],
+    summary:
+      "The header counters: open tickets (not done), those overdue and those due later today, among those the list's filters take",
+    query: ticketCountsQuerySchema,
+    data: ticketCountsViewSchema,
+    success: 'The counters',
+    refusals: {},
+    handle: async ({ query }, { desk }) => ok(await desk.countTickets(query)),
+    view: (counts, views) => views.ticketCounts(counts),
+  }),
+
   getTicket: restOperation({
     operation: operations.getTicket,
     method: 'get',
     path: '/api/v1/tickets/{ticket_id}',
     tags: ['Tickets'],
-    summary: 'Read a ticket',
+    summary: "Read a ticket, with its customer's and its technician's names",
     params: ticketIdParams,
-    data: ticketViewSchema,
+    data: namedTicketViewSchema,
     success: 'The ticket',
     successHeaders: ETAG,
     refusals: { ticket_not_found: 'No ticket with this id' },
     handle: ({ params }, { desk }) => desk.getTicket(params.ticket_id),
-    view: (ticket, views) => views.ticket(ticket),
+    view: (ticket, views) => views.namedTicket(ticket),
     headersOf: etagOf,
   }),
 
@@ -294,7 +313,8 @@ export const endpoints = {
     method: 'get',
     path: '/api/v1/tickets',
     tags: ['Tickets'],
-    summary: 'List tickets, newest first, optionally of one zone and status',
+    summary:
+      "List tickets with their customer's and technician's names, newest first or in the order `sort` names, filtered by zone, status, technician, due (overdue, today) and one search `q` (ticket number, service number, customer name); `next_cursor` pages on in the same sort",
     query: listTicketsQuerySchema,
     data: ticketPageViewSchema,
     success: 'A page of tickets',
@@ -309,7 +329,7 @@ export const endpoints = {
     path: '/api/v1/tickets/{ticket_id}',
     tags: ['Tickets'],
     summary:
-      "Change a ticket's status, optionally with an answer; reopening counts against the zone. With If-Match, only if nobody changed it since",
+      "Change a ticket's status, its answer (null removes it) or its technician (checked as a create checks it), each recorded in its history; reopening counts against the zone. With If-Match, only if nobody changed it since",
     params: ticketIdParams,
     headers: z.object({ 'if-match': ifMatchSchema.optional() }),
     body: updateTicketInputSchema,
@@ -321,6 +341,8 @@ export const endpoints = {
       zone_full: 'Reopening it would take its zone over its maximum of active tickets',
       ticket_changed:
         'The ticket changed since the version `If-Match` names; `data` is the ticket as it is now, and nothing was written',
+      invalid_references:
+        'An unknown or inactive technician (`ticket_update_failed`, naming technician_id), as a create refuses it',
     },
     handle: ({ params, headers, body }, { desk }, { actor }) =>
       desk.updateTicket(params.ticket_id, body, { actor, expectedVersion: headers['if-match'] }),
@@ -440,6 +462,18 @@ export const endpoints = {
     refusals: {},
     handle: async ({ params, body }, { desk }) => ok(await desk.saveTechnician(params.technician_id, body)),
     view: (technician, views) => views.technician(technician),
+  }),
+
+  technicianWorkload: pagedList({
+    operation: operations.technicianWorkload,
+    path: '/api/v1/technicians/workload',
+    tags: ['Technicians'],
+    summary:
+      'Every technician by id with their open tickets (not done), those in progress (status 2) and those overdue; technicians without tickets count zeros',
+    data: technicianWorkloadPageViewSchema,
+    success: 'A page of technicians with their workload',
+    list: (desk, page) => desk.technicianWorkload(page),
+    view: (page, views) => views.technicianWorkloadPage(page),
   }),
 
   listTechnicians: pagedList({

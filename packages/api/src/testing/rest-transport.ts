@@ -107,6 +107,8 @@ export function restTransport(fixture: ApiFixture): Transport {
     getTicket: (id) => call('GET', `/api/v1/tickets/${id}`),
     ticketHistory: (id, page) => call('GET', withQuery(`/api/v1/tickets/${id}/history`, page)),
     listTickets: (query) => call('GET', withQuery('/api/v1/tickets', query)),
+    ticketCounts: (query) => call('GET', withQuery('/api/v1/tickets/counts', query)),
+    technicianWorkload: (page) => call('GET', withQuery('/api/v1/technicians/workload', page)),
     updateTicket: (id, change, expectedVersion) =>
       call(
         'PATCH',

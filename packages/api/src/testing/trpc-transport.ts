@@ -58,6 +58,8 @@ export function trpcTransport({ app, defects }: ApiFixture): Transport {
     getTicket: (id) => query('tickets.get', routes.getTicket, { ticket_id: id }),
     ticketHistory: (id, page) => query('tickets.history', routes.ticketHistory, { ticket_id: id, ...page }),
     listTickets: (input) => query('tickets.list', routes.listTickets, input),
+    ticketCounts: (input) => query('tickets.counts', routes.ticketCounts, input),
+    technicianWorkload: (page) => query('technicians.workload', routes.technicianWorkload, page),
     updateTicket: (id, change, expected_version) =>
       mutation('tickets.update', routes.updateTicket, { ticket_id: id, ...change, expected_version }),
     retryDelivery: (id) => mutation('tickets.retryDelivery', routes.retryDelivery, { ticket_id: id }),

@@ -214,7 +214,13 @@ describe('tRPC over real HTTP', () => {
       const read = await query('tickets.get', { ticket_id: 1 });
       expect(read.status).toBe(200);
       expect(await read.json()).toEqual({
-        result: { data: { ...createdBody.result.data, action: 'ticket_found' } },
+        result: {
+          data: {
+            ...createdBody.result.data,
+            action: 'ticket_found',
+            data: { ...createdBody.result.data.data, customer_name: 'C1', technician_name: 'Ana Gómez' },
+          },
+        },
       });
 
       // What httpBatchLink sends: procedures joined by commas, inputs keyed by position.

@@ -7,13 +7,15 @@ import {
   type PageQuery,
   pageInputSchema,
   positiveIntegerSchema,
+  requireSomeChange,
   StoreUnavailableError,
   type SyncReport,
   saveServiceInputSchema,
   saveTechnicianInputSchema,
   saveZoneInputSchema,
   type TicketDesk,
-  updateTicketInputSchema,
+  ticketCountsInputSchema,
+  updateTicketFields,
 } from '@tickets/domain';
 import { initTRPC, TRPCError } from '@trpc/server';
 import { err, ok } from 'neverthrow';
@@ -187,7 +189,8 @@ export const appRouter = t.router({
       .input(ticketIdParams)
       .query(
         async ({ ctx, input }) =>
-          ctx.respond(operations.getTicket, await ctx.desk.getTicket(input.ticket_id), ctx.views.ticket).body,
+          ctx.respond(operations.getTicket, await ctx.desk.getTicket(input.ticket_id), ctx.views.namedTicket)
+            .body,
       ),
     history: procedureFor(operations.ticketHistory)
       .input(ticketIdParams.extend(pageInputSchema.shape))
@@ -206,14 +209,23 @@ export const appRouter = t.router({
           ctx.respond(operations.listTickets, ok(await ctx.desk.listTickets(input)), ctx.views.ticketPage)
             .body,
       ),
+    counts: procedureFor(operations.ticketCounts)
+      .input(ticketCountsInputSchema.optional())
+      .query(
+        async ({ ctx, input = {} }) =>
+          ctx.respond(operations.ticketCounts, ok(await ctx.desk.countTickets(input)), ctx.views.ticketCounts)
+            .body,
+      ),
     update: procedureFor(operations.updateTicket)
       .input(
-        ticketIdParams.extend(updateTicketInputSchema.shape).extend({
-          expected_version: positiveIntegerSchema.optional().meta({
-            description:
-              "The ticket's `version` as last read: a change made since answers `ticket_changed` with the ticket as it is now",
+        requireSomeChange(
+          ticketIdParams.extend(updateTicketFields).extend({
+            expected_version: positiveIntegerSchema.optional().meta({
+              description:
+                "The ticket's `version` as last read: a change made since answers `ticket_changed` with the ticket as it is now",
+            }),
           }),
-        }),
+        ),
       )
       .mutation(
         async ({ ctx, input: { ticket_id, expected_version, ...change } }) =>
@@ -313,6 +325,11 @@ export const appRouter = t.router({
             ctx.views.technician,
           ).body,
       ),
+    workload: pagedList(
+      operations.technicianWorkload,
+      (desk, page) => desk.technicianWorkload(page),
+      (views, page) => views.technicianWorkloadPage(page),
+    ),
     list: pagedList(
       operations.listTechnicians,
       (desk, page) => desk.listTechnicians(page),

@@ -1,3 +1,4 @@
+import { searchableText } from '@tickets/domain';
 import {
   type ColumnDefinitionBuilder,
   type Kysely,
@@ -309,6 +310,26 @@ function migrations(dialect: SqlDialectName): Record<string, Migration> {
           .createIndex('idempotency_keys_queue_id')
           .on('idempotency_keys')
           .column('queue_id')
+          .execute();
+      },
+    },
+    // Issue #14: one search over ticket numbers, service numbers and customers' names (accents and
+    // case ignored). The searchable name is kept on services, which are few beside the tickets
+    // (one row per customer), so no ticket write pays for it; a search scans services' names and
+    // finds their tickets by tickets_service_id.
+    '0007_ticket_search': {
+      async up(db: Kysely<unknown>) {
+        await db.schema.alterTable('services').addColumn('customer_search', 'text').execute();
+        const named = await sql<{ id: number; customer_name: string }>`select id, customer_name
+          from services where customer_name is not null`.execute(db);
+        for (const { id, customer_name } of named.rows) {
+          await sql`update services set customer_search = ${searchableText(customer_name)}
+            where id = ${id}`.execute(db);
+        }
+        await db.schema
+          .createIndex('tickets_service_id')
+          .on('tickets')
+          .columns(['service_id', 'id'])
           .execute();
       },
     },

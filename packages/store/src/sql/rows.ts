@@ -14,6 +14,7 @@ import type {
   TicketStatus,
   Zone,
 } from '@tickets/domain';
+import { searchableText } from '@tickets/domain';
 import type { Selectable } from 'kysely';
 import type {
   AffectedCustomersTable,
@@ -106,7 +107,7 @@ export const toTechnician = (row: Selectable<TechniciansTable>): Technician => (
   active: row.active === 1,
 });
 
-export const toService = (row: Selectable<ServicesTable>): Service => ({
+export const toService = (row: Pick<ServicesTable, 'id' | 'zone_id' | 'customer_name'>): Service => ({
   service_id: row.id,
   zone_id: row.zone_id,
   customer_name: row.customer_name,
@@ -139,6 +140,7 @@ export const serviceRow = (s: Service): ServicesTable => ({
   id: s.service_id,
   zone_id: s.zone_id,
   customer_name: s.customer_name,
+  customer_search: s.customer_name === null ? null : searchableText(s.customer_name),
 });
 
 export const toQueued = (row: Selectable<QueuedRequestsTable>): QueuedRequest => ({

@@ -38,6 +38,8 @@ export interface ServicesTable {
   id: number;
   zone_id: number;
   customer_name: string | null;
+  /** The customer's name as searches compare it (searchableText), kept with every save of the name. */
+  customer_search: string | null;
 }
 
 export interface TicketEventsTable {

@@ -16,9 +16,11 @@ export type DirectoryStore = Pick<
   | 'listZones'
   | 'saveTechnician'
   | 'saveTechnicians'
+  | 'getTechnician'
   | 'listTechnicians'
   | 'saveService'
   | 'saveServices'
+  | 'getService'
   | 'listServices'
 >;
 
@@ -57,6 +59,12 @@ export function createSqlDirectoryStore({ database, runner, q }: DirectoryParts)
           always,
         );
       },
+      async get(id: number): Promise<R | undefined> {
+        const name: DirectoryTable = table;
+        const query = db.selectFrom(name).selectAll().where('id', '=', id);
+        const [row] = await runner.read(() => rowsOf<Selectable<TicketDatabase[T]>>(query));
+        return row === undefined ? undefined : toRecord(row);
+      },
       async list({ limit, after }: PageRequest): Promise<R[]> {
         // As any directory table: Kysely cannot type a query on one given as a type parameter.
         const name: DirectoryTable = table;
@@ -81,9 +89,11 @@ export function createSqlDirectoryStore({ database, runner, q }: DirectoryParts)
     listZones: zones.list,
     saveTechnician: technicians.save,
     saveTechnicians: technicians.saveAll,
+    getTechnician: technicians.get,
     listTechnicians: technicians.list,
     saveService: services.save,
     saveServices: services.saveAll,
+    getService: services.get,
     listServices: services.list,
   };
 }

@@ -41,7 +41,7 @@ function insertOrReplace<T extends DirectoryTable>(
 const everyColumn: { readonly [T in DirectoryTable]: readonly ColumnsBesidesId<T>[] } = {
   zones: ['name', 'max_active_tickets'],
   technicians: ['name', 'active'],
-  services: ['zone_id', 'customer_name'],
+  services: ['zone_id', 'customer_name', 'customer_search'],
 };
 
 /** Upserts directory rows, many per statement: a row already there is replaced. */
@@ -61,6 +61,10 @@ export const merge = {
         oc.column('id').doUpdateSet((eb) => ({
           zone_id: eb.ref('excluded.zone_id'),
           customer_name: eb.fn.coalesce(eb.ref('excluded.customer_name'), eb.ref('services.customer_name')),
+          customer_search: eb.fn.coalesce(
+            eb.ref('excluded.customer_search'),
+            eb.ref('services.customer_search'),
+          ),
         })),
       ),
 };
@@ -303,7 +307,9 @@ export function prepareStatements(db: Db, dialect: SqlDialectName) {
       upsert(db, 'technicians', [{ id: v.id, name: v.name, active: v.active }]),
     ),
     saveService: prepareQuery(db, (db, v: ServicesTable) =>
-      upsert(db, 'services', [{ id: v.id, zone_id: v.zone_id, customer_name: v.customer_name }]),
+      upsert(db, 'services', [
+        { id: v.id, zone_id: v.zone_id, customer_name: v.customer_name, customer_search: v.customer_search },
+      ]),
     ),
     countTicket: prepareQuery(db, (db, v: { zone_id: number; status: number }) =>
       db

@@ -71,7 +71,11 @@ export function describeCreating({ open, seeded }: Suite): void {
         message: null,
         meta: null,
       });
-      expect((await api.getTicket(1)).body.data).toEqual(answer.body.data);
+      expect((await api.getTicket(1)).body.data).toEqual({
+        ...answer.body.data,
+        customer_name: 'C1',
+        technician_name: 'Ana Gómez',
+      });
     });
 
     it.each([
@@ -269,6 +273,7 @@ export function describeCreating({ open, seeded }: Suite): void {
         max_tickets: 3,
         is_blocked: true,
         waiting: 0,
+        overdue: 0,
       });
     });
   });

@@ -18,6 +18,7 @@ export function describeDirectory({ open, seeded }: Suite): void {
         max_tickets: 3,
         is_blocked: false,
         waiting: 0,
+        overdue: 0,
       });
       const first = await createTicket(1);
       await createTicket(1);
@@ -28,6 +29,7 @@ export function describeDirectory({ open, seeded }: Suite): void {
         max_tickets: 3,
         is_blocked: true,
         waiting: 0,
+        overdue: 0,
       });
       await api.updateTicket(first.ticket_id, { status: 3 });
       expect(await load(1)).toMatchObject({ active_tickets: 2, is_blocked: false, waiting: 0 });
@@ -38,6 +40,7 @@ export function describeDirectory({ open, seeded }: Suite): void {
         max_tickets: 1,
         is_blocked: true,
         waiting: 0,
+        overdue: 0,
       });
     });
 
@@ -65,8 +68,17 @@ export function describeDirectory({ open, seeded }: Suite): void {
           max_tickets: 3,
           is_blocked: false,
           waiting: 0,
+          overdue: 0,
         },
-        { zone_id: 2, name: 'Torre Norte', active_tickets: 0, max_tickets: 1, is_blocked: false, waiting: 0 },
+        {
+          zone_id: 2,
+          name: 'Torre Norte',
+          active_tickets: 0,
+          max_tickets: 1,
+          is_blocked: false,
+          waiting: 0,
+          overdue: 0,
+        },
       ]);
       const rest = await api.zoneCapacities({ cursor: first.body.data.next_cursor ?? 'none' });
       expect(rest.body.data).toEqual({
@@ -78,6 +90,7 @@ export function describeDirectory({ open, seeded }: Suite): void {
             max_tickets: 10,
             is_blocked: false,
             waiting: 0,
+            overdue: 0,
           },
         ],
         next_cursor: null,

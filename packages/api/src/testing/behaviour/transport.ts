@@ -3,6 +3,7 @@ import type { Envelope, ErrorMeta, FieldError } from '../../envelope.js';
 import type {
   affectedAddedViewSchema,
   affectedPageViewSchema,
+  NamedTicketView,
   queuedViewSchema,
   queuePageViewSchema,
   servicePageViewSchema,
@@ -11,6 +12,8 @@ import type {
   syncReportViewSchema,
   TicketView,
   technicianPageViewSchema,
+  technicianWorkloadPageViewSchema,
+  ticketCountsViewSchema,
   ticketHistoryViewSchema,
   ticketPageViewSchema,
   zoneCapacityPageViewSchema,
@@ -57,9 +60,11 @@ export interface Transport {
   statuses(): Promise<Answer<Out<typeof statusesViewSchema>>>;
   /** Takes any value: the transport sends it as the create's input, malformed or not. */
   createTicket(input: unknown): Promise<Answer<TicketView>>;
-  getTicket(ticketId: Value): Promise<Answer<TicketView>>;
+  getTicket(ticketId: Value): Promise<Answer<NamedTicketView>>;
   ticketHistory(ticketId: Value, page?: Query): Promise<Answer<Out<typeof ticketHistoryViewSchema>>>;
   listTickets(query?: Query): Promise<Answer<Out<typeof ticketPageViewSchema>>>;
+  ticketCounts(query?: Query): Promise<Answer<Out<typeof ticketCountsViewSchema>>>;
+  technicianWorkload(page?: Query): Promise<Answer<Out<typeof technicianWorkloadPageViewSchema>>>;
   /** A change, made against `expectedVersion` when given (REST's If-Match, tRPC's expected_version). */
   updateTicket(ticketId: Value, change: Body, expectedVersion?: number): Promise<Answer<TicketView>>;
   retryDelivery(ticketId: Value): Promise<Answer<TicketView>>;

@@ -1,0 +1,160 @@
+import {
+  type SortTerm,
+  sortTerms,
+  type TicketMatch,
+  type TicketSearch,
+  type TicketStatus,
+  type TicketStore,
+  type TicketTally,
+  ticketStatuses,
+} from '@tickets/domain';
+import { type Expression, type RawBuilder, type Selectable, type SqlBool, sql } from 'kysely';
+import type { SqlDatabase } from './database.js';
+import { toTicket } from './rows.js';
+import type { TicketsTable } from './schema.js';
+import { rowsOf, type StepRunner } from './step.js';
+
+const TRUE = sql<SqlBool>`1 = 1`;
+const FALSE = sql<SqlBool>`1 = 0`;
+
+const oneOf = (column: string, values: readonly number[]): RawBuilder<SqlBool> =>
+  values.length === 0 ? FALSE : sql<SqlBool>`${sql.ref(column)} in (${sql.join(values)})`;
+
+/** `text` as a LIKE pattern matches it literally, with `!` as the escape character. */
+const literally = (text: string) => text.replace(/[!%_]/g, (c) => `!${c}`);
+
+/**
+ * A search: the ticket's id, or its service among those whose id starts with the number or whose
+ * customer's searchable name (services.customer_search) holds the text. The services are few
+ * beside the tickets: scanning their names is cheap, and tickets_service_id finds their tickets.
+ */
+function searchCondition({ name, number }: TicketSearch): RawBuilder<SqlBool> {
+  const services: RawBuilder<SqlBool>[] = [];
+  const either: RawBuilder<SqlBool>[] = [];
+  if (number !== undefined) {
+    const id = Number(number);
+    if (Number.isSafeInteger(id)) either.push(sql<SqlBool>`t.id = ${id}`);
+    services.push(sql<SqlBool>`cast(id as text) like ${`${number}%`}`);
+  }
+  if (name !== '') services.push(sql<SqlBool>`customer_search like ${`%${literally(name)}%`} escape '!'`);
+  if (services.length > 0) {
+    either.push(
+      sql<SqlBool>`t.service_id in (select id from services where ${sql.join(services, sql` or `)})`,
+    );
+  }
+  return either.length === 0 ? FALSE : sql<SqlBool>`(${sql.join(either, sql` or `)})`;
+}
+
+/** What a match asks of `tickets as t`, as one condition. */
+function matchCondition(match: TicketMatch): Expression<SqlBool> {
+  const all: RawBuilder<SqlBool>[] = [];
+  if (match.zone_id !== undefined) all.push(sql<SqlBool>`t.zone_id = ${match.zone_id}`);
+  if (match.status !== undefined) all.push(sql<SqlBool>`t.status = ${match.status}`);
+  if (match.statuses !== undefined) all.push(oneOf('t.status', match.statuses));
+  if (match.technician_id !== undefined) all.push(sql<SqlBool>`t.technician_id = ${match.technician_id}`);
+  // As the statuses left (an IN list), which the status indexes serve; NOT IN would scan.
+  const excluded = match.excluded_statuses;
+  if (excluded !== undefined) all.push(oneOf('t.status', openStatuses(excluded)));
+  if (match.end_from !== undefined) all.push(sql<SqlBool>`t.end_date >= ${match.end_from}`);
+  if (match.end_before !== undefined) all.push(sql<SqlBool>`t.end_date < ${match.end_before}`);
+  if (match.search !== undefined) all.push(searchCondition(match.search));
+  return all.length === 0 ? TRUE : sql<SqlBool>`${sql.join(all, sql` and `)}`;
+}
+
+const openStatuses = (done: readonly TicketStatus[]) => ticketStatuses.filter((s) => !done.includes(s));
+
+/** The SQL value of a sort field. */
+function fieldOf({ field }: SortTerm, done: readonly TicketStatus[]): RawBuilder<number> {
+  switch (field) {
+    case 'done':
+      return done.length === 0
+        ? sql<number>`0`
+        : sql<number>`case when t.status in (${sql.join(done)}) then 1 else 0 end`;
+    case 'end_date':
+      return sql<number>`t.end_date`;
+    case 'priority':
+      return sql<number>`t.priority`;
+    case 'ticket_id':
+      return sql<number>`t.id`;
+  }
+}
+
+/** Rows after `key` in the order of `terms`: (a > x) or (a = x and (b > y or …)), each way round as its term says. */
+function after(terms: readonly SortTerm[], done: readonly TicketStatus[], key: readonly number[]) {
+  const alternatives = terms.map((term, i) => {
+    const equal = terms.slice(0, i).map((t, j) => sql<SqlBool>`${fieldOf(t, done)} = ${key[j]}`);
+    const beyond = sql<SqlBool>`${fieldOf(term, done)} ${sql.raw(term.descending ? '<' : '>')} ${key[i]}`;
+    return sql<SqlBool>`(${sql.join([...equal, beyond], sql` and `)})`;
+  });
+  return sql<SqlBool>`(${sql.join(alternatives, sql` or `)})`;
+}
+
+type ListedRow = Selectable<TicketsTable> & { customer_name: string | null; technician_name: string | null };
+
+/** The ticket listings and tallies of the SQL store: plain queries built per call, read outside any transaction. */
+export function createSqlTicketListing({
+  database,
+  runner,
+}: {
+  readonly database: SqlDatabase;
+  readonly runner: StepRunner;
+}): Pick<TicketStore, 'listTickets' | 'tallyOpenTickets'> {
+  const db = database.kysely;
+  return {
+    async listTickets(filter) {
+      const { limit, sort } = filter;
+      if (filter.statuses?.length === 0) return [];
+      let query = db
+        .selectFrom('tickets as t')
+        .leftJoin('services as s', 's.id', 't.service_id')
+        .leftJoin('technicians as tech', 'tech.id', 't.technician_id')
+        .selectAll('t')
+        .select(['s.customer_name as customer_name', 'tech.name as technician_name'])
+        .where(matchCondition(filter))
+        .limit(limit);
+      if (sort === undefined) {
+        query = query.orderBy('t.id', 'desc');
+        if (filter.after !== undefined) query = query.where('t.id', '<', filter.after);
+      } else {
+        const terms = sortTerms[sort.by];
+        for (const term of terms)
+          query = query.orderBy(fieldOf(term, sort.done), term.descending ? 'desc' : 'asc');
+        if (sort.after !== undefined) query = query.where(after(terms, sort.done, sort.after));
+      }
+      const rows = await runner.read(() => rowsOf<ListedRow>(query));
+      return rows.map((row) => ({
+        ...toTicket(row),
+        customer_name: row.customer_name,
+        technician_name: row.technician_name,
+      }));
+    },
+
+    async tallyOpenTickets(match, { done, bounds, groupBy }) {
+      const due = sql<string>`case when t.end_date < ${bounds.now} then 'overdue'
+        when t.end_date < ${bounds.endOfToday} then 'today' else 'later' end`;
+      const group = groupBy === undefined ? sql<null>`null` : sql.ref(`t.${groupBy}`);
+      const query = db
+        .selectFrom('tickets as t')
+        .select([
+          group.as('grp'),
+          't.status as status',
+          due.as('due'),
+          sql<number>`cast(count(*) as integer)`.as('tickets'),
+        ])
+        .where(matchCondition({ ...match, excluded_statuses: done }))
+        // The constant group (null) needs no grouping; PostgreSQL would refuse to group by it.
+        .groupBy(groupBy === undefined ? [sql`2`, sql`3`] : [sql`1`, sql`2`, sql`3`]);
+      const rows = await runner.read(() =>
+        rowsOf<{ grp: number | null; status: number; due: string; tickets: number }>(query),
+      );
+      return rows.map(
+        (row): TicketTally => ({
+          group: row.grp,
+          status: row.status as TicketStatus,
+          due: row.due as TicketTally['due'],
+          tickets: row.tickets,
+        }),
+      );
+    },
+  };
+}
