@@ -2,7 +2,8 @@ import { createCapacityRule } from '@tickets/domain';
 import { sql } from 'kysely';
 import { ok } from 'neverthrow';
 import { describe, expect, it } from 'vitest';
-import { describeTicketStoreContract } from '../store-contract.js';
+import { describeTicketListingContract } from '../listing-contract.js';
+import { describeTicketStoreContract, type StoreFixture } from '../store-contract.js';
 import { openedTicket } from '../testing/opened-ticket.js';
 import { createTestSchema, requireTestDatabase, testDatabaseUrl } from '../testing/postgres.js';
 import { closeDatabase, type SqlDatabase } from './database.js';
@@ -13,7 +14,7 @@ import { createSqlTicketStore } from './sql-ticket-store.js';
 const hasPostgres = requireTestDatabase();
 
 describe.skipIf(!hasPostgres)('the PostgreSQL store', () => {
-  describeTicketStoreContract('PostgreSQL', async () => {
+  const openPostgresStore = async (): Promise<StoreFixture> => {
     const { schema, drop } = await createTestSchema();
     const db = openPostgres({ url: testDatabaseUrl, schema, poolSize: 20 });
     await migrateToLatest(db);
@@ -31,7 +32,9 @@ describe.skipIf(!hasPostgres)('the PostgreSQL store', () => {
         await drop();
       },
     };
-  });
+  };
+  describeTicketStoreContract('PostgreSQL', openPostgresStore);
+  describeTicketListingContract('PostgreSQL', openPostgresStore);
 });
 
 describe.skipIf(!hasPostgres)('the PostgreSQL store under conflicts', () => {

@@ -5,14 +5,16 @@ import { createCapacityRule } from '@tickets/domain';
 import { sql } from 'kysely';
 import { err, ok } from 'neverthrow';
 import { describe, expect, it } from 'vitest';
-import { describeTicketStoreContract } from '../store-contract.js';
+import { describeTicketListingContract } from '../listing-contract.js';
+import { describeTicketStoreContract, type StoreFixture } from '../store-contract.js';
 import { openedTicket } from '../testing/opened-ticket.js';
 import { closeDatabase, type SqlDatabase } from './database.js';
 import { migrateToLatest } from './migrations.js';
 import { createSqlTicketStore } from './sql-ticket-store.js';
 import { openSqlite } from './sqlite.js';
 
-describeTicketStoreContract('SQLite', async () => {
+/** A fresh, migrated SQLite store in a directory of its own. */
+async function openSqliteStore(): Promise<StoreFixture> {
   const dir = mkdtempSync(join(tmpdir(), 'tickets-store-'));
   const path = join(dir, 'tickets.db');
   const db = openSqlite({ path });
@@ -31,7 +33,10 @@ describeTicketStoreContract('SQLite', async () => {
       rmSync(dir, { recursive: true, force: true });
     },
   };
-});
+}
+
+describeTicketStoreContract('SQLite', openSqliteStore);
+describeTicketListingContract('SQLite', openSqliteStore);
 
 describe('the SQLite schema', () => {
   it('keeps every ticket, event and key, and their references, when it gains the WispHub columns', async () => {
