@@ -82,12 +82,15 @@ export const addAffectedInputSchema = z
   .meta({ id: 'AddAffectedInput' });
 export type AddAffectedInput = z.output<typeof addAffectedInputSchema>;
 
-/** Body of a status change, optionally with the answer given to the customer. */
+/** Body of a status change, optionally with the answer given to the customer (or null to remove it). */
 export const updateTicketInputSchema = z
   .object(
     {
       status: ticketStatusSchema,
-      answer_text: text(10_000).optional().meta({ example: 'Se reemplazó el conector RJ45' }),
+      answer_text: text(10_000).nullable().optional().meta({
+        description: 'The answer given to the customer; null removes the one the ticket has, absent keeps it',
+        example: 'Se reemplazó el conector RJ45',
+      }),
     },
     { error: expected('a JSON object') },
   )
