@@ -41,14 +41,18 @@ describe('the console', () => {
   it('uses a key already kept in this session without asking', async () => {
     sessionStorage.setItem('tickets.apiKey', KEY);
     await renderConsole({ keys: locked });
-    expect(await screen.findByText('Internet Lento')).toBeTruthy();
+    expect(
+      await within(await screen.findByRole('region', { name: 'Tickets' })).findByText('Internet Lento'),
+    ).toBeTruthy();
     expect(screen.queryByLabelText('Clave de API')).toBeNull();
     expect(screen.getByRole('button', { name: 'Salir' })).toBeTruthy();
   });
 
   it('shows no key prompt and no "Salir" when the API is open', async () => {
     await renderConsole();
-    expect(await screen.findByText('Internet Lento')).toBeTruthy();
+    expect(
+      await within(await screen.findByRole('region', { name: 'Tickets' })).findByText('Internet Lento'),
+    ).toBeTruthy();
     expect(screen.queryByLabelText('Clave de API')).toBeNull();
     expect(screen.queryByRole('button', { name: 'Salir' })).toBeNull();
   });

@@ -5,14 +5,16 @@ import {
   QueryClientProvider,
   useQueryClient,
 } from '@tanstack/react-query';
-import type { ReactNode } from 'react';
+import { type ReactNode, useEffect } from 'react';
 import { type Api, errorCode } from './api.js';
 import { KeyForm } from './components/KeyForm.js';
+import { OfflineBanner } from './components/OfflineBanner.js';
 import { TicketForm } from './components/TicketForm.js';
 import { TicketList } from './components/TicketList.js';
 import { ZoneBoard } from './components/ZoneBoard.js';
 import { ConsoleProvider, useSession } from './context.js';
-import { useZoneCapacities } from './queries.js';
+import { errorText } from './messages.js';
+import { type Connection, useConnection, usePolling, useZoneCapacities } from './queries.js';
 import type { Session } from './session.js';
 
 const NO_RETRY = new Set(['UNAUTHORIZED', 'FORBIDDEN', 'BAD_REQUEST', 'NOT_FOUND']);
@@ -26,6 +28,9 @@ export function createQueryClient(session: Session): QueryClient {
     queryCache: new QueryCache({ onError }),
     mutationCache: new MutationCache({ onError }),
     defaultOptions: {
+      // A change is sent even when the browser says it is offline: the dispatcher is told it did
+      // not go through (and may send it again) instead of waiting on a button that says "Creando…".
+      mutations: { networkMode: 'always' },
       queries: {
         retry: (failures, error) => !NO_RETRY.has(errorCode(error) ?? '') && failures < 2,
       },
@@ -33,15 +38,49 @@ export function createQueryClient(session: Session): QueryClient {
   });
 }
 
-function Board(): ReactNode {
+const TITLE = 'tickets · Consola de despacho';
+
+/** The tab's title: the active tickets of every zone, "(7) tickets · …", and whether the server answers. */
+export function tabTitle(activeTickets: number | null, online: boolean): string {
+  const count = activeTickets === null ? '' : `(${activeTickets}) `;
+  return `${online ? '' : 'Sin conexión · '}${count}${TITLE}`;
+}
+
+function Board({ connection }: { connection: Connection }): ReactNode {
   const zones = useZoneCapacities();
+  const active =
+    zones.data === undefined ? null : zones.data.items.reduce((sum, zone) => sum + zone.active_tickets, 0);
+  useEffect(() => {
+    document.title = tabTitle(active, connection.online);
+    return () => {
+      document.title = TITLE;
+    };
+  }, [active, connection.online]);
   return (
     <ZoneBoard
       zones={zones.data?.items ?? []}
       complete={zones.data?.complete ?? true}
       loading={zones.isPending}
-      error={zones.isError && zones.data === undefined ? zones.error.message : null}
+      error={zones.isError && zones.data === undefined ? errorText(zones.error) : null}
     />
+  );
+}
+
+/** The signed-in console: the board, the form and the list, refreshed together, and the connection's state. */
+function Desk(): ReactNode {
+  usePolling();
+  const connection = useConnection();
+  return (
+    <>
+      <OfflineBanner connection={connection} />
+      <Board connection={connection} />
+      <div className="workspace">
+        <div id="new-ticket">
+          <TicketForm />
+        </div>
+        <TicketList />
+      </div>
+    </>
   );
 }
 
@@ -78,21 +117,7 @@ function Shell(): ReactNode {
           </button>
         )}
       </header>
-      <main>
-        {session.needsKey ? (
-          <KeyForm rejected={session.rejected} onSubmit={signIn} />
-        ) : (
-          <>
-            <Board />
-            <div className="workspace">
-              <div id="new-ticket">
-                <TicketForm />
-              </div>
-              <TicketList />
-            </div>
-          </>
-        )}
-      </main>
+      <main>{session.needsKey ? <KeyForm rejected={session.rejected} onSubmit={signIn} /> : <Desk />}</main>
     </>
   );
 }

@@ -1,12 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  affectedAddedMessage,
-  affectedText,
-  fieldErrorText,
-  localTime,
-  queuedMessage,
-  zoneFullMessage,
-} from './labels.js';
+import { affectedAddedMessage, affectedText, localTime, queuedMessage, zoneFullMessage } from './labels.js';
 
 describe('labels', () => {
   it("words a full zone's refusal with its max_tickets", () => {
@@ -32,15 +25,6 @@ describe('labels', () => {
       time: '',
       machine: 'not a time',
     });
-  });
-
-  it("translates the server's reference errors, and keeps its words for the rest", () => {
-    expect(fieldErrorText({ code: 'inactive_technician', message: 'technician_id: inactive' })).toBe(
-      'El técnico está inactivo.',
-    );
-    expect(fieldErrorText({ code: 'too_small', message: 'description: must not be blank' })).toBe(
-      'description: must not be blank',
-    );
   });
 
   it('counts affected customers, singular and plural, and says when one was recorded already', () => {

@@ -4,12 +4,12 @@ export const priorityLabels: Record<TicketView['priority'], string> = {
   '1': 'Baja',
   '2': 'Normal',
   '3': 'Alta',
-  '4': 'Muy Alta',
+  '4': 'Muy alta',
 };
 
 export const statusLabels: Record<TicketStatus, string> = {
   1: 'Abierto',
-  2: 'En Progreso',
+  2: 'En progreso',
   3: 'Resuelto',
   4: 'Cerrado',
 };
@@ -18,7 +18,7 @@ export const statuses: readonly TicketStatus[] = [1, 2, 3, 4];
 
 /** The subject catalogue's groups, most urgent first. */
 export const priorityGroups = [
-  { key: 'very_high', label: 'Muy Alta' },
+  { key: 'very_high', label: 'Muy alta' },
   { key: 'high', label: 'Alta' },
   { key: 'normal', label: 'Normal' },
   { key: 'low', label: 'Baja' },
@@ -57,19 +57,6 @@ export function localTime(value: string): LocalTime {
   };
 }
 
-/** Why a reference was refused, in the dispatcher's words; the server's message otherwise. */
-const fieldErrorTexts: Record<string, string> = {
-  unknown_service: 'No existe un servicio con ese número.',
-  unknown_technician: 'No existe un técnico con ese número.',
-  inactive_technician: 'El técnico está inactivo.',
-  unknown_zone: 'No existe una zona con ese número.',
-  service_in_other_zone: 'El servicio pertenece a otra zona.',
-  unknown_subject: 'El asunto no está en el catálogo.',
-};
-
-export const fieldErrorText = (error: { code: string; message: string }): string =>
-  fieldErrorTexts[error.code] ?? error.message;
-
 /** The refusal of a full zone, with the zone's limit, as the reference document asks. */
 export function zoneFullMessage(zoneName: string | undefined, zoneId: number, maxTickets: number): string {
   const zone = zoneName === undefined ? `La zona ${zoneId}` : `La zona ${zoneName}`;
@@ -79,11 +66,11 @@ export function zoneFullMessage(zoneName: string | undefined, zoneId: number, ma
 /** What a dispatcher is told when another changed the ticket first: how it is now; their text stays. */
 export function ticketChangedMessage(ticket: {
   readonly ticket_id: number;
-  readonly status_ticket: string;
+  readonly status: TicketStatus;
   readonly answer_text: string | null;
 }): string {
-  const answer = ticket.answer_text === null ? 'sin respuesta' : `con la respuesta «${ticket.answer_text}»`;
-  return `Otra persona cambió el ticket #${ticket.ticket_id} mientras usted lo atendía: ahora está ${ticket.status_ticket.toLowerCase()}, ${answer}. No se guardó nada; su texto sigue aquí para revisarlo y guardarlo de nuevo.`;
+  const answer = ticket.answer_text === null ? 'sin respuesta' : `con la respuesta “${ticket.answer_text}”`;
+  return `Otra persona cambió el ticket #${ticket.ticket_id} mientras usted lo atendía: ahora está ${statusLabels[ticket.status].toLowerCase()}, ${answer}. No se guardó nada; su texto sigue aquí para revisarlo y guardarlo de nuevo.`;
 }
 
 /** How many customers a ticket has recorded as affected by its fault: "3 afectados". */

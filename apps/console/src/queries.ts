@@ -1,11 +1,15 @@
 import {
   type DefinedUseQueryResult,
+  keepPreviousData,
+  notifyManager,
+  onlineManager,
+  type Query,
   type QueryClient,
-  type UseInfiniteQueryResult,
   type UseQueryResult,
-  useInfiniteQuery,
   useQuery,
+  useQueryClient,
 } from '@tanstack/react-query';
+import { useEffect, useSyncExternalStore } from 'react';
 import {
   type Api,
   allPages,
@@ -21,15 +25,75 @@ import {
   type ZoneCapacity,
 } from './api.js';
 import { useApi } from './context.js';
+import { isUnreachable } from './messages.js';
 
 /** The board, the list and the form's capacity are polled this often (and refreshed after every change). */
 export const POLL_MS = 4_000;
 const PAGE = 500;
+/** Tickets the list shows at first, and how many more each "Cargar más" adds. */
+export const LIST_STEP = 25;
+
+/** Marks a query refreshed by `usePolling`. */
+const polled = { meta: { polled: true } } as const;
+const isPolled = (query: Query): boolean => query.meta?.polled === true;
+
+/**
+ * Refreshes every polled query that is on screen at once, each POLL_MS while the page is
+ * visible: the calls of a round go out as one batched GET, which the server answers with 304
+ * (the browser revalidates its copy by ETag) when nothing changed.
+ */
+export function usePolling(): void {
+  const queryClient = useQueryClient();
+  useEffect(() => {
+    const timer = setInterval(() => {
+      if (document.visibilityState === 'hidden') return;
+      void queryClient.refetchQueries({ type: 'active', predicate: isPolled }, { cancelRefetch: false });
+    }, POLL_MS);
+    return () => clearInterval(timer);
+  }, [queryClient]);
+}
+
+/** Whether the server answers the console's polls, and when it last did. */
+export interface Connection {
+  readonly online: boolean;
+  /** When the data on screen was last read from the server (ms since the epoch), if it ever was. */
+  readonly updatedAt: number | null;
+}
+
+function connectionOf(queryClient: QueryClient): Connection {
+  const queries = queryClient.getQueryCache().findAll({ predicate: isPolled });
+  let updatedAt = 0;
+  let unreachable = false;
+  for (const { state } of queries) {
+    updatedAt = Math.max(updatedAt, state.dataUpdatedAt);
+    if (state.status === 'error' && state.errorUpdatedAt >= state.dataUpdatedAt && isUnreachable(state.error))
+      unreachable = true;
+  }
+  return { online: onlineManager.isOnline() && !unreachable, updatedAt: updatedAt === 0 ? null : updatedAt };
+}
+
+/** The console's connection to the server, from its polled queries and the browser's network state. */
+export function useConnection(): Connection {
+  const queryClient = useQueryClient();
+  const subscribe = (onChange: () => void) => {
+    // Told after the render that changed the cache (a query added while rendering), as TanStack's own hooks are.
+    const listener = notifyManager.batchCalls(onChange);
+    const unsubscribeCache = queryClient.getQueryCache().subscribe(listener);
+    const unsubscribeOnline = onlineManager.subscribe(listener);
+    return () => {
+      unsubscribeCache();
+      unsubscribeOnline();
+    };
+  };
+  const online = useSyncExternalStore(subscribe, () => connectionOf(queryClient).online);
+  const updatedAt = useSyncExternalStore(subscribe, () => connectionOf(queryClient).updatedAt);
+  return { online, updatedAt };
+}
 
 export const queryKeys = {
   zoneCapacities: ['zones', 'capacities'] as const,
   capacity: (zoneId: number) => ['zones', 'capacity', zoneId] as const,
-  tickets: (filter: TicketFilter) => ['tickets', 'list', filter] as const,
+  tickets: (filter: TicketFilter, count: number) => ['tickets', 'list', filter, count] as const,
   subjects: ['subjects'] as const,
   statuses: ['statuses'] as const,
   services: ['services'] as const,
@@ -61,7 +125,7 @@ function useListing<D extends { readonly next_cursor: string | null }, T>(
   queryKey: readonly unknown[],
   list: (api: Api, page: { limit: number; cursor: string | undefined }) => Promise<D>,
   items: (data: D) => readonly T[],
-  freshness: { readonly refetchInterval: number } | { readonly staleTime: number },
+  freshness: typeof polled | { readonly staleTime: number },
 ): UseQueryResult<Listing<T>> {
   const api = useApi();
   return useQuery({
@@ -80,7 +144,7 @@ export function useZoneCapacities(): UseQueryResult<Listing<NamedZoneCapacity>> 
     queryKeys.zoneCapacities,
     async (api, page) => unwrap(await api.zones.capacities.query(page)),
     (data) => data.zones,
-    { refetchInterval: POLL_MS },
+    polled,
   );
 }
 
@@ -90,7 +154,7 @@ export function useZoneCapacity(zoneId: number | null): UseQueryResult<ZoneCapac
     queryKey: queryKeys.capacity(zoneId ?? 0),
     queryFn: async () => unwrap(await api.zones.capacity.query({ zone_id: zoneId ?? 0 })),
     enabled: zoneId !== null,
-    refetchInterval: POLL_MS,
+    ...polled,
   });
 }
 
@@ -111,7 +175,7 @@ export function useZoneQueue(zoneId: number): UseQueryResult<readonly QueuedRequ
   return useQuery({
     queryKey: queryKeys.zoneQueue(zoneId),
     queryFn: async () => unwrap(await api.zones.queue.query({ zone_id: zoneId, limit: 100 })).queue,
-    refetchInterval: POLL_MS,
+    ...polled,
   });
 }
 
@@ -167,19 +231,32 @@ export interface TicketFilter {
 
 export interface TicketPage {
   readonly tickets: TicketView[];
-  readonly next_cursor: string | null;
+  /** Whether more tickets match than were read. */
+  readonly more: boolean;
 }
 
-export function useTickets(
-  filter: TicketFilter,
-): UseInfiniteQueryResult<{ pages: TicketPage[]; pageParams: (string | undefined)[] }> {
+/**
+ * The first `count` tickets of a filter, newest first, as one query: read in pages of up to 500,
+ * so that a refresh of a long list is one or two requests, not one per "Cargar más".
+ */
+export function useTickets(filter: TicketFilter, count: number): UseQueryResult<TicketPage> {
   const api = useApi();
-  return useInfiniteQuery({
-    queryKey: queryKeys.tickets(filter),
-    queryFn: async ({ pageParam }) =>
-      unwrap(await api.tickets.list.query({ ...filter, limit: 25, cursor: pageParam })),
-    initialPageParam: undefined as string | undefined,
-    getNextPageParam: (last) => last.next_cursor ?? undefined,
-    refetchInterval: POLL_MS,
+  return useQuery({
+    queryKey: queryKeys.tickets(filter, count),
+    queryFn: async () => {
+      const tickets: TicketView[] = [];
+      let cursor: string | undefined;
+      for (;;) {
+        const limit = Math.min(PAGE, count - tickets.length);
+        const page = unwrap(await api.tickets.list.query({ ...filter, limit, cursor }));
+        tickets.push(...page.tickets);
+        if (page.next_cursor === null) return { tickets, more: false };
+        if (tickets.length >= count) return { tickets, more: true };
+        cursor = page.next_cursor;
+      }
+    },
+    // "Cargar más" keeps the rows on screen while the longer list loads.
+    placeholderData: keepPreviousData,
+    ...polled,
   });
 }

@@ -3,7 +3,9 @@ import { noDeliveries, StoreUnavailableError, type SyncReport, type TicketDesk }
 import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
 import type { Context, MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { compress } from 'hono/compress';
 import { cors } from 'hono/cors';
+import { etag } from 'hono/etag';
 import { methodNotAllowed } from 'hono/method-not-allowed';
 import { requestId } from 'hono/request-id';
 import { routePath } from 'hono/route';
@@ -107,6 +109,38 @@ const limitBody: MiddlewareHandler = async (c, next) => {
   return streamedBodyLimit(c, next);
 };
 
+/** The smallest answer worth compressing: a poll's short JSON goes as it is. */
+export const COMPRESS_MIN_BYTES = 1024;
+
+const compressAnswer = compress({ threshold: COMPRESS_MIN_BYTES });
+
+/**
+ * GET answers (the API's reads, the console's files) are compressed when large enough; the
+ * answers to writes are short, and a create should not pay for a compressor.
+ */
+const compressReads: MiddlewareHandler = (c, next) =>
+  c.req.method === 'GET' ? compressAnswer(c, next) : next();
+
+const revalidateByEtag = etag();
+
+/**
+ * API reads are revalidated on every use (`Cache-Control: no-cache`) and answered 304 without a
+ * body when the ETag of what they would answer is the one the client has (a poll of an unchanged
+ * board costs headers only). Their length is made known, so that compression can skip short ones.
+ */
+const revalidateReads: MiddlewareHandler = (c, next) => {
+  if (c.req.method !== 'GET') return next();
+  return revalidateByEtag(c, async () => {
+    await next();
+    if (!c.res.headers.has('Cache-Control')) c.header('Cache-Control', 'no-cache');
+    if (c.res.body !== null && !c.res.headers.has('Content-Length')) {
+      const body = await c.res.arrayBuffer();
+      c.res = new Response(body, c.res);
+      c.header('Content-Length', String(body.byteLength));
+    }
+  });
+};
+
 /**
  * The whole HTTP surface: REST under /api/v1, tRPC under /trpc, health, the OpenAPI document at
  * /openapi.json and its reference at /docs, and envelopes for the rest.
@@ -155,6 +189,8 @@ export function createHttpApp({
     });
   });
 
+  app.use('*', compressReads);
+
   if (corsOrigins.length > 0) {
     const allowCors = cors({
       origin: corsOrigins.includes('*') ? '*' : [...corsOrigins],
@@ -165,6 +201,7 @@ export function createHttpApp({
         'X-API-Key',
         'Idempotency-Key',
         'If-Match',
+        'If-None-Match',
         'X-Request-Id',
         'trpc-accept',
       ],
@@ -178,6 +215,8 @@ export function createHttpApp({
 
   app.use('/api/*', limitBody);
   app.use('/trpc/*', limitBody);
+  app.use('/api/*', revalidateReads);
+  app.use('/trpc/*', revalidateReads);
 
   app.openAPIRegistry.registerPath(healthRoute);
   app.get(healthRoute.path, (c) => c.json(success('healthy', { status: 'ok' })));

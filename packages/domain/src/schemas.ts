@@ -100,7 +100,7 @@ export const updateTicketFields = {
     description: 'Reassigns the ticket to this technician, checked as a create checks it (known and active)',
   }),
   answer_text: text(10_000).nullable().optional().meta({
-    description: 'The answer to the customer; null removes it',
+    description: 'The answer given to the customer; null removes the one the ticket has, absent keeps it',
     example: 'Se reemplazó el conector RJ45',
   }),
 };

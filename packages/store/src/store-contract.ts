@@ -252,6 +252,19 @@ export function describeTicketStoreContract(name: string, open: () => Promise<St
         expect(await store.countActiveTickets(2, [1])).toBe(0);
       });
 
+      it('removes an answer when decide clears it, and reads it back without one', async () => {
+        const ticket = createdTicket(await store.createTicket(refs, rule, () => ok(insert(draft()))));
+        await store.updateTicket(ticket.ticket_id, rule, () => ok(change(ticket, 3, 'Listo')));
+        const answered = { ...ticket, status: 3 as const, answer_text: 'Listo', updated_at: NOW + 60_000 };
+        const cleared = await store.updateTicket(ticket.ticket_id, rule, () => ok(change(answered, 2, null)));
+        expect(cleared).toEqual(ok({ ...answered, status: 2, answer_text: null }));
+        expect(await store.getTicket(ticket.ticket_id)).toEqual({
+          ...answered,
+          status: 2,
+          answer_text: null,
+        });
+      });
+
       it('answers ticket_not_found for an unknown id', async () => {
         expect(await store.updateTicket(4242, rule, (context) => ok(change(context.ticket, 3)))).toEqual(
           err(ticketNotFound(4242)),

@@ -14,13 +14,13 @@ import {
 import { useApi } from '../context.js';
 import {
   affectedAddedMessage,
-  fieldErrorText,
   plural,
   priorityGroups,
   queuedMessage,
   waitingText,
   zoneFullMessage,
 } from '../labels.js';
+import { errorText, fieldErrorText, refusalText, requiredTexts } from '../messages.js';
 import {
   refreshAfterChange,
   useQueuedRequest,
@@ -185,6 +185,16 @@ export function TicketForm(): ReactNode {
   const idempotency = useRef<{ body: string; key: string } | null>(null);
   const refusals = useRef(0);
   const submitButton = useRef<HTMLButtonElement>(null);
+  const formRef = useRef<HTMLFormElement>(null);
+  // A ticket created or a refusal: the focus goes to what it came to, which is read out.
+  const resultNotice = useRef<HTMLParagraphElement>(null);
+  const focusResult = useRef(false);
+  useEffect(() => {
+    if (focusResult.current && resultNotice.current !== null) {
+      focusResult.current = false;
+      resultNotice.current.focus();
+    }
+  });
   // Done with a customer through a full zone's choices: the focus goes back to "Crear ticket", as
   // after a create, once the button is enabled again (a disabled button takes no focus).
   const focusSubmit = useRef(false);
@@ -254,11 +264,13 @@ export function TicketForm(): ReactNode {
     setDescription('');
   };
 
-  /** Shows a refusal: beside the form's fields, or among a full zone's choices while they are shown. */
+  /** Shows a refusal: beside the form's fields (and focused), or among a full zone's choices while they are shown. */
   const refused = (message: string) =>
-    setResult((current) =>
-      current?.kind === 'full' ? { ...current, error: message } : { kind: 'error', message },
-    );
+    setResult((current) => {
+      if (current?.kind === 'full') return { ...current, error: message };
+      focusResult.current = true;
+      return { kind: 'error', message };
+    });
 
   /** Sends the form's ticket; `queue` asks a full zone to keep it waiting for a slot. */
   const send = async (queue: boolean) => {
@@ -274,6 +286,7 @@ export function TicketForm(): ReactNode {
         case 'ticket_created':
           // Asked to wait, but a slot had freed meanwhile: created at once.
           if (queue) focusSubmit.current = true;
+          else focusResult.current = true;
           settled({ kind: 'created', ticket: reply.data });
           return;
         case 'ticket_queued':
@@ -286,21 +299,41 @@ export function TicketForm(): ReactNode {
           return;
         default: {
           const details = reply.meta === null ? '' : showErrors(reply.meta.errors);
-          refused(`${failed} ${details || reply.message || reply.action}`);
+          refused(`${failed} ${details || refusalText(reply.action)}`);
         }
       }
     } catch (error) {
       const fieldErrors = badRequestErrors(error);
       const details = fieldErrors.length > 0 ? showErrors(fieldErrors) : '';
       if (errorCode(error) === 'UNAUTHORIZED') return;
-      refused(`${failed} ${details || (error instanceof Error ? error.message : String(error))}`);
+      refused(`${failed} ${details || errorText(error)}`);
     }
+  };
+
+  /** The fields left empty, each with what it asks for (the browser's own bubbles are in its language). */
+  const missing = (): Partial<Record<Field, string>> => {
+    const empty: Partial<Record<Field, string>> = {};
+    if (serviceId.trim() === '')
+      empty.service_id = pickService ? requiredTexts.service_id : requiredTexts.service_id_typed;
+    if (!pickService && !services.isPending && manualZoneId === '') empty.zone_id = requiredTexts.zone_id;
+    if (technicianId.trim() === '')
+      empty.technician_id = pickTechnician ? requiredTexts.technician_id : requiredTexts.technician_id_typed;
+    if (subject === '') empty.subject = requiredTexts.subject;
+    // Only what the browser's `required` would catch; the server words the rest (a blank text, say).
+    if (description === '') empty.description = requiredTexts.description;
+    return empty;
   };
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    setErrors({});
     setResult(null);
+    const empty = missing();
+    setErrors(empty);
+    const first = (Object.keys(empty) as Field[])[0];
+    if (first !== undefined) {
+      formRef.current?.querySelector<HTMLElement>(`#f-${first}`)?.focus();
+      return;
+    }
     await send(false);
   };
 
@@ -352,15 +385,13 @@ export function TicketForm(): ReactNode {
           break;
         default: {
           const details = reply.meta === null ? '' : showErrors(reply.meta.errors);
-          refused(`${failed} ${details || reply.message || reply.action}`);
+          refused(`${failed} ${details || refusalText(reply.action)}`);
         }
       }
     } catch (error) {
       const fieldErrors = badRequestErrors(error);
       const details = fieldErrors.length > 0 ? showErrors(fieldErrors) : '';
-      if (errorCode(error) !== 'UNAUTHORIZED') {
-        refused(`${failed} ${details || (error instanceof Error ? error.message : String(error))}`);
-      }
+      if (errorCode(error) !== 'UNAUTHORIZED') refused(`${failed} ${details || errorText(error)}`);
     }
     setPendingChoice(null);
   };
@@ -383,7 +414,7 @@ export function TicketForm(): ReactNode {
             : servicesForbidden
               ? 'servicios'
               : 'técnicos'}{' '}
-          (hace falta una clave de alcance <code>admin</code>): escriba sus números.
+          (hace falta una clave de administrador): escriba sus números.
         </p>
       )}
       {(tooManyServices || tooManyTechnicians) && (
@@ -397,7 +428,7 @@ export function TicketForm(): ReactNode {
           para una lista: escriba sus números.
         </p>
       )}
-      <form onSubmit={submit}>
+      <form ref={formRef} noValidate onSubmit={submit}>
         <IdField
           field="service_id"
           label="Servicio"
@@ -413,11 +444,7 @@ export function TicketForm(): ReactNode {
           }
           prompt="Elija el servicio del cliente"
           placeholder="Número de servicio"
-          none={
-            <>
-              No hay servicios: cárguelos con <code>pnpm tickets import services</code>.
-            </>
-          }
+          none="No hay servicios todavía: pida a un administrador que los cargue."
           value={serviceId}
           onChange={setServiceId}
           errors={errors}
@@ -478,11 +505,7 @@ export function TicketForm(): ReactNode {
           }
           prompt="Elija el técnico"
           placeholder="Número de técnico"
-          none={
-            <>
-              No hay técnicos: cárguelos con <code>pnpm tickets import technicians</code>.
-            </>
-          }
+          none="No hay técnicos todavía: pida a un administrador que los cargue."
           value={technicianId}
           onChange={setTechnicianId}
           errors={errors}
@@ -500,7 +523,7 @@ export function TicketForm(): ReactNode {
             <option value="">{subjects.isPending ? 'Cargando el catálogo…' : 'Elija un asunto'}</option>
             {subjects.data &&
               priorityGroups.map((group) => (
-                <optgroup key={group.key} label={`Prioridad ${group.label}`}>
+                <optgroup key={group.key} label={`Prioridad ${group.label.toLowerCase()}`}>
                   {subjects.data.by_priority[group.key].map((s) => (
                     <option key={s} value={s}>
                       {s}
@@ -543,7 +566,7 @@ export function TicketForm(): ReactNode {
 
       <div className="result" role="status">
         {result?.kind === 'created' && (
-          <p className="notice success">
+          <p className="notice success" tabIndex={-1} ref={resultNotice}>
             <strong>Ticket #{result.ticket.ticket_id} creado</strong> ({result.ticket.subject}). Vence el{' '}
             <LocalTime value={result.ticket.end_date} />.
           </p>
@@ -573,7 +596,7 @@ export function TicketForm(): ReactNode {
         />
       )}
       {result?.kind === 'error' && (
-        <p className="notice error" role="alert">
+        <p className="notice error" role="alert" tabIndex={-1} ref={resultNotice}>
           {result.message}
         </p>
       )}

@@ -2,15 +2,10 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, type ReactNode, useEffect, useId, useRef, useState } from 'react';
 import type { TicketStatus, TicketView } from '../api.js';
 import { useApi } from '../context.js';
+import { affectedText, statuses, statusLabels, ticketChangedMessage, zoneFullMessage } from '../labels.js';
+import { errorText, fieldErrorText, refusalText } from '../messages.js';
 import {
-  affectedText,
-  fieldErrorText,
-  statuses,
-  statusLabels,
-  ticketChangedMessage,
-  zoneFullMessage,
-} from '../labels.js';
-import {
+  LIST_STEP,
   refreshAfterChange,
   type TicketFilter,
   useIsDone,
@@ -29,7 +24,8 @@ export type SaveOutcome =
 export interface TicketChange {
   readonly ticket_id: number;
   readonly status: TicketStatus;
-  readonly answer_text?: string;
+  /** The answer to give the customer; null removes the one the ticket has; absent keeps it. */
+  readonly answer_text?: string | null;
   /** The version the dispatcher saw: a change made since is refused, never overwritten. */
   readonly expected_version: number;
 }
@@ -49,13 +45,20 @@ function AnswerForm({
   const [error, setError] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
   const statusRef = useRef<HTMLSelectElement>(null);
+  const errorRef = useRef<HTMLParagraphElement>(null);
 
   useEffect(() => statusRef.current?.focus(), []);
+  // A refused save: the focus goes to why (the Guardar button was disabled meanwhile).
+  useEffect(() => {
+    if (error !== null) errorRef.current?.focus();
+  }, [error]);
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     const trimmed = answer.trim();
-    const answerChanged = trimmed !== '' && trimmed !== (ticket.answer_text ?? '');
+    // An emptied box removes the answer the ticket has.
+    const newAnswer = trimmed === '' ? null : trimmed;
+    const answerChanged = newAnswer !== ticket.answer_text;
     if (status === ticket.status && !answerChanged) {
       onClose(null);
       return;
@@ -65,7 +68,7 @@ function AnswerForm({
     const outcome = await onSave({
       ticket_id: ticket.ticket_id,
       status,
-      ...(answerChanged ? { answer_text: trimmed } : {}),
+      ...(answerChanged ? { answer_text: newAnswer } : {}),
       expected_version: ticket.version,
     });
     setSaving(false);
@@ -117,7 +120,7 @@ function AnswerForm({
         </button>
       </div>
       {error !== null && (
-        <p className="notice error" role="alert">
+        <p className="notice error" role="alert" tabIndex={-1} ref={errorRef}>
           {error}
         </p>
       )}
@@ -308,7 +311,11 @@ export function TicketList(): ReactNode {
     ...(zoneFilter === '' ? {} : { zone_id: Number(zoneFilter) }),
     ...(statusFilter === '' ? {} : { status: Number(statusFilter) as TicketStatus }),
   };
-  const tickets = useTickets(filter);
+  // How many tickets the list shows: "Cargar más" adds LIST_STEP, a new filter starts again.
+  const [shown, setShown] = useState({ filter: '', count: LIST_STEP });
+  const filterKey = JSON.stringify(filter);
+  const count = shown.filter === filterKey ? shown.count : LIST_STEP;
+  const tickets = useTickets(filter, count);
   useEffect(() => {
     if (announcement === '') return;
     const timer = setTimeout(() => setAnnouncement(''), 10_000);
@@ -332,11 +339,15 @@ export function TicketList(): ReactNode {
     try {
       const reply = await update.mutateAsync(change);
       if (reply.ok) {
+        const answered =
+          change.answer_text === undefined
+            ? ''
+            : change.answer_text === null
+              ? ', sin respuesta'
+              : ', con respuesta';
         return {
           ok: true,
-          message: `Ticket #${reply.data.ticket_id} guardado: ${reply.data.status_ticket}${
-            change.answer_text === undefined ? '' : ', con respuesta'
-          }.`,
+          message: `Ticket #${reply.data.ticket_id} guardado: ${statusLabels[reply.data.status]}${answered}.`,
         };
       }
       if (reply.action === 'ticket_changed') return { ok: false, message: ticketChangedMessage(reply.data) };
@@ -348,12 +359,9 @@ export function TicketList(): ReactNode {
         };
       }
       const details = reply.meta?.errors.map(fieldErrorText).join(' ') ?? '';
-      return { ok: false, message: `No se guardó: ${details || reply.message || reply.action}` };
+      return { ok: false, message: `No se guardó. ${details || refusalText(reply.action)}` };
     } catch (error) {
-      return {
-        ok: false,
-        message: `No se guardó: ${error instanceof Error ? error.message : String(error)}`,
-      };
+      return { ok: false, message: `No se guardó. ${errorText(error)}` };
     }
   };
 
@@ -368,17 +376,15 @@ export function TicketList(): ReactNode {
         ? { ok: true, message: `Ticket #${ticketId} en cola para WispHub otra vez.` }
         : {
             ok: false,
-            message: `No se reintentó el envío del ticket #${ticketId}: ${reply.message ?? reply.action}`,
+            message: `No se reintentó el envío del ticket #${ticketId}. ${refusalText(reply.action)}`,
           };
     } catch (error) {
-      return {
-        ok: false,
-        message: `No se reintentó el envío: ${error instanceof Error ? error.message : String(error)}`,
-      };
+      return { ok: false, message: `No se reintentó el envío del ticket #${ticketId}. ${errorText(error)}` };
     }
   };
 
-  const list = tickets.data?.pages.flatMap((page) => page.tickets) ?? [];
+  const list = tickets.data?.tickets ?? [];
+  const loadingMore = tickets.isPlaceholderData && tickets.isFetching;
   return (
     <section className="panel tickets" aria-labelledby="tickets-title">
       <div className="panel-head">
@@ -408,7 +414,7 @@ export function TicketList(): ReactNode {
       </p>
       {tickets.isError && (
         <p className="notice error" role="alert">
-          No se pudo cargar la lista: {tickets.error.message}
+          No se pudo cargar la lista. {errorText(tickets.error)}
         </p>
       )}
       {tickets.isPending && <p className="muted">Cargando tickets…</p>}
@@ -429,14 +435,16 @@ export function TicketList(): ReactNode {
           onRetry={retryDelivery}
         />
       )}
-      {tickets.hasNextPage && (
+      {tickets.data?.more === true && (
         <button
           type="button"
           className="more"
-          disabled={tickets.isFetchingNextPage}
-          onClick={() => tickets.fetchNextPage()}
+          aria-disabled={loadingMore}
+          onClick={() => {
+            if (!loadingMore) setShown({ filter: filterKey, count: count + LIST_STEP });
+          }}
         >
-          {tickets.isFetchingNextPage ? 'Cargando…' : 'Cargar más'}
+          {loadingMore ? 'Cargando…' : 'Cargar más'}
         </button>
       )}
     </section>

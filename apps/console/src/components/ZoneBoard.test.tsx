@@ -1,5 +1,6 @@
 import { render, screen, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
+import { NETWORK_MESSAGE } from '../messages.js';
 import { ZoneBoard } from './ZoneBoard.js';
 
 const zones = [
@@ -22,15 +23,15 @@ describe('the zone board', () => {
     expect(items[1]?.textContent).toContain('1/3');
   });
 
-  it('marks blocked zones, and only those', () => {
+  it('marks full zones, and only those', () => {
     render(<ZoneBoard zones={zones} />);
     const [centro, norte, sur] = screen.getAllByRole('listitem');
-    expect(within(centro as HTMLElement).getByText('Bloqueada')).toBeTruthy();
-    expect(centro?.className).toContain('blocked');
+    expect(within(centro as HTMLElement).getByText('Zona llena')).toBeTruthy();
+    expect(centro?.className).toContain('full');
     expect(centro?.textContent).toContain('2/2');
-    expect(within(norte as HTMLElement).queryByText('Bloqueada')).toBeNull();
-    expect(within(sur as HTMLElement).queryByText('Bloqueada')).toBeNull();
-    expect(screen.getByText('3 zonas · 1 bloqueada')).toBeTruthy();
+    expect(within(norte as HTMLElement).queryByText('Zona llena')).toBeNull();
+    expect(within(sur as HTMLElement).queryByText('Zona llena')).toBeNull();
+    expect(screen.getByText('3 zonas · 1 llena')).toBeTruthy();
   });
 
   it("shows how many requests wait in a zone's line, only where some do", () => {
@@ -45,8 +46,14 @@ describe('the zone board', () => {
 
   it('says when there are no zones yet, and when the board cannot be loaded', () => {
     const { rerender } = render(<ZoneBoard zones={[]} />);
-    expect(screen.getByText(/No hay zonas todavía/)).toBeTruthy();
-    rerender(<ZoneBoard zones={[]} error="Failed to fetch" />);
-    expect(screen.getByRole('alert').textContent).toBe('No se pudo cargar el tablero: Failed to fetch');
+    expect(screen.getByText(/No hay zonas todavía/).textContent).toBe(
+      'No hay zonas todavía: pida a un administrador que las cargue.',
+    );
+    // A dispatcher is told whom to ask, not an API path or a command.
+    expect(document.body.textContent).not.toMatch(/\/api|pnpm|PUT /);
+    rerender(<ZoneBoard zones={[]} error={NETWORK_MESSAGE} />);
+    expect(screen.getByRole('alert').textContent).toBe(
+      'No se pudo cargar el tablero. No hay conexión con el servidor. Revise la red e intente de nuevo.',
+    );
   });
 });

@@ -33,11 +33,11 @@ function ZoneTile({ zone }: { zone: NamedZoneCapacity }): ReactNode {
   const toggle = useRef<HTMLButtonElement>(null);
   const lineId = `zone-${zone.zone_id}-queue`;
   return (
-    <li className={zone.is_blocked ? 'zone blocked' : 'zone'}>
+    <li className={zone.is_blocked ? 'zone full' : 'zone'}>
       <div className="zone-head">
         <span className="zone-name">{zone.name}</span>
         <span className="zone-id">#{zone.zone_id}</span>
-        {zone.is_blocked && <span className="badge badge-blocked">Bloqueada</span>}
+        {zone.is_blocked && <span className="badge badge-full">Zona llena</span>}
       </div>
       <ZoneMeter name={zone.name} active={zone.active_tickets} max={zone.max_tickets} />
       {(zone.waiting > 0 || open) && (
@@ -72,14 +72,14 @@ export interface ZoneBoardProps {
   readonly error?: string | null;
 }
 
-/** Every zone with its load; blocked zones (at their limit) marked, with how many wait for a slot. */
+/** Every zone with its active tickets; full zones (at their limit) marked, with how many wait for a slot. */
 export function ZoneBoard({
   zones,
   complete = true,
   loading = false,
   error = null,
 }: ZoneBoardProps): ReactNode {
-  const blocked = zones.filter((z) => z.is_blocked).length;
+  const full = zones.filter((z) => z.is_blocked).length;
   return (
     <section className="panel board" aria-labelledby="board-title">
       <div className="panel-head">
@@ -87,21 +87,18 @@ export function ZoneBoard({
         {zones.length > 0 && (
           <p className="panel-note">
             {zones.length === 1 ? '1 zona' : `${zones.length} zonas`}
-            {blocked > 0 && ` · ${blocked === 1 ? '1 bloqueada' : `${blocked} bloqueadas`}`}
+            {full > 0 && ` · ${full === 1 ? '1 llena' : `${full} llenas`}`}
           </p>
         )}
       </div>
       {error !== null && (
         <p className="notice error" role="alert">
-          No se pudo cargar el tablero: {error}
+          No se pudo cargar el tablero. {error}
         </p>
       )}
       {loading && zones.length === 0 && <p className="muted">Cargando zonas…</p>}
       {!loading && error === null && zones.length === 0 && (
-        <p className="muted">
-          No hay zonas todavía. Créelas con la API (<code>PUT /api/v1/zones/:id</code>) o{' '}
-          <code>pnpm tickets import zones</code>.
-        </p>
+        <p className="muted">No hay zonas todavía: pida a un administrador que las cargue.</p>
       )}
       <ul className="zones">
         {zones.map((zone) => (

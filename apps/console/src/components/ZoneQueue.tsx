@@ -2,6 +2,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { type ReactNode, useEffect, useState } from 'react';
 import type { QueuedRequest, WithdrawQueuedReply } from '../api.js';
 import { useApi } from '../context.js';
+import { errorText } from '../messages.js';
 import { refreshAfterChange, useZoneQueue } from '../queries.js';
 import { LocalTime } from './Badges.js';
 
@@ -83,9 +84,7 @@ export function ZoneQueue({
     try {
       setMessage(withdrawnMessage(queueId, await withdraw.mutateAsync(queueId)));
     } catch (error) {
-      setMessage(
-        `No se retiró la solicitud #${queueId}: ${error instanceof Error ? error.message : String(error)}`,
-      );
+      setMessage(`No se retiró la solicitud #${queueId}. ${errorText(error)}`);
     }
     returnFocus();
   };
@@ -96,7 +95,7 @@ export function ZoneQueue({
       {line.isPending && <p className="muted small">Cargando la fila…</p>}
       {line.isError && (
         <p className="notice error small" role="alert">
-          No se pudo cargar la fila: {line.error.message}
+          No se pudo cargar la fila. {errorText(line.error)}
         </p>
       )}
       {line.isSuccess && requests.length === 0 && <p className="muted small">Nadie espera en {zoneName}.</p>}

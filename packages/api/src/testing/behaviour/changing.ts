@@ -52,6 +52,22 @@ export function describeChanging({ seeded }: Suite): void {
       });
     });
 
+    it('removes the answer when answer_text is null, and records it in the history', async () => {
+      const { api, createTicket } = await seeded();
+      const { ticket_id } = await createTicket(1);
+      await api.updateTicket(ticket_id, { status: 3, answer_text: 'Se cambió el conector' });
+      const cleared = await api.updateTicket(ticket_id, { status: 3, answer_text: null });
+      expectStatus(cleared, 200);
+      expect(cleared.body.data).toMatchObject({ status: 3, answer_text: null, version: 3 });
+      expect((await api.getTicket(ticket_id)).body.data.answer_text).toBeNull();
+      const history = await api.ticketHistory(ticket_id);
+      expect(history.body.data.events.at(-1)).toMatchObject({
+        kind: 'answered',
+        before: { answer_text: 'Se cambió el conector' },
+        after: { answer_text: null },
+      });
+    });
+
     it('answers ticket_not_found for an id no ticket has', async () => {
       const { api, refused } = await seeded();
       const answer = await refused(() => api.updateTicket(9, { status: 3 }));
