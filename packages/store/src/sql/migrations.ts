@@ -7,6 +7,7 @@ import {
   sql,
 } from 'kysely';
 import type { SqlDatabase } from './database.js';
+import { PLANNED_CREATE_FUNCTION } from './planned-create-function.js';
 import type { SqlDialectName } from './schema.js';
 
 /** Name of the idempotency keys' primary key, which a concurrent duplicate key violates. */
@@ -310,6 +311,12 @@ function migrations(dialect: SqlDialectName): Record<string, Migration> {
           .on('idempotency_keys')
           .column('queue_id')
           .execute();
+      },
+    },
+    // Issue #15: a planned create on PostgreSQL in one round trip (see postgres-planned-create.ts).
+    '0008_planned_create': {
+      async up(db: Kysely<unknown>) {
+        if (dialect === 'postgres') await sql.raw(PLANNED_CREATE_FUNCTION).execute(db);
       },
     },
   };

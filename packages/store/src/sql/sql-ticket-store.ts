@@ -17,6 +17,7 @@ import { err, ok, type Result } from 'neverthrow';
 import type { SqlDatabase } from './database.js';
 import { KyselyStepRunner } from './kysely-step-runner.js';
 import { IDEMPOTENCY_PRIMARY_KEY } from './migrations.js';
+import { withPlannedCreate } from './postgres-planned-create.js';
 import { withRefusedZoneHint } from './refused-zone-hint.js';
 import { toEvent, toTicket } from './rows.js';
 import type { TicketEventsTable, TicketsTable } from './schema.js';
@@ -119,26 +120,30 @@ export function createSqlTicketStore(database: SqlDatabase): TicketStore & Conne
     }
   }
 
+  /** A create as one transaction over steps: the zone's lock, admission, the context, the writes. */
+  async function createLocked<E>(
+    request: CreateRequest,
+    rule: ZoneRule,
+    decide: (context: CreateContext) => Result<CreateDecision, E>,
+  ): Promise<Result<CreateOutcome, E>> {
+    const { outcome } = await runner.write(
+      function* () {
+        const { context, admitted } = yield* steps.createContext(request, rule, true);
+        const decision = decide(context);
+        const outcome: Result<CreateOutcome, E> = decision.isErr()
+          ? err(decision.error)
+          : ok(yield* carryOut(request, context, decision.value));
+        return { outcome, admitted };
+      },
+      // A refused create keeps what its admission wrote: those requests hold their slots.
+      ({ outcome, admitted }) => outcome.isOk() || admitted > 0,
+    );
+    return outcome;
+  }
+
   const store: TicketStore & ConnectorStore = {
-    async createTicket<E>(
-      request: CreateRequest,
-      rule: ZoneRule,
-      decide: (context: CreateContext) => Result<CreateDecision, E>,
-    ): Promise<Result<CreateOutcome, E>> {
-      const { outcome } = await runner.write(
-        function* () {
-          const { context, admitted } = yield* steps.createContext(request, rule, true);
-          const decision = decide(context);
-          const outcome: Result<CreateOutcome, E> = decision.isErr()
-            ? err(decision.error)
-            : ok(yield* carryOut(request, context, decision.value));
-          return { outcome, admitted };
-        },
-        // A refused create keeps what its admission wrote: those requests hold their slots.
-        ({ outcome, admitted }) => outcome.isOk() || admitted > 0,
-      );
-      return outcome;
-    },
+    createTicket:
+      database.dialect === 'postgres' ? withPlannedCreate(db, createLocked, isConflict) : createLocked,
 
     async updateTicket<E>(
       ticketId: number,
