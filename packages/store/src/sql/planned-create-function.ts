@@ -66,13 +66,13 @@ begin
   if p_key_client is not null then
     select k.fingerprint, k.ticket_id, k.queue_id into key_fingerprint, v_key_ticket_id, v_key_queue_id
       from idempotency_keys k where k.client = p_key_client and k.key = p_key;
-    if key_fingerprint is not null then
-      key_ticket := (select row_to_json(t) from tickets t where t.id = v_key_ticket_id);
-      key_queued := (select row_to_json(q) from queued_requests q where q.id = v_key_queue_id);
-      if (key_queued ->> 'state') = 'waiting' then
-        key_place := (select count(*)::integer from queued_requests q
-          where q.zone_id = (key_queued ->> 'zone_id')::bigint and q.state = 'waiting' and q.id <= v_key_queue_id);
-      end if;
+  end if;
+  if key_fingerprint is not null then
+    key_ticket := (select row_to_json(t) from tickets t where t.id = v_key_ticket_id);
+    key_queued := (select row_to_json(q) from queued_requests q where q.id = v_key_queue_id);
+    if (key_queued ->> 'state') = 'waiting' then
+      key_place := (select count(*)::integer from queued_requests q
+        where q.zone_id = (key_queued ->> 'zone_id')::bigint and q.state = 'waiting' and q.id <= v_key_queue_id);
     end if;
   end if;
   if v_zone.id is null or service_id is null or service_zone_id is distinct from p_zone_id
@@ -94,23 +94,27 @@ begin
   insert into zone_status_counts as c (zone_id, status, tickets)
     values ((p_ticket ->> 'zone_id')::bigint, (p_ticket ->> 'status')::integer, 1)
     on conflict (zone_id, status) do update set tickets = c.tickets + 1;
-  with inserted as (
-    insert into ticket_events (ticket_id, at, actor, kind, before, after, note)
-      select v_ticket_id, e.at, e.actor, e.kind, e.before, e.after, e.note
-      from json_populate_recordset(null::ticket_events, p_events) with ordinality e
-      order by e.ordinality
-      returning id
-  )
-  select array_agg(i.id order by i.id) into v_event_ids from inserted i;
-  insert into outbox (ticket_id, channel, endpoint, event_id, payload, state, created_at)
-    select v_ticket_id, o.channel,
-      case when o.channel = 'webhook' then o.endpoint end,
-      case when o.channel = 'webhook' then v_event_ids[o.event + 1] end,
-      case when o.channel = 'webhook' then p_payload_head || ',"ticket_id":' || v_ticket_id || '}' end,
-      'pending', (p_ticket ->> 'updated_at')::bigint
-    from rows from (json_to_recordset(p_outbox) as (channel text, endpoint text, event integer))
-      with ordinality o(channel, endpoint, event, n)
-    order by o.n;
+  if json_array_length(p_events) > 0 then
+    with inserted as (
+      insert into ticket_events (ticket_id, at, actor, kind, before, after, note)
+        select v_ticket_id, e.at, e.actor, e.kind, e.before, e.after, e.note
+        from json_populate_recordset(null::ticket_events, p_events) with ordinality e
+        order by e.ordinality
+        returning id
+    )
+    select array_agg(i.id order by i.id) into v_event_ids from inserted i;
+  end if;
+  if json_array_length(p_outbox) > 0 then
+    insert into outbox (ticket_id, channel, endpoint, event_id, payload, state, created_at)
+      select v_ticket_id, o.channel,
+        case when o.channel = 'webhook' then o.endpoint end,
+        case when o.channel = 'webhook' then v_event_ids[o.event + 1] end,
+        case when o.channel = 'webhook' then p_payload_head || ',"ticket_id":' || v_ticket_id || '}' end,
+        'pending', (p_ticket ->> 'updated_at')::bigint
+      from rows from (json_to_recordset(p_outbox) as (channel text, endpoint text, event integer))
+        with ordinality o(channel, endpoint, event, n)
+      order by o.n;
+  end if;
   if p_key_client is not null then
     insert into idempotency_keys (client, key, fingerprint, ticket_id, queue_id, recorded_at)
       values (p_key_client, p_key, p_fingerprint, v_ticket_id, null, (p_ticket ->> 'created_at')::bigint);
