@@ -57,8 +57,9 @@ function isConflict(error: unknown): boolean {
  * A TicketStore over SQL, for SQLite and PostgreSQL. Queries are compiled once; the store's work
  * is written once, as steps (see step.ts), which SQLite runs synchronously on better-sqlite3 and
  * PostgreSQL runs on Kysely. A create writes the ticket, its audit events and its idempotency key
- * in one transaction; one into a zone that refused the last create decides on an unlocked read
- * first (see withRefusedZoneHint).
+ * in one transaction; on PostgreSQL a create with a plan is one call of a server-side function
+ * instead (see withPlannedCreate); one into a zone that refused the last create decides on an
+ * unlocked read first (see withRefusedZoneHint).
  */
 export function createSqlTicketStore(database: SqlDatabase): TicketStore & ConnectorStore {
   const db = database.kysely;
