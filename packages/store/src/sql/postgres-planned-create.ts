@@ -103,7 +103,7 @@ export function withPlannedCreate(
     planned: PlannedInsert,
   ): Promise<PlannedCreateRow> {
     const claim = request.idempotency;
-    const head = JSON.stringify(planned.ticket);
+    const announced = planned.outbox.some((message) => message.channel === 'webhook');
     const query = CompiledQuery.raw(CALL, [
       request.zone_id,
       request.service_id,
@@ -126,7 +126,7 @@ export function withPlannedCreate(
       ),
       JSON.stringify(planned.outbox),
       // A webhook's payload is the ticket as JSON.stringify writes `{ ...draft, ticket_id }`.
-      head.slice(0, -1),
+      announced ? JSON.stringify(planned.ticket).slice(0, -1) : null,
     ]);
     for (let attempt = 1; ; attempt += 1) {
       try {
@@ -135,7 +135,8 @@ export function withPlannedCreate(
         if (row === undefined) throw new Error('create_planned_ticket answered no row');
         return row;
       } catch (error) {
-        // A concurrent create recorded the same key first (in another zone): the next try finds it.
+        // Rolled back for a conflict (a concurrent create in another zone recorded the same key
+        // first, say): nothing of it was written, and the next try finds the key.
         if (attempt >= MAX_ATTEMPTS || !isConflict(error)) throw error;
         await sleep(Math.random() * 20 * attempt);
       }
