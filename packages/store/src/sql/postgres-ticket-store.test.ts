@@ -170,4 +170,31 @@ describe.skipIf(!hasPostgres)('creates on PostgreSQL', () => {
       await close();
     }
   });
+
+  it('still refuses a second ticket with the same WispHub id once only tickets that have one are indexed', async () => {
+    const { schema, drop } = await createTestSchema();
+    const db = openPostgres({ url: testDatabaseUrl, schema });
+    try {
+      await migrateToLatest(db);
+      const store = createSqlTicketStore(db);
+      await store.saveZone({ zone_id: 1, name: 'Z', max_active_tickets: null });
+      await store.saveTechnician({ technician_id: 1, name: 'T', active: true });
+      await store.saveService({ service_id: 1, zone_id: 1, customer_name: null });
+      const insert = (wisphub: number | null) =>
+        sql`insert into tickets (service_id, zone_id, technician_id, subject, priority, description,
+          status, created_at, end_date, updated_at, wisphub_ticket_id)
+          values (1, 1, 1, 'Falla Masiva', 3, 'x', 1, 5, 6, 5, ${wisphub})`.execute(db.kysely);
+      await insert(null);
+      await insert(null);
+      await insert(77);
+      await expect(insert(77)).rejects.toMatchObject({
+        code: '23505',
+        constraint: 'tickets_wisphub_ticket_id',
+      });
+      expect((await store.findByWispHubId(77))?.wisphub_ticket_id).toBe(77);
+    } finally {
+      await closeDatabase(db);
+      await drop();
+    }
+  });
 });
