@@ -70,6 +70,7 @@ export {
   type IdempotencyClaim,
   type JobRun,
   type PageRequest,
+  type PlannedInsert,
   StoreUnavailableError,
   type TallyRequest,
   type TicketFilter,

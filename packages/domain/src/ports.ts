@@ -45,7 +45,17 @@ export interface CreateRequest extends Omit<TicketRefs, 'technician_id'> {
   readonly idempotency?: IdempotencyClaim | undefined;
   /** For a ticket brought in from WispHub: its id there, to find one brought in already. */
   readonly wisphub_ticket_id?: number | undefined;
+  /**
+   * The insert `decide` returns whenever the zone is known, the service is in it, the technician
+   * is active, no earlier create used the key, nobody waits in the zone and it has a free slot
+   * under the rule. A store may write it on those conditions in the same step that reads the
+   * context (PostgreSQL: one round trip), then asks `decide`, which must return it.
+   */
+  readonly planned?: PlannedInsert | undefined;
 }
+
+/** A create's insert decision, known before its context is read. */
+export type PlannedInsert = Extract<CreateDecision, { readonly kind: 'insert' }>;
 
 /** What a create decides on, read under the zone's lock. */
 export interface CreateContext {

@@ -43,6 +43,8 @@ import type {
   CreateContext,
   CreateDecision,
   CreateOutcome,
+  CreateRequest,
+  PlannedInsert,
   TicketRefs,
   TicketStore,
   UpdateContext,
@@ -279,7 +281,7 @@ export function createTickets(deps: TicketsDeps): Tickets {
         actor,
         toWispHub: deliveries.wisphub,
       });
-      const insert: CreateDecision = {
+      const insert: PlannedInsert = {
         kind: 'insert',
         ticket,
         events,
@@ -304,11 +306,13 @@ export function createTickets(deps: TicketsDeps): Tickets {
         key: claim.key,
         fingerprint: createFingerprint(input),
       };
-      const request = {
+      const request: CreateRequest = {
         service_id: input.service_id,
         technician_id: input.technician_id,
         zone_id: input.zone_id,
         idempotency,
+        // What decide below answers on a context that meets the plan's conditions.
+        planned: insert,
       };
       const created = await store.createTicket<CreateTicketError>(request, rule, (context) => {
         const previous = context.previous;

@@ -2,6 +2,7 @@ import {
   admitQueued,
   affectedAddedEvent,
   type ConnectorStore,
+  type CreateContext,
   type CreateDecision,
   type CreateOutcome,
   createCapacityRule,
@@ -11,6 +12,7 @@ import {
   type NewTicketEvent,
   type OutboxMessage,
   type PageRequest,
+  type PlannedInsert,
   queueEntryNotFound,
   queueEntryNotWaiting,
   snapshotOf,
@@ -63,6 +65,11 @@ const insert = (
   events: readonly NewTicketEvent[] = [],
   outbox: readonly OutboxMessage[] = [],
 ): CreateDecision => ({ kind: 'insert', ticket, events, outbox });
+const plannedInsert = (
+  ticket: NewTicket,
+  events: readonly NewTicketEvent[] = [],
+  outbox: readonly OutboxMessage[] = [],
+): PlannedInsert => ({ kind: 'insert', ticket, events, outbox });
 const change = (
   ticket: Ticket,
   status: 1 | 2 | 3 | 4,
@@ -379,6 +386,131 @@ export function describeTicketStoreContract(name: string, open: () => Promise<St
           expect(context.previous).toBeUndefined();
           return err('stop');
         });
+      });
+    });
+
+    describe('planned creates', () => {
+      /** Decides as the use case does: the plan while the zone has a free slot, else a refusal. */
+      const byCapacity =
+        (planned: PlannedInsert, seen: CreateContext[] = []) =>
+        (context: CreateContext): Result<CreateDecision, 'full' | 'unknown'> => {
+          seen.push(context);
+          const previous = context.previous;
+          if (previous?.ticket !== undefined) return ok({ kind: 'replay', ticket: previous.ticket });
+          if (context.zone === undefined || context.service === undefined) return err('unknown');
+          return context.activeTickets < rule.limitFor(context.zone) ? ok(planned) : err('full');
+        };
+
+      it('writes a planned create with its events, deliveries and key, and shows decide the context it was read on', async () => {
+        const claim = { client: 'crm', key: 'p-1', fingerprint: 'body-p' };
+        const planned = plannedInsert(
+          draft(),
+          [event('created', { actor: 'crm', after: { status: 1 } })],
+          [{ channel: 'wisphub' }, { channel: 'webhook', endpoint: 'https://a', event: 0 }],
+        );
+        const seen: CreateContext[] = [];
+        const request = { ...refs, idempotency: claim, planned };
+        const ticket = createdTicket(await store.createTicket(request, rule, byCapacity(planned, seen)));
+        expect(ticket).toEqual({ ...draft(), ticket_id: ticket.ticket_id });
+        expect(seen).toEqual([
+          {
+            zone: { zone_id: 2, name: 'Centro', max_active_tickets: null },
+            service: { service_id: 100, zone_id: 2, customer_name: 'Luis Pérez' },
+            technician: { technician_id: 5, name: 'Ana Gómez', active: true },
+            activeTickets: 0,
+            previous: undefined,
+            waiting: 0,
+            existing: undefined,
+          },
+        ]);
+        expect(await store.getTicket(ticket.ticket_id)).toEqual(ticket);
+        expect(await store.countActiveTickets(2, [1])).toBe(1);
+        const [created] = await store.listTicketEvents(ticket.ticket_id, { limit: 10 });
+        expect(created).toEqual({
+          ...event('created', { actor: 'crm', after: { status: 1 } }),
+          event_id: expect.any(Number),
+          ticket_id: ticket.ticket_id,
+        });
+        const lease = { holder: 'w1', now: NOW, leaseMs: 30_000, limit: 10 };
+        const [wisphub] = await store.claimDeliveries({ channel: 'wisphub', ...lease });
+        expect(wisphub).toMatchObject({ channel: 'wisphub', endpoint: null, ticket, event: null });
+        const [webhook] = await store.claimDeliveries({
+          channel: 'webhook',
+          endpoint: 'https://a',
+          ...lease,
+        });
+        expect(webhook).toMatchObject({ channel: 'webhook', endpoint: 'https://a', ticket, event: created });
+        const replay = await store.createTicket(request, rule, byCapacity(planned, seen));
+        expect(replay).toEqual(ok({ kind: 'created', ticket, replayed: true }));
+        expect(seen[1]?.previous).toEqual({ fingerprint: 'body-p', ticket });
+      });
+
+      it("decides as usual on a context outside the plan's conditions: a full zone, an unknown service", async () => {
+        const norte = { service_id: 300, technician_id: 5, zone_id: 3 };
+        const planned = plannedInsert(draft(norte));
+        const only = createdTicket(
+          await store.createTicket({ ...norte, planned }, rule, byCapacity(planned)),
+        );
+        const seen: CreateContext[] = [];
+        const full = await store.createTicket({ ...norte, planned }, rule, byCapacity(planned, seen));
+        expect(full).toEqual(err('full'));
+        expect(seen.at(-1)?.activeTickets).toBe(1);
+        const unknown = { ...refs, service_id: 999 };
+        const other = plannedInsert(draft(unknown));
+        expect(
+          await store.createTicket({ ...unknown, planned: other }, rule, byCapacity(other, seen)),
+        ).toEqual(err('unknown'));
+        expect(seen.at(-1)?.service).toBeUndefined();
+        // A decide that inserts beyond the plan's conditions is still carried out.
+        const beyond = await store.createTicket({ ...norte, planned }, rule, () => ok(planned));
+        expect(createdTicket(beyond).ticket_id).toBeGreaterThan(only.ticket_id);
+        expect(await store.listTickets({ limit: 10 })).toHaveLength(2);
+      });
+
+      it('never lets planned creates from several stores at once take more than the free slots, while tickets are resolved', async () => {
+        const stores = [store, ...Array.from({ length: 2 }, () => fixture.another?.() ?? store)];
+        const on = (i: number) => stores[i % stores.length] as TicketStore;
+        const creates = (from: number, count: number) =>
+          Promise.all(
+            Array.from({ length: count }, (_, i) => {
+              const planned = plannedInsert(draft({ description: `p${from + i}` }));
+              return on(from + i).createTicket({ ...refs, planned }, rule, byCapacity(planned));
+            }),
+          );
+        const first = await creates(0, 60);
+        expect(first.filter((r) => r.isOk())).toHaveLength(3);
+        expect(await store.countActiveTickets(2, [1])).toBe(3);
+        const open = await store.listTickets({ zone_id: 2, status: 1, limit: 10 });
+        const [second, resolved] = await Promise.all([
+          creates(60, 40),
+          Promise.all(
+            open.map((t, i) => on(i + 1).updateTicket(t.ticket_id, rule, (c) => ok(change(c.ticket, 3)))),
+          ),
+        ]);
+        expect(resolved.every((r) => r.isOk())).toBe(true);
+        const createdAgain = second.filter((r) => r.isOk()).length;
+        expect(createdAgain).toBeLessThanOrEqual(3);
+        expect(await store.countActiveTickets(2, [1])).toBe(createdAgain);
+        expect(await store.listTickets({ zone_id: 2, status: 1, limit: 10 })).toHaveLength(createdAgain);
+      });
+
+      it('creates one ticket for concurrent planned creates with one key from several stores', async () => {
+        const stores = [store, ...Array.from({ length: 2 }, () => fixture.another?.() ?? store)];
+        const claim = { client: 'crm', key: 'p-2', fingerprint: 'body-p' };
+        const planned = plannedInsert(draft());
+        const results = await Promise.all(
+          Array.from({ length: 20 }, (_, i) =>
+            (stores[i % stores.length] as TicketStore).createTicket(
+              { ...refs, idempotency: claim, planned },
+              rule,
+              byCapacity(planned),
+            ),
+          ),
+        );
+        expect(new Set(results.map((r) => createdTicket(r).ticket_id)).size).toBe(1);
+        expect(results.filter((r) => !r._unsafeUnwrap().replayed)).toHaveLength(1);
+        expect(await store.listTickets({ limit: 10 })).toHaveLength(1);
+        expect(await store.countActiveTickets(2, [1])).toBe(1);
       });
     });
 
@@ -915,6 +1047,22 @@ export function describeTicketStoreContract(name: string, open: () => Promise<St
         expect(refused).toEqual(err('zone_full'));
         // The refusal keeps what admission wrote: the request holds its slot.
         expect(await store.getTicket(await ticketOf(queued.queue_id))).toMatchObject({ status: 1 });
+      });
+
+      it('admits waiting requests before a planned create, which then decides on what admission left', async () => {
+        const open = await fill();
+        const { queued } = await enqueue();
+        await store.updateTicket(open.ticket_id, rule, (context) => ok(change(context.ticket, 3)));
+        const planned = plannedInsert(draft(norte));
+        const seen: CreateContext[] = [];
+        const refused = await store.createTicket({ ...norte, planned }, admitting, (context) => {
+          seen.push(context);
+          return context.activeTickets < 1 ? ok(planned) : err('zone_full');
+        });
+        expect(refused).toEqual(err('zone_full'));
+        expect(seen.at(-1)).toMatchObject({ activeTickets: 1, waiting: 0 });
+        expect(await store.getTicket(await ticketOf(queued.queue_id))).toMatchObject({ status: 1 });
+        expect(await store.countActiveTickets(3, [1])).toBe(1);
       });
 
       it('withdraws a waiting request, and refuses to withdraw one admitted, withdrawn or unknown', async () => {

@@ -8,7 +8,7 @@ const MAX_REFUSED_ZONES = 10_000;
  * Whether a create under the zone's lock would first admit waiting requests: then only the
  * locked step may decide, since what it decides on is what admission leaves.
  */
-const admissionDue = (context: CreateContext, rule: ZoneRule): boolean =>
+export const admissionDue = (context: CreateContext, rule: ZoneRule): boolean =>
   rule.admit !== undefined &&
   context.zone !== undefined &&
   context.waiting > 0 &&

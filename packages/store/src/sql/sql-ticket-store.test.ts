@@ -61,6 +61,7 @@ describe('the SQLite schema', () => {
         '0005_ticket_versions',
         '0006_waiting_line_and_affected',
         '0007_ticket_search',
+        '0008_planned_create',
       ]);
       const store = createSqlTicketStore(db);
       expect(await store.getTicket(41)).toMatchObject({
@@ -106,7 +107,11 @@ describe('the SQLite schema', () => {
       );
       await sql`insert into idempotency_keys values ('crm', 'k', 'f', 41, 5)`.execute(db.kysely);
       await sql`insert into zone_status_counts values (1, 1, 1)`.execute(db.kysely);
-      expect(await migrateToLatest(db)).toEqual(['0006_waiting_line_and_affected', '0007_ticket_search']);
+      expect(await migrateToLatest(db)).toEqual([
+        '0006_waiting_line_and_affected',
+        '0007_ticket_search',
+        '0008_planned_create',
+      ]);
       const store = createSqlTicketStore(db);
       const ticket = await store.getTicket(41);
       expect(ticket).toMatchObject({ ticket_id: 41, affected_count: 0, version: 1 });

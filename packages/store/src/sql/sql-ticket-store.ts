@@ -17,6 +17,7 @@ import { err, ok, type Result } from 'neverthrow';
 import type { SqlDatabase } from './database.js';
 import { KyselyStepRunner } from './kysely-step-runner.js';
 import { IDEMPOTENCY_PRIMARY_KEY } from './migrations.js';
+import { withPlannedCreate } from './postgres-planned-create.js';
 import { withRefusedZoneHint } from './refused-zone-hint.js';
 import { toEvent, toTicket } from './rows.js';
 import type { TicketEventsTable } from './schema.js';
@@ -57,8 +58,9 @@ function isConflict(error: unknown): boolean {
  * A TicketStore over SQL, for SQLite and PostgreSQL. Queries are compiled once; the store's work
  * is written once, as steps (see step.ts), which SQLite runs synchronously on better-sqlite3 and
  * PostgreSQL runs on Kysely. A create writes the ticket, its audit events and its idempotency key
- * in one transaction; one into a zone that refused the last create decides on an unlocked read
- * first (see withRefusedZoneHint).
+ * in one transaction; on PostgreSQL a create with a plan is one call of a server-side function
+ * instead (see withPlannedCreate); one into a zone that refused the last create decides on an
+ * unlocked read first (see withRefusedZoneHint).
  */
 export function createSqlTicketStore(database: SqlDatabase): TicketStore & ConnectorStore {
   const db = database.kysely;
@@ -120,26 +122,30 @@ export function createSqlTicketStore(database: SqlDatabase): TicketStore & Conne
     }
   }
 
+  /** A create as one transaction over steps: the zone's lock, admission, the context, the writes. */
+  async function createLocked<E>(
+    request: CreateRequest,
+    rule: ZoneRule,
+    decide: (context: CreateContext) => Result<CreateDecision, E>,
+  ): Promise<Result<CreateOutcome, E>> {
+    const { outcome } = await runner.write(
+      function* () {
+        const { context, admitted } = yield* steps.createContext(request, rule, true);
+        const decision = decide(context);
+        const outcome: Result<CreateOutcome, E> = decision.isErr()
+          ? err(decision.error)
+          : ok(yield* carryOut(request, context, decision.value));
+        return { outcome, admitted };
+      },
+      // A refused create keeps what its admission wrote: those requests hold their slots.
+      ({ outcome, admitted }) => outcome.isOk() || admitted > 0,
+    );
+    return outcome;
+  }
+
   const store: TicketStore & ConnectorStore = {
-    async createTicket<E>(
-      request: CreateRequest,
-      rule: ZoneRule,
-      decide: (context: CreateContext) => Result<CreateDecision, E>,
-    ): Promise<Result<CreateOutcome, E>> {
-      const { outcome } = await runner.write(
-        function* () {
-          const { context, admitted } = yield* steps.createContext(request, rule, true);
-          const decision = decide(context);
-          const outcome: Result<CreateOutcome, E> = decision.isErr()
-            ? err(decision.error)
-            : ok(yield* carryOut(request, context, decision.value));
-          return { outcome, admitted };
-        },
-        // A refused create keeps what its admission wrote: those requests hold their slots.
-        ({ outcome, admitted }) => outcome.isOk() || admitted > 0,
-      );
-      return outcome;
-    },
+    createTicket:
+      database.dialect === 'postgres' ? withPlannedCreate(db, createLocked, isConflict) : createLocked,
 
     async updateTicket<E>(
       ticketId: number,
