@@ -135,11 +135,16 @@ export async function postgresProblem(adminUrl: string): Promise<string | undefi
 
 let databases = 0;
 
-/** A new, empty database beside the one `adminUrl` names; drop() removes it. */
-export async function createPostgresDatabase(adminUrl: string): Promise<PostgresDatabase> {
+/**
+ * A new database beside the one `adminUrl` names, empty or a copy of `template` (a database no one
+ * is connected to); drop() removes it.
+ */
+export async function createPostgresDatabase(adminUrl: string, template?: string): Promise<PostgresDatabase> {
   databases += 1;
   const name = `bench_${process.pid}_${Date.now().toString(36)}_${databases}`;
-  await admin(adminUrl, (client) => client.query(`create database "${name}"`));
+  await admin(adminUrl, (client) =>
+    client.query(`create database "${name}"${template === undefined ? '' : ` template "${template}"`}`),
+  );
   return {
     name,
     url: withDatabase(adminUrl, name),

@@ -188,7 +188,12 @@ function startupTargets(report: Report): Target[] {
   const ready = `ready on /healthz ≤ 0.6 s after spawn (median of ${report.settings.starts})`;
   const rss = `idle RSS ≤ 100 MB with WEB_CONCURRENCY=1 (median of ${report.settings.starts})`;
   if (s === undefined || s.readySeconds.length === 0) {
-    return [ready, rss].map((target) => ({ target, measured: 'failed', holds: 'failed' }));
+    const measured = report.startupError === undefined ? 'not measured' : 'failed';
+    return [ready, rss].map((target) => ({
+      target,
+      measured,
+      holds: measured === 'failed' ? 'failed' : '—',
+    }));
   }
   const readySeconds = median(s.readySeconds);
   const rssMb = median(s.idleRssMb);

@@ -55,6 +55,9 @@ function runWrk(wrk: string, spec: LoadSpec, threads: number, seconds: number): 
     `-t${threads}`,
     `-c${spec.connections}`,
     `-d${Math.max(1, Math.round(seconds))}s`,
+    // Far above any answer's time, so that a slow moment on a busy machine is not an error.
+    '--timeout',
+    '10s',
     '-s',
     SCRIPT,
     spec.baseUrl,
