@@ -239,7 +239,9 @@ async function main(): Promise<void> {
       '',
       ...skipped.map((s) => `not measured: ${s}`),
       `${wrk === undefined ? 'autocannon' : `wrk -t${wrkThreads}`}, ${settings.connections} connections, ${settings.durationSeconds} s per row after a ${settings.warmupSeconds} s warm-up; run took ${report.seconds.toFixed(1)} s`,
-      `written to ${outFile}`,
+      only !== undefined && args.out === undefined
+        ? 'not written (--only without --out)'
+        : `written to ${outFile}`,
       '',
     ].join('\n'),
   );
