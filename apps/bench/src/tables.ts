@@ -150,9 +150,20 @@ function ratioTarget(report: Report, target: string, a: RowId, b: RowId | 'pgben
     return { target, measured: `${which} failed`, holds: 'failed' };
   }
   const ratio = rateA / rateB;
+  // The same ratio from the server's CPU time per request, which the machine's other work moves less.
+  const cpuOf = (id: RowId) => {
+    const m = report.http.find((row) => row.id === id);
+    return m?.result === undefined ? undefined : microsPerRequest(m.result.serverCpuSeconds, m.result);
+  };
+  const cpuA = cpuOf(a);
+  const cpuB = b === 'pgbench' ? undefined : cpuOf(b);
+  const byCpu =
+    cpuA === undefined || cpuB === undefined || !(cpuA > 0)
+      ? ''
+      : `; by CPU per request ${(cpuB / cpuA).toFixed(2)} (${micros(cpuB)} / ${micros(cpuA)} µs)`;
   return {
     target,
-    measured: `${ratio.toFixed(2)} (${whole(rateA)} / ${whole(rateB)})`,
+    measured: `${ratio.toFixed(2)} (${whole(rateA)} / ${whole(rateB)} req/s)${byCpu}`,
     holds: ratio >= min ? 'yes' : 'no',
   };
 }
