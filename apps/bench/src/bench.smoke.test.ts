@@ -88,6 +88,10 @@ describe('pnpm bench --smoke', () => {
       check(errors === '0', `${id}: errors ${errors}`);
     }
     check(row(labels['echo-http'])[4] === '100%', 'the raw echo is not 100% of itself');
+    check(
+      /When the WispHub row ended, the simulator held [\d,]+ tickets delivered by the server/.test(markdown),
+      'no WispHub deliveries',
+    );
 
     // Every target the smoke run measures is judged (its figures mean nothing, but none failed).
     for (const target of [

@@ -46,6 +46,14 @@ export interface SmallAnswer {
   readonly gzipEncoding?: string;
 }
 
+/** The WispHub row's deliveries when its measured phase ended. */
+export interface WispHubDeliveries {
+  /** Tickets the simulator holds (created by the deliveries). */
+  readonly delivered: number;
+  readonly pending: number;
+  readonly failed: number;
+}
+
 export interface Environment {
   readonly cpu: string;
   readonly cores: number;
@@ -84,6 +92,8 @@ export interface Report {
   /** Why the pgbench row was not measured. */
   pgbenchError?: string;
   smallAnswer?: SmallAnswer;
+  /** Where the WispHub row's creates stood when it ended. */
+  wisphub?: WispHubDeliveries;
   startup?: StartupResult;
   startupError?: string;
   domain?: DomainResult;
@@ -132,6 +142,12 @@ export function markdown(report: Report): string {
     httpTable(report),
     '',
     ...driftWarning(report),
+    ...(report.wisphub === undefined
+      ? []
+      : [
+          `When the WispHub row ended, the simulator held ${whole(report.wisphub.delivered)} tickets delivered by the server, with ${whole(report.wisphub.pending)} deliveries still pending and ${whole(report.wisphub.failed)} failed (the warm-up's creates included).`,
+          '',
+        ]),
     `"vs echo" is the row's rate over the raw node:http echo's, measured first (and once more at the end, to show how much the machine drifted). "server CPU µs/req" is the CPU time (user + system, from /proc/<pid>/stat, cluster workers included) the server's processes used in the measured phase, over the requests answered in it: a figure that does not depend on the load generator; "server cores" is the same time over the phase's length. "db CPU µs/req" is that of the PostgreSQL backends serving the row's database (for pgbench, sampled inside the measured phase). "load CPU" is the load generator's own. The refusal rows send every request to one zone that is already full (the outage storm): each answer must be 409. Creates on the WispHub row are delivered to the simulator (apps/wisphub-sim, a process of its own, whose CPU is not counted) by the server's outbox worker. The batched tRPC row counts tickets (${s.batch} per request); its latencies and CPU are per request. The pgbench row runs \`pgbench -n -c${s.connections} -j2 -T${s.durationSeconds}\` (after a ${s.warmupSeconds} s warm-up) with one single-statement INSERT per transaction into a table of a scratch database; its p50 column is pgbench's average latency.`,
     '',
     '## Start-up',

@@ -40,6 +40,8 @@ export interface Session {
   readonly server?: RunningServer;
   readonly sqlitePath?: string;
   readonly database?: string;
+  /** The WispHub simulator's address, when the connector is on. */
+  readonly simulatorUrl?: string;
   readonly error?: string;
   close(): Promise<void>;
 }
@@ -181,6 +183,7 @@ export async function open(spec: ServerSpec, context: RunContext): Promise<Sessi
       close,
       ...(sqlitePath === undefined ? {} : { sqlitePath }),
       ...(database === undefined ? {} : { database: database.name }),
+      ...(simulator === undefined ? {} : { simulatorUrl: simulator.baseUrl }),
     };
   } catch (error) {
     await close();

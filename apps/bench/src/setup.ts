@@ -5,7 +5,7 @@ import { request } from 'node:http';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import { createBody, FULL_ZONE_ID, pathOf, SUBJECT, TECHNICIAN_ID, ZONE_LIMIT } from './protocol.js';
-import type { SmallAnswer } from './report.js';
+import type { SmallAnswer, WispHubDeliveries } from './report.js';
 
 async function call(baseUrl: string, method: string, path: string, body: unknown, expected: number) {
   const response = await fetch(`${baseUrl}${path}`, {
@@ -80,6 +80,15 @@ export async function probeSmallAnswer(baseUrl: string): Promise<SmallAnswer> {
     gzipBytes: gzip.bytes,
     ...(gzip.encoding === undefined ? {} : { gzipEncoding: gzip.encoding }),
   };
+}
+
+/** How far the server's deliveries to the WispHub simulator had got. */
+export async function wispHubDeliveries(baseUrl: string, simulatorUrl: string): Promise<WispHubDeliveries> {
+  const sync = (await (await fetch(`${baseUrl}/api/v1/sync/wisphub`)).json()) as {
+    data: { wisphub: { deliveries: { pending: number; failed: number } } };
+  };
+  const state = (await (await fetch(`${simulatorUrl}/__sim/state`)).json()) as { tickets: unknown[] };
+  return { delivered: state.tickets.length, ...sync.data.wisphub.deliveries };
 }
 
 /** Waits until the server has pulled WispHub's clients and ticket states once. */

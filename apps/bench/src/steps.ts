@@ -16,7 +16,7 @@ import {
 import type { BodyKind, LoadSpec } from './protocol.js';
 import type { Report } from './report.js';
 import { messageOf, type RunContext, type Session } from './sessions.js';
-import { countSqliteTickets, prefillSqlite, probeSmallAnswer } from './setup.js';
+import { countSqliteTickets, prefillSqlite, probeSmallAnswer, wispHubDeliveries } from './setup.js';
 import { measureStartups } from './startup.js';
 
 const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
@@ -80,6 +80,9 @@ export async function runStep(
           throw new Error(`${result.good} right answers, ${result.connectionErrors} connection errors`);
         }
         report.http.push({ id: step.id, perRequest, result });
+        if (session.simulatorUrl !== undefined) {
+          report.wisphub = await wispHubDeliveries(server.baseUrl, session.simulatorUrl);
+        }
         if (result.firstBadBody !== undefined)
           context.log(`${step.id}: unexpected answer: ${result.firstBadBody}`);
       } catch (error) {
