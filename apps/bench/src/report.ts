@@ -135,7 +135,7 @@ export function markdown(report: Report): string {
     '',
     targetsTable(report),
     '',
-    'Every ratio is between two rows of this one run, and "holds?" judges the ratio of their rates, as the targets are set. Beside it, the same ratio from the server CPU time per request (the inverse ratio of the µs: what the rates would be if each server had a core to itself), which the machine\'s other work moves less. Noise on this shared 2-core machine is easily ±10% on a rate, and far more while other work keeps the cores busy (see the load average above and the drift check below).',
+    'Every ratio is between two rows of this one run, and "holds?" judges the ratio of their rates, as the targets are set. Beside it, the same ratio from the server CPU time per request (the inverse ratio of the µs: what the rates would be if each server had a core to itself), which the machine\'s other work moves less. Compression is judged on the CPU per request alone: it holds when the server spends at most 10% more per request on the small answer when the client accepts gzip than when it does not (whether or not the answer is then compressed, which the row says). Noise on this shared 2-core machine is easily ±10% on a rate, and far more while other work keeps the cores busy (see the load average above and the drift check below).',
     '',
     '## HTTP',
     '',
