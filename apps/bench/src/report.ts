@@ -135,7 +135,7 @@ export function markdown(report: Report): string {
     '',
     targetsTable(report),
     '',
-    'Every ratio is between two rows of this one run, and "holds?" judges the ratio of their rates, as the targets are set. Beside it, the same ratio from the server CPU time per request (the inverse ratio of the µs: what the rates would be if each server had a core to itself), which the machine\'s other work moves less. Compression is judged on the CPU per request alone: it holds when the server spends at most 10% more per request on the small answer when the client accepts gzip than when it does not (whether or not the answer is then compressed, which the row says). Noise on this shared 2-core machine is easily ±10% on a rate, and far more while other work keeps the cores busy (see the load average above and the drift check below).',
+    'Every ratio is between two rows of this one run, and "holds?" judges the ratio of their rates, as the targets are set. Beside it, the same ratio from the server CPU time per request (the inverse ratio of the µs: what the rates would be if each server had a core to itself), which the machine\'s other work moves less, though not to nothing: a server starved of CPU answers fewer requests per turn of its event loop, and each then costs more. Compression is judged on the CPU per request alone: it holds when the server spends at most 10% more per request on the small answer when the client accepts gzip than when it does not (whether or not the answer is then compressed, which the row says). Noise on this shared 2-core machine is easily ±10% on a rate, and far more while other work keeps the cores busy (see the load average above and the drift check below).',
     '',
     '## HTTP',
     '',
@@ -181,7 +181,7 @@ export function markdown(report: Report): string {
   lines.push(
     '## How to read this',
     '',
-    `The machine is shared and small: the load generator runs on the same ${e.cores} cores as the server it measures (and other work may too: see the load average above), so absolute numbers move from run to run and between machines. Compare ratios taken in one run, and the CPU µs per request, which move less. A ratio a few points either side of its target is within the noise of such a machine; run \`pnpm bench\` again before concluding. The load generator's share is in "load CPU"; ${percent(1)} is one core.`,
+    `The machine is shared and small: the load generator runs on the same ${e.cores} cores as the server it measures (and other work may too: see the load average above), so absolute numbers move from run to run and between machines. Compare ratios taken in one run, and the CPU µs per request, which move less; when the drift check at the end warns, run it again. A ratio a few points either side of its target is within the noise of such a machine; run \`pnpm bench\` again before concluding. The load generator's share is in "load CPU"; ${percent(1)} is one core.`,
     '',
   );
   return lines.join('\n');
