@@ -1,20 +1,27 @@
 // Starting and stopping the processes a benchmark runs: the servers under test and the load
-// generator. Every one is `node --import tsx <script>` started from the repository's root.
+// generator, every one a node process started from the repository's root.
 
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { freePort, type ProcessRun, runProcess } from '@tickets/testing';
+import { childrenOf } from './cpu.js';
 import type { LoadResult, LoadSpec } from './protocol.js';
+import { measureWithWrk } from './wrk.js';
 
 /** The repository's root, where `pnpm start` and `pnpm bench` run. */
 export const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 
-/** The ticket server exactly as `pnpm start` runs it. */
-export const SERVER_SCRIPT = 'apps/server/src/main.ts';
-export const ECHO_HTTP_SCRIPT = 'apps/bench/src/echo-http.ts';
-export const ECHO_HONO_SCRIPT = 'apps/bench/src/echo-hono.ts';
-export const ECHO_TRPC_SCRIPT = 'apps/bench/src/echo-trpc.ts';
+/** Node's arguments for a TypeScript script, run through tsx. */
+export const tsx = (script: string): readonly string[] => ['--import', 'tsx', script];
+
+/** The ticket server exactly as `pnpm start` runs it: plain node on the bundle built at install. */
+export const SERVER_BUNDLE = 'apps/server/dist/main.js';
+export const SERVER = [SERVER_BUNDLE] as const;
+export const ECHO_HTTP = tsx('apps/bench/src/echo-http.ts');
+export const ECHO_HONO = tsx('apps/bench/src/echo-hono.ts');
+export const ECHO_TRPC = tsx('apps/bench/src/echo-trpc.ts');
+export const WISPHUB_SIM = tsx('apps/wisphub-sim/src/main.ts');
 export const LOAD_SCRIPT = 'apps/bench/src/load.ts';
 export const DOMAIN_SCRIPT = 'apps/bench/src/domain.ts';
 
@@ -25,6 +32,8 @@ export interface RunningServer {
   /** The node process itself (what `/proc/<pid>/status` describes). */
   readonly pid: number;
   readonly child: ChildProcess;
+  /** Seconds from spawn to the first 200 on the ready path. */
+  readonly readySeconds: number;
   /** The last few thousand characters the process printed. */
   output(): string;
   stop(): Promise<void>;
@@ -40,19 +49,26 @@ export async function stopAllServers(): Promise<void> {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
- * Starts `node --import tsx <script>` on a free port and waits until `GET <readyPath>` answers
- * 200 (a server at LOG_LEVEL=warn prints nothing when it starts listening).
+ * Starts `node <args>` with `portVariable` (PORT unless told) set to a free port, HOST to
+ * 127.0.0.1, and waits until `GET <readyPath>` answers 200 (a server at LOG_LEVEL=warn prints
+ * nothing when it starts listening).
  */
 export async function startServerProcess(
-  script: string,
+  args: readonly string[],
   env: Readonly<Record<string, string>>,
   readyPath: string,
-  timeoutMs = 30_000,
+  {
+    portVariable = 'PORT',
+    timeoutMs = 30_000,
+    pollMs = 25,
+  }: { portVariable?: string; timeoutMs?: number; pollMs?: number } = {},
 ): Promise<RunningServer> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', script], {
+  const script = args.join(' ');
+  const spawned = performance.now();
+  const child = spawn(process.execPath, args, {
     cwd: repoRoot,
-    env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
+    env: { ...process.env, ...env, [portVariable]: String(port), HOST: '127.0.0.1' },
     // Its own process group, so that stop() reaches every worker of a cluster.
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -83,10 +99,14 @@ export async function startServerProcess(
     await exited;
     clearTimeout(killer);
   };
+  let readySeconds = Number.NaN;
   const handle: RunningServer = {
     baseUrl,
     pid: child.pid as number,
     child,
+    get readySeconds() {
+      return readySeconds;
+    },
     output: () => printed,
     stop: async () => {
       await stop();
@@ -105,7 +125,10 @@ export async function startServerProcess(
     try {
       const response = await fetch(`${baseUrl}${readyPath}`);
       await response.arrayBuffer();
-      if (response.status === 200) break;
+      if (response.status === 200) {
+        readySeconds = (performance.now() - spawned) / 1000;
+        break;
+      }
     } catch {
       // Not listening yet.
     }
@@ -113,7 +136,7 @@ export async function startServerProcess(
       await handle.stop();
       throw new Error(`${script} was not ready in ${timeoutMs} ms:\n${printed}`);
     }
-    await sleep(25);
+    await sleep(pollMs);
   }
   return handle;
 }
@@ -145,13 +168,24 @@ export function rssMb(pid: number): number {
   return Number(match[1]) / 1024;
 }
 
-/** The load generator process (load.ts): give it LoadSpecs one at a time, get LoadResults back. */
+/** VmRSS of a process and all its descendants (a cluster's workers), in MB. */
+export function treeRssMb(pid: number): number {
+  return rssMb(pid) + childrenOf(pid).reduce((sum, child) => sum + treeRssMb(child), 0);
+}
+
+/** Sends a LoadSpec's load and measures it: give it LoadSpecs one at a time, get LoadResults back. */
 export interface LoadGenerator {
   run(spec: LoadSpec): Promise<LoadResult>;
   close(): Promise<void>;
 }
 
-export function startLoadGenerator(): LoadGenerator {
+/** wrk (at `path`), one process per phase with `threads` threads. */
+export function wrkLoadGenerator(path: string, threads: number): LoadGenerator {
+  return { run: (spec) => measureWithWrk(path, spec, threads), close: async () => undefined };
+}
+
+/** The autocannon process (load.ts), kept for every spec until closed. */
+export function startAutocannon(): LoadGenerator {
   const child = spawn(process.execPath, ['--import', 'tsx', LOAD_SCRIPT], {
     cwd: repoRoot,
     stdio: ['pipe', 'pipe', 'pipe'],

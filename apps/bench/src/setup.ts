@@ -1,9 +1,11 @@
 // Getting a store ready for a benchmark: zones, technician and services over the API, a fresh
 // PostgreSQL database per server, and tickets written straight into an SQLite file.
 
+import { request } from 'node:http';
 import Database from 'better-sqlite3';
 import pg from 'pg';
-import { createBody, FULL_ZONE_ID, SUBJECT, TECHNICIAN_ID, ZONE_LIMIT, ZONES } from './protocol.js';
+import { createBody, FULL_ZONE_ID, pathOf, SUBJECT, TECHNICIAN_ID, ZONE_LIMIT } from './protocol.js';
+import type { SmallAnswer, WispHubDeliveries } from './report.js';
 
 async function call(baseUrl: string, method: string, path: string, body: unknown, expected: number) {
   const response = await fetch(`${baseUrl}${path}`, {
@@ -21,19 +23,18 @@ async function inTurns<T>(items: readonly T[], parallel: number, work: (item: T)
   for (let i = 0; i < items.length; i += parallel) await Promise.all(items.slice(i, i + parallel).map(work));
 }
 
-const zoneIds = Array.from({ length: ZONES }, (_, i) => i + 1);
-
 /**
- * Saves, through the REST API: zones 1..ZONES with a limit of ZONE_LIMIT, services 1..ZONES (service
+ * Saves, through the REST API: zones 1..zones with a limit of ZONE_LIMIT, services 1..zones (service
  * i in zone i), technician 1, and the full zone (limit 1) with its service and the one ticket that
  * fills it.
  */
-export async function seedOverApi(baseUrl: string): Promise<void> {
+export async function seedOverApi(baseUrl: string, zones: number): Promise<void> {
+  const zoneIds = Array.from({ length: zones }, (_, i) => i + 1);
   await call(baseUrl, 'PUT', `/api/v1/technicians/${TECHNICIAN_ID}`, { name: 'Ana Gómez' }, 200);
-  await inTurns(zoneIds, 25, (id) =>
+  await inTurns(zoneIds, 50, (id) =>
     call(baseUrl, 'PUT', `/api/v1/zones/${id}`, { name: `Zona ${id}`, max_active_tickets: ZONE_LIMIT }, 200),
   );
-  await inTurns(zoneIds, 25, (id) => call(baseUrl, 'PUT', `/api/v1/services/${id}`, { zone_id: id }, 200));
+  await inTurns(zoneIds, 50, (id) => call(baseUrl, 'PUT', `/api/v1/services/${id}`, { zone_id: id }, 200));
   await call(
     baseUrl,
     'PUT',
@@ -44,6 +45,69 @@ export async function seedOverApi(baseUrl: string): Promise<void> {
   await call(baseUrl, 'PUT', `/api/v1/services/${FULL_ZONE_ID}`, { zone_id: FULL_ZONE_ID }, 200);
   await call(baseUrl, 'POST', '/api/v1/tickets', createBody(FULL_ZONE_ID), 201);
   await call(baseUrl, 'POST', '/api/v1/tickets', createBody(FULL_ZONE_ID), 409);
+}
+
+/** Bytes on the wire of one raw answer, and its Content-Encoding. */
+function rawGet(url: string, headers: Record<string, string>): Promise<{ bytes: number; encoding?: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { headers }, (response) => {
+      let bytes = 0;
+      response.on('data', (chunk: Buffer) => {
+        bytes += chunk.length;
+      });
+      response.on('end', () => {
+        if (response.statusCode !== 200) {
+          reject(new Error(`GET ${url} answered ${response.statusCode}`));
+          return;
+        }
+        const encoding = response.headers['content-encoding'];
+        resolve(encoding === undefined ? { bytes } : { bytes, encoding });
+      });
+      response.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+/** The small answer of the compression rows (GET /api/v1/zones/1/capacity), asked for without and with gzip. */
+export async function probeSmallAnswer(baseUrl: string): Promise<SmallAnswer> {
+  const url = `${baseUrl}${pathOf('small-answer', 1)}`;
+  const plain = await rawGet(url, {});
+  const gzip = await rawGet(url, { 'accept-encoding': 'gzip' });
+  return {
+    plainBytes: plain.bytes,
+    gzipBytes: gzip.bytes,
+    ...(gzip.encoding === undefined ? {} : { gzipEncoding: gzip.encoding }),
+  };
+}
+
+/** How far the server's deliveries to the WispHub simulator had got. */
+export async function wispHubDeliveries(baseUrl: string, simulatorUrl: string): Promise<WispHubDeliveries> {
+  const sync = (await (await fetch(`${baseUrl}/api/v1/sync/wisphub`)).json()) as {
+    data: { wisphub: { deliveries: { pending: number; failed: number } } };
+  };
+  const state = (await (await fetch(`${simulatorUrl}/__sim/state`)).json()) as { tickets: unknown[] };
+  return { delivered: state.tickets.length, ...sync.data.wisphub.deliveries };
+}
+
+/** Waits until the server has pulled WispHub's clients and ticket states once. */
+export async function wispHubPulled(baseUrl: string, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const response = await fetch(`${baseUrl}/api/v1/sync/wisphub`);
+    const body = (await response.json()) as {
+      data?: { wisphub?: { reference_pull?: { outcome?: string }; status_pull?: { outcome?: string } } };
+    };
+    const wisphub = body.data?.wisphub;
+    if (wisphub?.reference_pull?.outcome === 'ok' && wisphub.status_pull?.outcome === 'ok') return;
+    if (Date.now() > deadline) {
+      throw new Error(
+        `the server had not pulled from WispHub after ${timeoutMs} ms: ${JSON.stringify(body)}`,
+      );
+    }
+    await new Promise((done) => setTimeout(done, 100));
+  }
 }
 
 export interface PostgresDatabase {
@@ -80,11 +144,16 @@ export async function postgresProblem(adminUrl: string): Promise<string | undefi
 
 let databases = 0;
 
-/** A new, empty database beside the one `adminUrl` names; drop() removes it. */
-export async function createPostgresDatabase(adminUrl: string): Promise<PostgresDatabase> {
+/**
+ * A new database beside the one `adminUrl` names, empty or a copy of `template` (a database no one
+ * is connected to); drop() removes it.
+ */
+export async function createPostgresDatabase(adminUrl: string, template?: string): Promise<PostgresDatabase> {
   databases += 1;
   const name = `bench_${process.pid}_${Date.now().toString(36)}_${databases}`;
-  await admin(adminUrl, (client) => client.query(`create database "${name}"`));
+  await admin(adminUrl, (client) =>
+    client.query(`create database "${name}"${template === undefined ? '' : ` template "${template}"`}`),
+  );
   return {
     name,
     url: withDatabase(adminUrl, name),
@@ -98,11 +167,11 @@ const DAY_MS = 86_400_000;
 
 /**
  * Writes `count` tickets, each with its `created` event, straight into a migrated SQLite file, in
- * one transaction: spread over zones 1..ZONES (service = zone, technician 1), created over the year
+ * one transaction: spread over zones 1..zones (service = zone, technician 1), created over the year
  * before now, one in a hundred still open (status 1) and the rest resolved (status 3), so that the
  * zones stay open. Returns the seconds it took.
  */
-export function prefillSqlite(path: string, count: number): number {
+export function prefillSqlite(path: string, count: number, zones: number): number {
   const started = performance.now();
   const db = new Database(path);
   try {
@@ -124,7 +193,7 @@ export function prefillSqlite(path: string, count: number): number {
                 case when i % 100 = 0 then null else 'Resuelto' end,
                 case when i % 100 = 0 then @start + i * @step else @start + i * @step + @day end
          from seq`,
-      ).run({ count, zones: ZONES, technician: TECHNICIAN_ID, subject: SUBJECT, start, step, day: DAY_MS });
+      ).run({ count, zones, technician: TECHNICIAN_ID, subject: SUBJECT, start, step, day: DAY_MS });
       db.prepare(
         `insert into ticket_events (ticket_id, at, actor, kind, before, after)
          select id, created_at, null, 'created', null,
