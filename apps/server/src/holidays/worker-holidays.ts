@@ -10,8 +10,9 @@ import { err, ok, type Result } from 'neverthrow';
 /** What the holidays worker prints: the years' holidays, or why the code is refused. */
 export type HolidaysAnswer = { readonly table: HolidayTable } | { readonly unknown: UnknownHolidayRegion };
 
-// Thousands of years of holidays are a few megabytes of JSON.
+// Thousands of years of holidays are a few megabytes of JSON, and take seconds.
 const MAX_ANSWER_BYTES = 64 * 1024 * 1024;
+const TIMEOUT_MS = 300_000;
 
 const runFile = promisify(execFile);
 
@@ -38,6 +39,7 @@ export async function holidaysFromWorker(
 ): Promise<Result<HolidaySource, UnknownHolidayRegion>> {
   const { stdout } = await runFile(process.execPath, argumentsFor(file, code, fromYear, toYear), {
     maxBuffer: MAX_ANSWER_BYTES,
+    timeout: TIMEOUT_MS,
   });
   const answer = JSON.parse(stdout) as HolidaysAnswer;
   if ('unknown' in answer) return err(answer.unknown);
@@ -47,6 +49,7 @@ export async function holidaysFromWorker(
         execFileSync(process.execPath, argumentsFor(file, code, from, to), {
           encoding: 'utf8',
           maxBuffer: MAX_ANSWER_BYTES,
+          timeout: TIMEOUT_MS,
           stdio: ['ignore', 'pipe', 'inherit'],
         }),
       ) as HolidaysAnswer;
