@@ -4,19 +4,30 @@
 //
 //   node --import tsx apps/server/build.ts [--outdir DIR]    (default: apps/server/dist)
 
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { dirname, relative, resolve, sep } from 'node:path';
+import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { basename, dirname, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { build, type Plugin } from 'esbuild';
+import { type BuildOptions, build, type OutputFile, type Plugin } from 'esbuild';
 
 const serverDir = dirname(fileURLToPath(import.meta.url));
 
-/** Each entry point, by the name of the file it becomes. */
+/**
+ * Each entry point, by the name of the file it becomes. The server, `pnpm migrate` and `pnpm
+ * tickets` share chunks, and main.js loads the server's code (serve.js) only once it has started
+ * the holidays worker, which is bundled on its own, so as to load nothing it does not use.
+ */
 const ENTRIES = {
   main: 'src/main.ts',
   migrate: 'src/migrate.ts',
   tickets: 'src/cli/tickets.ts',
+};
+const ALONE = { 'holidays-worker': 'src/holidays/holidays-worker.ts' };
+
+/** The module naming the holidays worker's script, and the bundle's own line for it. */
+const WORKER_FILE = {
+  source: resolve(serverDir, 'src/holidays/worker-file.ts'),
+  bundled: "export const holidaysWorkerFile = new URL('./holidays-worker.js', import.meta.url);",
 };
 
 /**
@@ -37,6 +48,8 @@ function sourceRelativeUrls(outdir: string): Plugin {
     name: 'source-relative-urls',
     setup(bundle) {
       bundle.onLoad({ filter: /\.ts$/ }, async ({ path }) => {
+        // The one URL that names a file of the bundle rather than of the sources.
+        if (path === WORKER_FILE.source) return { contents: WORKER_FILE.bundled, loader: 'ts' };
         if (path.includes(`${sep}node_modules${sep}`)) return undefined;
         const source = await readFile(path, 'utf8');
         if (!source.includes('import.meta')) return undefined;
@@ -60,9 +73,8 @@ const { values } = parseArgs({ options: { outdir: { type: 'string' } } });
 const outdir = resolve(values.outdir ?? resolve(serverDir, 'dist'));
 const started = performance.now();
 
-const result = await build({
+const options: BuildOptions & { write: false } = {
   absWorkingDir: serverDir,
-  entryPoints: ENTRIES,
   outdir,
   bundle: true,
   platform: 'node',
@@ -83,22 +95,44 @@ const result = await build({
   sourcemap: 'linked',
   write: false,
   logLevel: 'warning',
-});
+};
+const results = await Promise.all([
+  build({ ...options, entryPoints: ENTRIES, splitting: true }),
+  build({ ...options, entryPoints: ALONE }),
+]);
+const outputFiles = results.flatMap((result) => result.outputFiles);
 
-// Each file is written beside its final name, then renamed over it: a process starting meanwhile
-// (a cluster worker, say) reads the old file or the new one, never half of one.
+// Each file is written beside its final name, then renamed over it, the entry points last: a
+// process starting meanwhile (a cluster worker, say) reads the old files or the new ones, never
+// half of one. Chunks are named by their content, so a new one never replaces an old one in use.
 await mkdir(outdir, { recursive: true });
+const entryFiles = new Set(
+  Object.keys({ ...ENTRIES, ...ALONE }).flatMap((name) => [`${name}.js`, `${name}.js.map`]),
+);
+const isEntry = (path: string) => entryFiles.has(basename(path));
+const put = (files: readonly OutputFile[]) =>
+  Promise.all(
+    files.map(async (file) => {
+      const partial = `${file.path}.${process.pid}.partial`;
+      await writeFile(partial, file.contents);
+      await rename(partial, file.path);
+    }),
+  );
+await put(outputFiles.filter((file) => !isEntry(file.path)));
+await put(outputFiles.filter((file) => isEntry(file.path)));
+// The chunks of earlier builds.
+const written = new Set(outputFiles.map((file) => basename(file.path)));
 await Promise.all(
-  result.outputFiles.map(async (file) => {
-    const partial = `${file.path}.${process.pid}.partial`;
-    await writeFile(partial, file.contents);
-    await rename(partial, file.path);
-  }),
+  (await readdir(outdir))
+    .filter((name) => /\.js(\.map)?$/.test(name) && !written.has(name))
+    .map((name) => rm(resolve(outdir, name), { force: true })),
 );
 
 const seconds = ((performance.now() - started) / 1000).toFixed(1);
-const mainFile = result.outputFiles.find((file) => file.path === resolve(outdir, 'main.js'));
-const size = mainFile === undefined ? '' : ` (main.js ${(mainFile.contents.byteLength / 1e6).toFixed(1)} MB)`;
+const bytes = outputFiles
+  .filter((file) => file.path.endsWith('.js'))
+  .reduce((sum, file) => sum + file.contents.byteLength, 0);
+const size = ` (${written.size / 2} files of JavaScript, ${(bytes / 1e6).toFixed(1)} MB)`;
 console.log(
-  `server: bundled ${Object.keys(ENTRIES).join(', ')} into ${relative(process.cwd(), outdir) || '.'}${size} in ${seconds} s`,
+  `server: bundled ${Object.keys({ ...ENTRIES, ...ALONE }).join(', ')} into ${relative(process.cwd(), outdir) || '.'}${size} in ${seconds} s`,
 );

@@ -4,9 +4,7 @@ import { hostname } from 'node:os';
 import { createWispHubClient } from '@tickets/connectors';
 import {
   type BusinessCalendar,
-  type Clock,
   type ConnectorStore,
-  createBusinessCalendar,
   createCapacityRule,
   createSubjectCatalogue,
   createTicketDesk,
@@ -21,43 +19,12 @@ import {
   type WispHub,
   type WispHubSync,
 } from '@tickets/domain';
-import { createDateHolidaysSource } from '@tickets/holidays';
 import { err, type Result } from 'neverthrow';
+import { systemClock } from './clock.js';
 import type { Config, WispHubSettings } from './config.js';
 
 // The desk's settings that the configuration names, shared by the server and the `tickets` CLI.
 // Errors are one line naming the variable, meant to be printed as is.
-
-/** The business calendar of BUSINESS_TIME_ZONE, BUSINESS_WEEKDAYS and the holiday settings. */
-export function buildCalendar(config: Config): Result<BusinessCalendar, string> {
-  return createDateHolidaysSource(config.holidayCountry)
-    .mapErr((e) => `HOLIDAY_COUNTRY ${e.reason} (got "${e.code}")`)
-    .andThen((holidays) =>
-      createBusinessCalendar({
-        timeZone: config.businessTimeZone,
-        weekdays: config.businessWeekdays,
-        holidays,
-        extraHolidays: config.extraHolidays,
-        removedHolidays: config.removedHolidays,
-      }).mapErr((e) => {
-        switch (e.type) {
-          case 'no_working_weekday':
-            return 'BUSINESS_WEEKDAYS must name at least one working weekday (1 = Monday … 7 = Sunday)';
-          case 'invalid_weekday':
-            return `BUSINESS_WEEKDAYS has ${e.weekday}, not a weekday from 1 to 7`;
-          case 'unknown_time_zone':
-            return `BUSINESS_TIME_ZONE is not a known IANA time zone (got "${e.timeZone}")`;
-          case 'invalid_holiday_date':
-            return `EXTRA_HOLIDAYS or REMOVED_HOLIDAYS has "${e.date}", not a YYYY-MM-DD date`;
-        }
-      }),
-    )
-    .map((calendar) => {
-      // The holidays MAX_TICKET_RESOLUTION_DAYS can reach, loaded now rather than on the first ticket.
-      calendar.prepare(systemClock.now(), config.resolutionDays);
-      return calendar;
-    });
-}
 
 /** The subject catalogue: SUBJECTS_FILE, or the default subjects. */
 export function loadSubjects(config: Config): Result<SubjectCatalogue, string> {
@@ -83,9 +50,6 @@ export function loadSubjects(config: Config): Result<SubjectCatalogue, string> {
       : `SUBJECTS_FILE lists "${e.subject}" more than once`,
   );
 }
-
-/** The system clock: the one place the server reads the time. */
-export const systemClock: Clock = { now: () => Date.now() };
 
 /** Where tickets and their events go besides the store: WispHub (WISPHUB_URL) and webhooks (WEBHOOK_URLS). */
 export const deliverySettings = (config: Config): DeliverySettings => ({

@@ -1,8 +1,10 @@
 import { type RemoteFailure, runJob, WISPHUB_JOBS } from '@tickets/domain';
 import type { Result } from 'neverthrow';
+import { buildCalendar } from '../build-calendar.js';
+import { systemClock } from '../clock.js';
 import type { Config } from '../config.js';
 import { openDatabase } from '../database.js';
-import { buildCalendar, loadSubjects, processHolder, systemClock, wisphubFor } from '../settings.js';
+import { loadSubjects, processHolder, wisphubFor } from '../settings.js';
 import { createProgressBar, type ProgressBar } from './progress.js';
 
 const count = (n: number) => n.toLocaleString('en-US');
@@ -23,7 +25,7 @@ export async function syncWispHub(
   if (settings === undefined) {
     exits.configurationError('WISPHUB_URL and WISPHUB_API_KEY must be set to sync with WispHub');
   }
-  const calendar = buildCalendar(config).match((c) => c, exits.configurationError);
+  const calendar = buildCalendar(config, systemClock.now()).match((c) => c, exits.configurationError);
   const subjects = loadSubjects(config).match((s) => s, exits.configurationError);
   const database = openDatabase(config);
   try {
