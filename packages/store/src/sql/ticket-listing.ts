@@ -1,4 +1,6 @@
 import {
+  type NamedTicket,
+  priorities,
   type SortTerm,
   sortTerms,
   type TicketMatch,
@@ -89,6 +91,33 @@ function after(terms: readonly SortTerm[], done: readonly TicketStatus[], key: r
   return sql<SqlBool>`(${sql.join(alternatives, sql` or `)})`;
 }
 
+/**
+ * The values a sort's leading field takes, in the sort's order, each with the condition that
+ * selects its tickets; none for a field of many values (end_date, id).
+ */
+function segmentsOf(lead: SortTerm, done: readonly TicketStatus[]) {
+  switch (lead.field) {
+    case 'done':
+      return [
+        { value: 0, condition: oneOf('t.status', openStatuses(done)) },
+        { value: 1, condition: oneOf('t.status', done) },
+      ];
+    case 'priority':
+      return [...priorities]
+        .sort((a, b) => (lead.descending ? b - a : a - b))
+        .map((value) => ({ value, condition: sql<SqlBool>`t.priority = ${value}` }));
+    default:
+      return [];
+  }
+}
+
+const named = (rows: readonly ListedRow[]): NamedTicket[] =>
+  rows.map((row) => ({
+    ...toTicket(row),
+    customer_name: row.customer_name,
+    technician_name: row.technician_name,
+  }));
+
 type ListedRow = Selectable<TicketsTable> & { customer_name: string | null; technician_name: string | null };
 
 /** The ticket listings and tallies of the SQL store: plain queries built per call, read outside any transaction. */
@@ -115,18 +144,32 @@ export function createSqlTicketListing({
       if (sort === undefined) {
         query = query.orderBy('t.id', 'desc');
         if (filter.after !== undefined) query = query.where('t.id', '<', filter.after);
-      } else {
+        return named(await runner.read(() => rowsOf<ListedRow>(query)));
+      }
+      // A sort led by a field of few values (done, priority) is read one value at a time, each
+      // part in end_date order (tickets_end_date), instead of sorting every ticket for one page.
+      const [lead, ...rest] = sortTerms[sort.by];
+      const segments = lead === undefined ? [] : segmentsOf(lead, sort.done);
+      if (lead === undefined || segments.length === 0) {
         const terms = sortTerms[sort.by];
         for (const term of terms)
           query = query.orderBy(fieldOf(term, sort.done), term.descending ? 'desc' : 'asc');
         if (sort.after !== undefined) query = query.where(after(terms, sort.done, sort.after));
+        return named(await runner.read(() => rowsOf<ListedRow>(query)));
       }
-      const rows = await runner.read(() => rowsOf<ListedRow>(query));
-      return rows.map((row) => ({
-        ...toTicket(row),
-        customer_name: row.customer_name,
-        technician_name: row.technician_name,
-      }));
+      for (const term of rest)
+        query = query.orderBy(fieldOf(term, sort.done), term.descending ? 'desc' : 'asc');
+      const found: NamedTicket[] = [];
+      const start = sort.after?.[0];
+      for (const { value, condition } of segments) {
+        if (start !== undefined && (lead.descending ? value > start : value < start)) continue;
+        let part = query.where(condition).limit(limit - found.length);
+        if (sort.after !== undefined && value === start)
+          part = part.where(after(rest, sort.done, sort.after.slice(1)));
+        found.push(...named(await runner.read(() => rowsOf<ListedRow>(part))));
+        if (found.length >= limit) break;
+      }
+      return found;
     },
 
     async tallyOpenTickets(match, { done, bounds, groupBy }) {
