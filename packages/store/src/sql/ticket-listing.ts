@@ -135,10 +135,14 @@ export function createSqlTicketListing({
       if (filter.statuses?.length === 0) return [];
       let query = db
         .selectFrom('tickets as t')
-        .leftJoin('services as s', 's.id', 't.service_id')
-        .leftJoin('technicians as tech', 'tech.id', 't.technician_id')
         .selectAll('t')
-        .select(['s.customer_name as customer_name', 'tech.name as technician_name'])
+        // Looked up for the page's rows only: a join may lead a planner to read every service first.
+        .select([
+          sql<string | null>`(select customer_name from services where id = t.service_id)`.as(
+            'customer_name',
+          ),
+          sql<string | null>`(select name from technicians where id = t.technician_id)`.as('technician_name'),
+        ])
         .where(matchCondition(filter))
         .limit(limit);
       if (sort === undefined) {
