@@ -150,19 +150,24 @@ export function createSqlTicketListing({
         if (filter.after !== undefined) query = query.where('t.id', '<', filter.after);
         return named(await runner.read(() => rowsOf<ListedRow>(query)));
       }
+      const inOrder = (terms: readonly SortTerm[]) =>
+        terms.reduce(
+          (ordered, term) => ordered.orderBy(fieldOf(term, sort.done), term.descending ? 'desc' : 'asc'),
+          query,
+        );
       // A sort led by a field of few values (done, priority) is read one value at a time, each
       // part in end_date order (tickets_end_date), instead of sorting every ticket for one page.
       const [lead, ...rest] = sortTerms[sort.by];
       const segments = lead === undefined ? [] : segmentsOf(lead, sort.done);
       if (lead === undefined || segments.length === 0) {
         const terms = sortTerms[sort.by];
-        for (const term of terms)
-          query = query.orderBy(fieldOf(term, sort.done), term.descending ? 'desc' : 'asc');
-        if (sort.after !== undefined) query = query.where(after(terms, sort.done, sort.after));
-        return named(await runner.read(() => rowsOf<ListedRow>(query)));
+        const page =
+          sort.after === undefined
+            ? inOrder(terms)
+            : inOrder(terms).where(after(terms, sort.done, sort.after));
+        return named(await runner.read(() => rowsOf<ListedRow>(page)));
       }
-      for (const term of rest)
-        query = query.orderBy(fieldOf(term, sort.done), term.descending ? 'desc' : 'asc');
+      query = inOrder(rest);
       const found: NamedTicket[] = [];
       const start = sort.after?.[0];
       for (const { value, condition } of segments) {
