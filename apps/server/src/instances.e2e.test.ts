@@ -172,8 +172,13 @@ describe('several server processes on one database', () => {
       for (const ticket of result.created) {
         const found = await reader.get(`/api/v1/tickets/${ticket.ticket_id}`);
         expect(found.status).toBe(200);
-        // The ticket's page adds its customer's and technician's names to what the create answered.
-        expect(found.body.data).toMatchObject(ticket as object);
+        // A ticket's page adds its customer's and technician's names to what the create answered.
+        const {
+          customer_name: _,
+          technician_name: __,
+          ...stored
+        } = found.body.data as Record<string, unknown>;
+        expect(stored).toEqual(ticket);
       }
       const loads = await zoneLoads(survivors[1]?.baseUrl as string, 20);
       for (const load of loads) expect(load).toBeLessThanOrEqual(15);

@@ -163,12 +163,15 @@ describe('API keys over REST', () => {
     await seed(call);
     await call('POST', '/api/v1/tickets', TICKETS_KEY, ticket);
     await call('PATCH', '/api/v1/tickets/1', ADMIN_KEY, { status: 3, answer_text: 'Listo' });
+    await call('PUT', '/api/v1/technicians/9', ADMIN_KEY, { name: 'Marta Ríos' });
+    expect((await call('PATCH', '/api/v1/tickets/1', TICKETS_KEY, { technician_id: 9 })).status).toBe(200);
     const history = await call('GET', '/api/v1/tickets/1/history', TICKETS_KEY);
     const events = (history.body.data as { events: { kind: string; actor: string }[] }).events;
     expect(events.map((e) => [e.kind, e.actor])).toEqual([
       ['created', 'crm'],
       ['status_changed', 'ops'],
       ['answered', 'ops'],
+      ['technician_changed', 'crm'],
     ]);
   });
 

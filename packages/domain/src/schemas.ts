@@ -159,7 +159,6 @@ const dueSchema = z.enum(dueFilters, { error: expected(`one of ${dueFilters.join
 
 const ticketCursorSchema = z
   .string({ error: 'must be a cursor returned by an earlier page' })
-  .max(100, { error: 'must be a cursor returned by an earlier page' })
   .meta({ description: 'The `next_cursor` of the page before, of the same sort' });
 
 /** The filters of a ticket listing or count, ids parsed by `id` (numbers, or text in query strings). */

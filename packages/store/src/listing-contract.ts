@@ -177,7 +177,7 @@ export function describeTicketListingContract(name: string, open: () => Promise<
               expect(ids(seen)).toEqual(ids(expected));
             },
           ),
-          { numRuns: 25 },
+          { numRuns: 40 },
         );
       });
 

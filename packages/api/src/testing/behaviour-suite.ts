@@ -3,6 +3,7 @@ import { describeChanging } from './behaviour/changing.js';
 import { describeCreating } from './behaviour/creating.js';
 import { describeDeliveries } from './behaviour/deliveries.js';
 import { describeDirectory } from './behaviour/directory.js';
+import { describeDispatching } from './behaviour/dispatching.js';
 import { type Connect, suiteOver } from './behaviour/open.js';
 import { describeReading } from './behaviour/reading.js';
 import { describeWaiting } from './behaviour/waiting.js';
@@ -20,5 +21,6 @@ export function describeBehaviour(name: string, connect: Connect): void {
     describeDirectory(suite);
     describeDeliveries(suite);
     describeWaiting(suite);
+    describeDispatching(suite);
   });
 }

@@ -317,7 +317,7 @@ function migrations(dialect: SqlDialectName): Record<string, Migration> {
     // Issue #14: one search over ticket numbers, service numbers and customers' names (accents and
     // case ignored). The searchable name is kept on services, which are few beside the tickets
     // (one row per customer), so no ticket write pays for it; a search scans services' names and
-    // finds their tickets by tickets_service_id.
+    // finds their tickets by tickets_service_id. The sorts read tickets by end_date.
     '0007_ticket_search': {
       async up(db: Kysely<unknown>) {
         await db.schema.alterTable('services').addColumn('customer_search', 'text').execute();
@@ -332,6 +332,8 @@ function migrations(dialect: SqlDialectName): Record<string, Migration> {
           .on('tickets')
           .columns(['service_id', 'id'])
           .execute();
+        // The sorts by end_date (due, and urgent and priority a segment at a time) read it in order.
+        await db.schema.createIndex('tickets_end_date').on('tickets').columns(['end_date', 'id']).execute();
       },
     },
     // Issue #15: a planned create on PostgreSQL in one round trip (see postgres-planned-create.ts).

@@ -7,6 +7,7 @@ import { describeTicketListingContract } from '../listing-contract.js';
 import { describeTicketStoreContract, type StoreFixture } from '../store-contract.js';
 import { openedTicket } from '../testing/opened-ticket.js';
 import { createTestSchema, requireTestDatabase, testDatabaseUrl } from '../testing/postgres.js';
+import { expectSearchBackfilled } from '../testing/search-backfill.js';
 import { closeDatabase, type SqlDatabase } from './database.js';
 import { migrateToLatest } from './migrations.js';
 import { openPostgres } from './postgres.js';
@@ -36,6 +37,19 @@ describe.skipIf(!hasPostgres)('the PostgreSQL store', () => {
   };
   describeTicketStoreContract('PostgreSQL', openPostgresStore);
   describeTicketListingContract('PostgreSQL', openPostgresStore);
+});
+
+describe.skipIf(!hasPostgres)('the PostgreSQL schema', () => {
+  it("finds the customers' names it held before the search, accents and case ignored", async () => {
+    const { schema, drop } = await createTestSchema();
+    const db = openPostgres({ url: testDatabaseUrl, schema });
+    try {
+      await expectSearchBackfilled(db);
+    } finally {
+      await closeDatabase(db);
+      await drop();
+    }
+  });
 });
 
 describe.skipIf(!hasPostgres)('the PostgreSQL store under conflicts', () => {

@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { describeTicketListingContract } from '../listing-contract.js';
 import { describeTicketStoreContract, type StoreFixture } from '../store-contract.js';
 import { openedTicket } from '../testing/opened-ticket.js';
+import { expectSearchBackfilled } from '../testing/search-backfill.js';
 import { closeDatabase, type SqlDatabase } from './database.js';
 import { migrateToLatest } from './migrations.js';
 import { createSqlTicketStore } from './sql-ticket-store.js';
@@ -87,6 +88,17 @@ describe('the SQLite schema', () => {
       expect(next._unsafeUnwrap()).toMatchObject({ kind: 'created', ticket: { ticket_id: 42 } });
       const foreignKeys = await sql<{ foreign_keys: number }>`pragma foreign_keys`.execute(db.kysely);
       expect(foreignKeys.rows[0]?.foreign_keys).toBe(1);
+    } finally {
+      await closeDatabase(db);
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("finds the customers' names it held before the search, accents and case ignored", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tickets-migrate-'));
+    const db = openSqlite({ path: join(dir, 'tickets.db') });
+    try {
+      await expectSearchBackfilled(db);
     } finally {
       await closeDatabase(db);
       rmSync(dir, { recursive: true, force: true });

@@ -1,4 +1,6 @@
 import {
+  type NamedTicket,
+  priorities,
   type SortTerm,
   sortTerms,
   type TicketMatch,
@@ -89,6 +91,33 @@ function after(terms: readonly SortTerm[], done: readonly TicketStatus[], key: r
   return sql<SqlBool>`(${sql.join(alternatives, sql` or `)})`;
 }
 
+/**
+ * The values a sort's leading field takes, in the sort's order, each with the condition that
+ * selects its tickets; none for a field of many values (end_date, id).
+ */
+function segmentsOf(lead: SortTerm, done: readonly TicketStatus[]) {
+  switch (lead.field) {
+    case 'done':
+      return [
+        { value: 0, condition: oneOf('t.status', openStatuses(done)) },
+        { value: 1, condition: oneOf('t.status', done) },
+      ];
+    case 'priority':
+      return [...priorities]
+        .sort((a, b) => (lead.descending ? b - a : a - b))
+        .map((value) => ({ value, condition: sql<SqlBool>`t.priority = ${value}` }));
+    default:
+      return [];
+  }
+}
+
+const named = (rows: readonly ListedRow[]): NamedTicket[] =>
+  rows.map((row) => ({
+    ...toTicket(row),
+    customer_name: row.customer_name,
+    technician_name: row.technician_name,
+  }));
+
 type ListedRow = Selectable<TicketsTable> & { customer_name: string | null; technician_name: string | null };
 
 /** The ticket listings and tallies of the SQL store: plain queries built per call, read outside any transaction. */
@@ -106,27 +135,50 @@ export function createSqlTicketListing({
       if (filter.statuses?.length === 0) return [];
       let query = db
         .selectFrom('tickets as t')
-        .leftJoin('services as s', 's.id', 't.service_id')
-        .leftJoin('technicians as tech', 'tech.id', 't.technician_id')
         .selectAll('t')
-        .select(['s.customer_name as customer_name', 'tech.name as technician_name'])
+        // Looked up for the page's rows only: a join may lead a planner to read every service first.
+        .select([
+          sql<string | null>`(select customer_name from services where id = t.service_id)`.as(
+            'customer_name',
+          ),
+          sql<string | null>`(select name from technicians where id = t.technician_id)`.as('technician_name'),
+        ])
         .where(matchCondition(filter))
         .limit(limit);
       if (sort === undefined) {
         query = query.orderBy('t.id', 'desc');
         if (filter.after !== undefined) query = query.where('t.id', '<', filter.after);
-      } else {
-        const terms = sortTerms[sort.by];
-        for (const term of terms)
-          query = query.orderBy(fieldOf(term, sort.done), term.descending ? 'desc' : 'asc');
-        if (sort.after !== undefined) query = query.where(after(terms, sort.done, sort.after));
+        return named(await runner.read(() => rowsOf<ListedRow>(query)));
       }
-      const rows = await runner.read(() => rowsOf<ListedRow>(query));
-      return rows.map((row) => ({
-        ...toTicket(row),
-        customer_name: row.customer_name,
-        technician_name: row.technician_name,
-      }));
+      const inOrder = (terms: readonly SortTerm[]) =>
+        terms.reduce(
+          (ordered, term) => ordered.orderBy(fieldOf(term, sort.done), term.descending ? 'desc' : 'asc'),
+          query,
+        );
+      // A sort led by a field of few values (done, priority) is read one value at a time, each
+      // part in end_date order (tickets_end_date), instead of sorting every ticket for one page.
+      const [lead, ...rest] = sortTerms[sort.by];
+      const segments = lead === undefined ? [] : segmentsOf(lead, sort.done);
+      if (lead === undefined || segments.length === 0) {
+        const terms = sortTerms[sort.by];
+        const page =
+          sort.after === undefined
+            ? inOrder(terms)
+            : inOrder(terms).where(after(terms, sort.done, sort.after));
+        return named(await runner.read(() => rowsOf<ListedRow>(page)));
+      }
+      query = inOrder(rest);
+      const found: NamedTicket[] = [];
+      const start = sort.after?.[0];
+      for (const { value, condition } of segments) {
+        if (start !== undefined && (lead.descending ? value > start : value < start)) continue;
+        let part = query.where(condition).limit(limit - found.length);
+        if (sort.after !== undefined && value === start)
+          part = part.where(after(rest, sort.done, sort.after.slice(1)));
+        found.push(...named(await runner.read(() => rowsOf<ListedRow>(part))));
+        if (found.length >= limit) break;
+      }
+      return found;
     },
 
     async tallyOpenTickets(match, { done, bounds, groupBy }) {

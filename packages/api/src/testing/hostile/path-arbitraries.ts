@@ -36,6 +36,8 @@ const FIXED_PATHS = [
   '/api/v1/tickets/',
   '/api/v1/tickets/subjects',
   '/api/v1/tickets/statuses',
+  '/api/v1/tickets/counts',
+  '/api/v1/technicians/workload',
   '/api/v1/zones',
   '/api/v1/technicians',
   '/api/v1/services',
@@ -53,13 +55,29 @@ const FIXED_PATHS = [
   `/docs/assets/${SWAGGER_UI_VERSION}/swagger-ui.css`,
 ];
 
-const queryValueArb = fc.oneof(segmentArb, fc.constantFrom('1', '50', '500', '501', '0', '1,2', '[1]', '{}'));
+const queryValueArb = fc.oneof(
+  segmentArb,
+  fc.constantFrom('1', '50', '500', '501', '0', '1,2', '[1]', '{}', 'urgent', 'overdue', 'due.1.2', '%25_'),
+);
 /** A query string of up to four pairs: known parameters and junk, with hostile values. */
 export const queryArb: fc.Arbitrary<string> = fc
   .array(
     fc.tuple(
       fc.oneof(
-        fc.constantFrom('limit', 'cursor', 'zone_id', 'status', 'batch', 'input', 'limit[]', '__proto__'),
+        fc.constantFrom(
+          'limit',
+          'cursor',
+          'zone_id',
+          'status',
+          'sort',
+          'due',
+          'q',
+          'technician_id',
+          'batch',
+          'input',
+          'limit[]',
+          '__proto__',
+        ),
         fc.string({ maxLength: 6 }).map(encodeURIComponent),
       ),
       queryValueArb,

@@ -9,6 +9,7 @@ const PROCEDURES = [
   'tickets.get',
   'tickets.history',
   'tickets.list',
+  'tickets.counts',
   'tickets.update',
   'tickets.subjects',
   'tickets.statuses',
@@ -20,6 +21,7 @@ const PROCEDURES = [
   'zones.list',
   'technicians.save',
   'technicians.list',
+  'technicians.workload',
   'services.save',
   'services.list',
 ];
