@@ -30,6 +30,7 @@ import {
  */
 
 const readmeScreenshot = fileURLToPath(new URL('../../../docs/console.png', import.meta.url));
+const readmePhoneScreenshot = fileURLToPath(new URL('../../../docs/console-phone.png', import.meta.url));
 
 const ADMIN_KEY = 'ops-0123456789abcdef';
 const TICKETS_KEY = 'bot-fedcba9876543210';
@@ -243,6 +244,9 @@ describe.skipIf(!requireChromium())('the dispatcher console, in Chromium, agains
     await list(phonePage).locator('tbody tr.ticket').first().waitFor();
     expect(await phonePage.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
     await phonePage.screenshot({ path: join(artifacts, 'console-phone.png'), fullPage: true });
+    if (process.env.UPDATE_SCREENSHOTS === '1' || !existsSync(readmePhoneScreenshot)) {
+      await phonePage.screenshot({ path: readmePhoneScreenshot, fullPage: true });
+    }
     await phone.close();
 
     expect(problems).toEqual([]);
