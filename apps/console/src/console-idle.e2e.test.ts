@@ -203,7 +203,7 @@ describe.skipIf(!requireChromium())('the console left open all day, in Chromium'
     REAL_TIME ? 8 * 60_000 : 300_000,
   );
 
-  it('sends the console compressed, and polls with one request a round', async () => {
+  it("sends the console's scripts gzip-compressed", async () => {
     const context = await browser?.newContext();
     const page = await context?.newPage();
     if (page === undefined) throw new Error('set-up failed');
@@ -272,4 +272,29 @@ describe.skipIf(!requireChromium())('the console left open all day, in Chromium'
       }
     },
   );
+  it('keeps polling a tab out of sight, less often, so that its title counts what is new', async () => {
+    if (REAL_TIME) return;
+    const { context, page } = await open(1366);
+    try {
+      await expect.poll(() => page.title()).toBe('(500) tickets · Consola de despacho');
+      await page.evaluate(() => {
+        Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => 'hidden' });
+        document.dispatchEvent(new Event('visibilitychange'));
+      });
+      await rest(url(), 'POST', '/api/v1/tickets', {
+        service_id: 101,
+        zone_id: 2,
+        technician_id: 5,
+        subject: 'Internet Lento',
+        description: 'Lento desde ayer',
+      });
+      await page.clock.runFor(POLL_MS * 2);
+      await page.waitForTimeout(300);
+      expect(await page.title()).toBe('(500) tickets · Consola de despacho');
+      await page.clock.runFor(POLL_MS * 3);
+      await expect.poll(() => page.title()).toBe('(501) tickets · Consola de despacho');
+    } finally {
+      await context.close();
+    }
+  });
 });

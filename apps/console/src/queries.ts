@@ -37,16 +37,22 @@ export const LIST_STEP = 25;
 const polled = { meta: { polled: true } } as const;
 const isPolled = (query: Query): boolean => query.meta?.polled === true;
 
+/** In a tab out of sight, one round in this many: the title's count stays current, for less. */
+const HIDDEN_EVERY = 5;
+
 /**
  * Refreshes every polled query that is on screen at once, each POLL_MS while the page is
- * visible: the calls of a round go out as one batched GET, which the server answers with 304
- * (the browser revalidates its copy by ETag) when nothing changed.
+ * visible (each HIDDEN_EVERY × POLL_MS while it is not): the calls of a round go out as one
+ * batched GET, which the server answers with 304 (the browser revalidates its copy by ETag) when
+ * nothing changed.
  */
 export function usePolling(): void {
   const queryClient = useQueryClient();
   useEffect(() => {
+    let tick = 0;
     const timer = setInterval(() => {
-      if (document.visibilityState === 'hidden') return;
+      tick += 1;
+      if (document.visibilityState === 'hidden' && tick % HIDDEN_EVERY !== 0) return;
       void queryClient.refetchQueries({ type: 'active', predicate: isPolled }, { cancelRefetch: false });
     }, POLL_MS);
     return () => clearInterval(timer);
