@@ -14,7 +14,7 @@ import { TicketList } from './components/TicketList.js';
 import { ZoneBoard } from './components/ZoneBoard.js';
 import { ConsoleProvider, useSession } from './context.js';
 import { errorText } from './messages.js';
-import { type Connection, useConnection, usePolling, useZoneCapacities } from './queries.js';
+import { useOnline, usePolling, useZoneCapacities } from './queries.js';
 import type { Session } from './session.js';
 
 const NO_RETRY = new Set(['UNAUTHORIZED', 'FORBIDDEN', 'BAD_REQUEST', 'NOT_FOUND']);
@@ -46,16 +46,17 @@ export function tabTitle(activeTickets: number | null, online: boolean): string 
   return `${online ? '' : 'Sin conexión · '}${count}${TITLE}`;
 }
 
-function Board({ connection }: { connection: Connection }): ReactNode {
+function Board(): ReactNode {
   const zones = useZoneCapacities();
+  const online = useOnline();
   const active =
     zones.data === undefined ? null : zones.data.items.reduce((sum, zone) => sum + zone.active_tickets, 0);
   useEffect(() => {
-    document.title = tabTitle(active, connection.online);
+    document.title = tabTitle(active, online);
     return () => {
       document.title = TITLE;
     };
-  }, [active, connection.online]);
+  }, [active, online]);
   return (
     <ZoneBoard
       zones={zones.data?.items ?? []}
@@ -69,11 +70,10 @@ function Board({ connection }: { connection: Connection }): ReactNode {
 /** The signed-in console: the board, the form and the list, refreshed together, and the connection's state. */
 function Desk(): ReactNode {
   usePolling();
-  const connection = useConnection();
   return (
     <>
-      <OfflineBanner connection={connection} />
-      <Board connection={connection} />
+      <OfflineBanner />
+      <Board />
       <div className="workspace">
         <div id="new-ticket">
           <TicketForm />

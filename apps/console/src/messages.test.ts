@@ -1,6 +1,8 @@
 import { TRPCClientError } from '@trpc/client';
 import { describe, expect, it } from 'vitest';
+import { tabTitle } from './App.js';
 import { EnvelopeError } from './api.js';
+import { agoText } from './components/OfflineBanner.js';
 import { errorText, fieldErrorText, isUnreachable, NETWORK_MESSAGE, refusalText } from './messages.js';
 
 const trpcError = (code: string) =>
@@ -39,5 +41,20 @@ describe('messages', () => {
     expect(isUnreachable(trpcError('SERVICE_UNAVAILABLE'))).toBe(true);
     expect(isUnreachable(trpcError('BAD_REQUEST'))).toBe(false);
     expect(errorText(new Error('anything'))).toBe('Ocurrió un error inesperado. Intente de nuevo.');
+  });
+});
+
+describe('the connection and the tab', () => {
+  it('says how old the data is in seconds, then minutes, then hours', () => {
+    expect(agoText(0)).toBe('hace 0 s');
+    expect(agoText(59_999)).toBe('hace 59 s');
+    expect(agoText(60_000)).toBe('hace 1 min');
+    expect(agoText(3 * 3_600_000 + 5)).toBe('hace 3 h');
+  });
+
+  it('counts the active tickets in the title, and says when the server is out of reach', () => {
+    expect(tabTitle(null, true)).toBe('tickets · Consola de despacho');
+    expect(tabTitle(7, true)).toBe('(7) tickets · Consola de despacho');
+    expect(tabTitle(7, false)).toBe('Sin conexión · (7) tickets · Consola de despacho');
   });
 });

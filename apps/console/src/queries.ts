@@ -9,7 +9,7 @@ import {
   useQuery,
   useQueryClient,
 } from '@tanstack/react-query';
-import { useEffect, useSyncExternalStore } from 'react';
+import { useCallback, useEffect, useSyncExternalStore } from 'react';
 import {
   type Api,
   allPages,
@@ -37,16 +37,22 @@ export const LIST_STEP = 25;
 const polled = { meta: { polled: true } } as const;
 const isPolled = (query: Query): boolean => query.meta?.polled === true;
 
+/** In a tab out of sight, one round in this many: the title's count stays current, for less. */
+const HIDDEN_EVERY = 5;
+
 /**
  * Refreshes every polled query that is on screen at once, each POLL_MS while the page is
- * visible: the calls of a round go out as one batched GET, which the server answers with 304
- * (the browser revalidates its copy by ETag) when nothing changed.
+ * visible (each HIDDEN_EVERY × POLL_MS while it is not): the calls of a round go out as one
+ * batched GET, which the server answers with 304 (the browser revalidates its copy by ETag) when
+ * nothing changed.
  */
 export function usePolling(): void {
   const queryClient = useQueryClient();
   useEffect(() => {
+    let tick = 0;
     const timer = setInterval(() => {
-      if (document.visibilityState === 'hidden') return;
+      tick += 1;
+      if (document.visibilityState === 'hidden' && tick % HIDDEN_EVERY !== 0) return;
       void queryClient.refetchQueries({ type: 'active', predicate: isPolled }, { cancelRefetch: false });
     }, POLL_MS);
     return () => clearInterval(timer);
@@ -72,21 +78,34 @@ function connectionOf(queryClient: QueryClient): Connection {
   return { online: onlineManager.isOnline() && !unreachable, updatedAt: updatedAt === 0 ? null : updatedAt };
 }
 
-/** The console's connection to the server, from its polled queries and the browser's network state. */
-export function useConnection(): Connection {
+function useConnectionState<T>(select: (connection: Connection) => T): T {
   const queryClient = useQueryClient();
-  const subscribe = (onChange: () => void) => {
-    // Told after the render that changed the cache (a query added while rendering), as TanStack's own hooks are.
-    const listener = notifyManager.batchCalls(onChange);
-    const unsubscribeCache = queryClient.getQueryCache().subscribe(listener);
-    const unsubscribeOnline = onlineManager.subscribe(listener);
-    return () => {
-      unsubscribeCache();
-      unsubscribeOnline();
-    };
-  };
-  const online = useSyncExternalStore(subscribe, () => connectionOf(queryClient).online);
-  const updatedAt = useSyncExternalStore(subscribe, () => connectionOf(queryClient).updatedAt);
+  const subscribe = useCallback(
+    (onChange: () => void) => {
+      // Told after the render that changed the cache (a query added while rendering), as TanStack's own hooks are.
+      const listener = notifyManager.batchCalls(onChange);
+      const unsubscribeCache = queryClient.getQueryCache().subscribe(listener);
+      const unsubscribeOnline = onlineManager.subscribe(listener);
+      return () => {
+        unsubscribeCache();
+        unsubscribeOnline();
+      };
+    },
+    [queryClient],
+  );
+  return useSyncExternalStore(subscribe, () => select(connectionOf(queryClient)));
+}
+
+/** Whether the server answers the console's polls (and the browser is online). */
+export const useOnline = (): boolean => useConnectionState((connection) => connection.online);
+
+/**
+ * The console's connection to the server, from its polled queries and the browser's network
+ * state. Its `updatedAt` moves on every poll: only what shows it should use this.
+ */
+export function useConnection(): Connection {
+  const online = useOnline();
+  const updatedAt = useConnectionState((connection) => connection.updatedAt);
   return { online, updatedAt };
 }
 

@@ -1,5 +1,5 @@
 import { type ReactNode, useEffect, useState } from 'react';
-import type { Connection } from '../queries.js';
+import { useConnection } from '../queries.js';
 
 /** "hace 12 s", "hace 3 min", "hace 2 h": how long ago the data was read. */
 export function agoText(ms: number): string {
@@ -26,7 +26,8 @@ function useNow(ticking: boolean): number {
  * While the server cannot be reached: a banner that says so (announced once) and how old the
  * data on screen is (renewed every second, not announced). Nothing while it answers.
  */
-export function OfflineBanner({ connection }: { connection: Connection }): ReactNode {
+export function OfflineBanner(): ReactNode {
+  const connection = useConnection();
   const now = useNow(!connection.online);
   if (connection.online) return null;
   return (

@@ -1,5 +1,5 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { type FormEvent, type ReactNode, useEffect, useId, useRef, useState } from 'react';
+import { type FormEvent, memo, type ReactNode, useEffect, useId, useMemo, useRef, useState } from 'react';
 import type { TicketStatus, TicketView } from '../api.js';
 import { useApi } from '../context.js';
 import { affectedText, statuses, statusLabels, ticketChangedMessage, zoneFullMessage } from '../labels.js';
@@ -144,7 +144,11 @@ export interface TicketRowProps extends TicketActions {
   readonly zoneName: string;
 }
 
-export function TicketRow({
+/**
+ * One ticket of the list. Memoized: a poll that finds nothing changed gives every row the same
+ * ticket object, and 500 rows are not drawn again for nothing.
+ */
+export const TicketRow = memo(function TicketRow({
   ticket,
   done,
   technicianName,
@@ -225,7 +229,7 @@ export function TicketRow({
       )}
     </>
   );
-}
+});
 
 export interface TicketTableProps extends TicketActions {
   readonly tickets: readonly TicketView[];
@@ -383,6 +387,18 @@ export function TicketList(): ReactNode {
     }
   };
 
+  // The same functions on every render (each calls the latest), so that memoized rows stay as they are.
+  const latest = useRef({ save, retryDelivery });
+  latest.current = { save, retryDelivery };
+  const actions: TicketActions = useMemo(
+    () => ({
+      onSave: (change) => latest.current.save(change),
+      onSaved: setAnnouncement,
+      onRetry: (ticketId) => latest.current.retryDelivery(ticketId),
+    }),
+    [],
+  );
+
   const list = tickets.data?.tickets ?? [];
   const loadingMore = tickets.isPlaceholderData && tickets.isFetching;
   return (
@@ -426,14 +442,7 @@ export function TicketList(): ReactNode {
         </p>
       )}
       {list.length > 0 && (
-        <TicketTable
-          tickets={list}
-          technicianName={technicianName}
-          zoneName={zoneName}
-          onSave={save}
-          onSaved={setAnnouncement}
-          onRetry={retryDelivery}
-        />
+        <TicketTable tickets={list} technicianName={technicianName} zoneName={zoneName} {...actions} />
       )}
       {tickets.data?.more === true && (
         <button
