@@ -128,10 +128,15 @@ const revalidateByEtag = etag();
  * body when the ETag of what they would answer is the one the client has (a poll of an unchanged
  * board costs headers only). Their length is made known, so that compression can skip short ones.
  */
-const revalidateReads: MiddlewareHandler = (c, next) => {
+const revalidateReads: MiddlewareHandler = async (c, next) => {
   if (c.req.method !== 'GET') return next();
-  return revalidateByEtag(c, async () => {
+  let version: string | null = null;
+  await revalidateByEtag(c, async () => {
     await next();
+    // A ticket's own ETag is its version, which If-Match compares; its answer also changes with
+    // the day (business_days_left), so it is revalidated by its content, never by the version.
+    version = c.res.headers.get('ETag');
+    if (version !== null) c.res.headers.delete('ETag');
     if (!c.res.headers.has('Cache-Control')) c.header('Cache-Control', 'no-cache');
     if (c.res.body !== null && !c.res.headers.has('Content-Length')) {
       const body = await c.res.arrayBuffer();
@@ -139,6 +144,7 @@ const revalidateReads: MiddlewareHandler = (c, next) => {
       c.header('Content-Length', String(body.byteLength));
     }
   });
+  if (version !== null) c.res.headers.set('ETag', version);
 };
 
 /**

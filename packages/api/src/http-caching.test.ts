@@ -1,7 +1,8 @@
 import { gunzipSync } from 'node:zlib';
+import { createdTicket } from '@tickets/testing';
 import { describe, expect, it } from 'vitest';
 import { COMPRESS_MIN_BYTES } from './http-app.js';
-import { apiFixture, seedDirectory, ticketIn } from './testing/api-fixture.js';
+import { apiFixture, bogota, seedDirectory, ticketIn } from './testing/api-fixture.js';
 
 /** The console's poll: the board and the first page of tickets, as one batched tRPC GET. */
 const POLL =
@@ -52,6 +53,22 @@ describe('conditional and compressed answers', () => {
       body: JSON.stringify(ticketIn(1)),
     });
     expect(create.status).toBe(201);
+  });
+
+  it("keeps a ticket's version as its ETag and never answers 304 by it, since the answer changes with the day", async () => {
+    const { app, desk, setNow } = await seeded();
+    const { ticket_id } = createdTicket(await desk.createTicket(ticketIn(1)));
+    const first = await app.request(`/api/v1/tickets/${ticket_id}`);
+    const tag = first.headers.get('etag') ?? '';
+    expect(tag).toBe('"1"');
+    const daysLeft = ((await first.json()) as { data: { business_days_left: number } }).data
+      .business_days_left;
+    setNow(bogota(2026, 2, 27));
+    const later = await app.request(`/api/v1/tickets/${ticket_id}`, { headers: { 'If-None-Match': tag } });
+    expect(later.status).toBe(200);
+    expect(later.headers.get('etag')).toBe('"1"');
+    const body = (await later.json()) as { data: { business_days_left: number } };
+    expect(body.data.business_days_left).toBeLessThan(daysLeft);
   });
 
   it('compresses a long read for a client that accepts gzip, and leaves short answers and writes alone', async () => {
