@@ -227,9 +227,13 @@ export function createTickets(deps: TicketsDeps): Tickets {
   // The same for every create: a WispHub delivery when the connector is on.
   const newTicketOutbox: readonly OutboxMessage[] = deliveries.wisphub ? [{ channel: 'wisphub' }] : [];
 
-  /** A full zone's refusal, with the zone's active tickets and its line, read after the refusal. */
+  /**
+   * A full zone's refusal, with the zone's active tickets read after the refusal, and its line:
+   * as the refusal counted it when `counted`, read after it otherwise.
+   */
   async function listed<T, E extends { readonly type: string }>(
     result: Result<T, E | ZoneFull>,
+    counted = false,
   ): Promise<Result<T, E | ZoneFull>> {
     if (result.isOk() || result.error.type !== 'zone_full') return result;
     const full = result.error as ZoneFull;
@@ -239,16 +243,12 @@ export function createTickets(deps: TicketsDeps): Tickets {
         statuses: capacity.activeStatuses,
         limit: LISTED_ACTIVE_TICKETS,
       }),
-      store.countWaitingIn([full.zone_id]),
+      counted
+        ? full.waiting
+        : store.countWaitingIn([full.zone_id]).then((counts) => counts.get(full.zone_id) ?? 0),
     ]);
     return err(
-      zoneFull(
-        full.zone_id,
-        full.active_tickets,
-        full.max_tickets,
-        tickets.map(summaryOf),
-        waiting.get(full.zone_id) ?? 0,
-      ),
+      zoneFull(full.zone_id, full.active_tickets, full.max_tickets, tickets.map(summaryOf), waiting),
     );
   }
 
@@ -304,9 +304,9 @@ export function createTickets(deps: TicketsDeps): Tickets {
           if (previous.ticket !== undefined) return ok({ kind: 'replay', ticket: previous.ticket });
           if (previous.queued !== undefined) return ok({ kind: 'replay_queued', queued: previous.queued });
         }
-        return checkReferences(input, context).andThen(({ zone, activeTickets }) => {
+        return checkReferences(input, context).andThen(({ zone, activeTickets, waiting }) => {
           if (!newTicketsAreActive) return ok(insert);
-          const admitted = admitActiveTicket(capacity, zone, activeTickets);
+          const admitted = admitActiveTicket(capacity, zone, activeTickets, waiting);
           if (admitted.isOk()) return ok(insert);
           return input.queue_if_full === true
             ? ok(enqueue)
@@ -314,7 +314,7 @@ export function createTickets(deps: TicketsDeps): Tickets {
         });
       });
       if (created.isOk() && created.value.replayed) return created;
-      return told(await listed(created));
+      return told(await listed(created, true));
     },
 
     async updateTicket(ticketId, input, options = {}) {

@@ -19,7 +19,7 @@ import { KyselyStepRunner } from './kysely-step-runner.js';
 import { IDEMPOTENCY_PRIMARY_KEY } from './migrations.js';
 import { withRefusedZoneHint } from './refused-zone-hint.js';
 import { toEvent, toTicket } from './rows.js';
-import type { TicketEventsTable, TicketsTable } from './schema.js';
+import type { TicketEventsTable } from './schema.js';
 import { createSqlAffectedStore } from './sql-affected-store.js';
 import { createSqlConnectorStore } from './sql-connector-store.js';
 import { createSqlDirectoryStore } from './sql-directory-store.js';
@@ -27,6 +27,7 @@ import { createSqlWaitingLineStore } from './sql-waiting-line-store.js';
 import { SqliteStepRunner } from './sqlite-step-runner.js';
 import { prepareStatements, type Statements } from './statements.js';
 import { all, first, rowsOf, type Step, type StepRunner } from './step.js';
+import { createListQueries } from './ticket-list-queries.js';
 import { createTicketSteps } from './ticket-steps.js';
 import { reportUnavailable } from './unavailable.js';
 
@@ -69,6 +70,12 @@ export function createSqlTicketStore(database: SqlDatabase): TicketStore & Conne
 
   const steps = createTicketSteps(database, q);
   const directory = createSqlDirectoryStore({ database, runner, q });
+
+  // Listings and the hint's reads repeat while a zone refuses; SQLite answers them from memory
+  // while the database is unchanged.
+  const readRecent = <T>(step: () => Step<T>): Promise<T> =>
+    runner.readRecent === undefined ? runner.read(step) : runner.readRecent(step);
+  const listQueryOf = createListQueries(db);
 
   const keepOk = (result: Result<unknown, unknown>) => result.isOk();
   const always = () => true;
@@ -155,14 +162,10 @@ export function createSqlTicketStore(database: SqlDatabase): TicketStore & Conne
       return row === undefined ? undefined : toTicket(row);
     },
 
-    async listTickets({ zone_id, status, statuses, limit, after }) {
-      if (statuses?.length === 0) return [];
-      let query = db.selectFrom('tickets').selectAll().orderBy('id', 'desc').limit(limit);
-      if (zone_id !== undefined) query = query.where('zone_id', '=', zone_id);
-      if (status !== undefined) query = query.where('status', '=', status);
-      if (statuses !== undefined) query = query.where('status', 'in', [...statuses]);
-      if (after !== undefined) query = query.where('id', '<', after);
-      return (await runner.read(() => rowsOf<Selectable<TicketsTable>>(query))).map(toTicket);
+    async listTickets(filter) {
+      if (filter.statuses?.length === 0) return [];
+      const query = listQueryOf(filter);
+      return (await readRecent(() => all(query, filter))).map(toTicket);
     },
 
     async listTicketEvents(ticketId, { limit, after }) {
@@ -220,7 +223,7 @@ export function createSqlTicketStore(database: SqlDatabase): TicketStore & Conne
   };
   return reportUnavailable(
     withRefusedZoneHint(store, async (request, rule) => {
-      const { context } = await runner.read(() => steps.createContext(request, rule, false));
+      const { context } = await readRecent(() => steps.createContext(request, rule, false));
       return context;
     }),
   );
