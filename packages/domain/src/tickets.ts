@@ -258,20 +258,23 @@ export function createTickets(deps: TicketsDeps): Tickets {
       if (priority === undefined) return err(unknownSubject(input.subject));
       const at = clock.now();
       const actor = options.actor ?? null;
-      const { ticket, events } = newTicket(input, {
-        priority,
-        at,
-        endDate: calendar.addBusinessDays(at, resolutionDays),
-        actor,
-        toWispHub: deliveries.wisphub,
-      });
-      const insert: CreateDecision = {
-        kind: 'insert',
-        ticket,
-        events,
-        outbox: [...newTicketOutbox, ...announce(deliveries, events)],
+      // Made when a decision needs them: a refused create (the outage storm) makes neither.
+      const insert = (): CreateDecision => {
+        const { ticket, events } = newTicket(input, {
+          priority,
+          at,
+          endDate: calendar.addBusinessDays(at, resolutionDays),
+          actor,
+          toWispHub: deliveries.wisphub,
+        });
+        return {
+          kind: 'insert',
+          ticket,
+          events,
+          outbox: [...newTicketOutbox, ...announce(deliveries, events)],
+        };
       };
-      const enqueue: CreateDecision = {
+      const enqueue = (): CreateDecision => ({
         kind: 'enqueue',
         request: {
           zone_id: input.zone_id,
@@ -283,7 +286,7 @@ export function createTickets(deps: TicketsDeps): Tickets {
           queued_at: at,
           actor,
         },
-      };
+      });
       const claim = options.idempotency;
       const idempotency = claim && {
         client: claim.client,
@@ -305,11 +308,11 @@ export function createTickets(deps: TicketsDeps): Tickets {
           if (previous.queued !== undefined) return ok({ kind: 'replay_queued', queued: previous.queued });
         }
         return checkReferences(input, context).andThen(({ zone, activeTickets, waiting }) => {
-          if (!newTicketsAreActive) return ok(insert);
+          if (!newTicketsAreActive) return ok(insert());
           const admitted = admitActiveTicket(capacity, zone, activeTickets, waiting);
-          if (admitted.isOk()) return ok(insert);
+          if (admitted.isOk()) return ok(insert());
           return input.queue_if_full === true
-            ? ok(enqueue)
+            ? ok(enqueue())
             : err<CreateDecision, CreateTicketError>(admitted.error);
         });
       });
