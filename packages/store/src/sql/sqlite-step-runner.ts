@@ -2,8 +2,9 @@ import type BetterSqlite3 from 'better-sqlite3';
 import type { Call, Step, StepRunner } from './step.js';
 
 const NO_ROWS: readonly unknown[] = [];
-// Statements whose rows readRecent keeps for one state of the database, at most.
+// What readRecent keeps for one state of the database, at most: statements, and rows in all.
 const MAX_RECENT = 1_000;
+const MAX_RECENT_ROWS = 10_000;
 
 const codeOf = (error: unknown) => (error as { code?: unknown } | null)?.code;
 const isBusy = (error: unknown) => codeOf(error) === 'SQLITE_BUSY';
@@ -72,6 +73,7 @@ export class SqliteStepRunner implements StepRunner {
   readonly #stamp: BetterSqlite3.Statement;
   #recentStamp = '';
   readonly #recent = new Map<string, readonly unknown[]>();
+  #recentRows = 0;
   #pending: PendingWrite[] = [];
   #scheduled = false;
   #waitsItself = false;
@@ -109,6 +111,7 @@ export class SqliteStepRunner implements StepRunner {
     const stamp = this.#stamp.get() as string;
     if (stamp !== this.#recentStamp) {
       this.#recent.clear();
+      this.#recentRows = 0;
       this.#recentStamp = stamp;
     }
     return this.#drive(step, (call) => {
@@ -117,7 +120,11 @@ export class SqliteStepRunner implements StepRunner {
       if (rows === undefined) {
         rows = this.#run(call);
         // A write (none belongs in a read) is never skipped.
-        if (rows !== NO_ROWS && this.#recent.size < MAX_RECENT) this.#recent.set(key, rows);
+        const room = this.#recent.size < MAX_RECENT && this.#recentRows + rows.length <= MAX_RECENT_ROWS;
+        if (rows !== NO_ROWS && room) {
+          this.#recent.set(key, rows);
+          this.#recentRows += rows.length;
+        }
       }
       return rows;
     });
