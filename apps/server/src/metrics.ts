@@ -153,11 +153,22 @@ export function createMetrics(deps: MetricsDeps): Metrics {
       process.send?.({ type: REQUEST, id } satisfies ScrapeMessage);
     });
 
+  // Each method, route pattern and status's counter and histogram, looked up once: prom-client
+  // otherwise hashes the labels on every request. (Patterns and statuses are few.)
+  const series = new Map<string, { count: () => void; time: (seconds: number) => void }>();
   return {
     observe({ method, route, status, seconds }) {
-      const labels = { method, route, status: String(status) };
-      requests.inc(labels);
-      latency.observe(labels, seconds);
+      const key = `${method} ${status} ${route}`;
+      let one = series.get(key);
+      if (one === undefined) {
+        const labels = { method, route, status: String(status) };
+        const count = requests.labels(labels);
+        const timing = latency.labels(labels);
+        one = { count: () => count.inc(), time: (s) => timing.observe(s) };
+        series.set(key, one);
+      }
+      one.count();
+      one.time(seconds);
     },
     async scrape() {
       const body = deps.clustered && cluster.isWorker ? await clusterScrape() : await registry.metrics();

@@ -7,7 +7,6 @@ import { compress } from 'hono/compress';
 import { cors } from 'hono/cors';
 import { etag } from 'hono/etag';
 import { methodNotAllowed } from 'hono/method-not-allowed';
-import { requestId } from 'hono/request-id';
 import { routePath } from 'hono/route';
 import { type Authenticator, allows, createAuthenticator } from './auth.js';
 import { serveDocs } from './docs.js';
@@ -15,7 +14,7 @@ import { success } from './envelope.js';
 import { healthRoute, OPENAPI_PATH, readyRoute, serveOpenApiDocument } from './openapi.js';
 import { createResponder } from './replies.js';
 import { type AppEnv, createRestApp } from './rest/rest-app.js';
-import { MAX_BODY_BYTES, RETRY_AFTER_SECONDS, refuse } from './transport.js';
+import { carriesRequestId, MAX_BODY_BYTES, RETRY_AFTER_SECONDS, refuse } from './transport.js';
 import { appRouter, type TrpcContext } from './trpc/router.js';
 import { createViews } from './views.js';
 
@@ -89,6 +88,15 @@ function withTimeout(check: () => Promise<void>, ms: number): Promise<void> {
   });
   return Promise.race([check(), timeout]).finally(() => clearTimeout(timer));
 }
+
+/**
+ * A client's X-Request-Id when it is a sane token (letters, digits, _, - and =, at most 128),
+ * echoed and logged; otherwise one is made.
+ */
+const requestIdOf = (given: string | undefined): string =>
+  given !== undefined && given.length > 0 && given.length <= 128 && !/[^\w\-=]/.test(given)
+    ? given
+    : crypto.randomUUID();
 
 const tooLarge = (c: Context) => refuse(c, { type: 'payload_too_large' });
 
@@ -170,15 +178,13 @@ export function createHttpApp({
     onDefect(error, c);
   };
 
-  // A client's X-Request-Id is echoed and logged when it is a sane token (letters, digits, _, -
-  // and =, at most 128); otherwise one is made.
-  app.use('*', requestId({ limitLength: 128 }));
   app.use('*', async (c, next) => {
     const started = performance.now();
-    const requestId = c.get('requestId');
+    const requestId = requestIdOf(c.req.header('x-request-id'));
+    c.set('requestId', requestId);
     logger.debug({ req_id: requestId, method: c.req.method, path: c.req.path }, 'request started');
     await next();
-    c.res.headers.set('X-Request-Id', requestId);
+    if (!carriesRequestId(c.res)) c.res.headers.set('X-Request-Id', requestId);
     // 499, as nginx logs it: the client went away before its request was whole. (Only a 400 or
     // a 5xx can be one: reading c.req.raw builds a whole Request, which a create should not pay.)
     const answered = c.res.status;

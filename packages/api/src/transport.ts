@@ -214,10 +214,29 @@ export function transportComponent(type: TransportError['type'], schemaRef: stri
   };
 }
 
-/** Sends a reply: its headers, its status, its envelope as JSON. */
+/** Responses `send` made, which carry their request's X-Request-Id already. */
+const identified = new WeakSet<Response>();
+
+/** Whether `send` made this response, with the request's X-Request-Id among its headers. */
+export const carriesRequestId = (response: Response): boolean => identified.has(response);
+
+/**
+ * Sends a reply: its headers, its status, its envelope as JSON. The headers, the request's id
+ * among them, are one plain object: @hono/node-server writes such a response straight out,
+ * without a fetch `Headers` per request.
+ */
 export function send(c: Context, { status, body, headers }: Reply): Response {
-  if (headers !== undefined) for (const [name, value] of Object.entries(headers)) c.header(name, value);
-  return c.json(body, status);
+  const requestId: unknown = c.get('requestId');
+  const response = new Response(JSON.stringify(body), {
+    status,
+    headers: {
+      'Content-Type': 'application/json',
+      ...(typeof requestId === 'string' ? { 'X-Request-Id': requestId } : {}),
+      ...headers,
+    },
+  });
+  if (typeof requestId === 'string') identified.add(response);
+  return response;
 }
 
 /** Sends a transport refusal. */

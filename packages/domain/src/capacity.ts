@@ -60,14 +60,15 @@ export function capacityOf(
   };
 }
 
-/** Refuses one more active ticket in a zone that already holds its limit. */
+/** Refuses one more active ticket in a zone that already holds its limit (and `waiting` requests). */
 export function admitActiveTicket(
   rule: CapacityRule,
   zone: Zone,
   activeTickets: number,
+  waiting = 0,
 ): Result<void, ZoneFull> {
-  const capacity = capacityOf(rule, zone, activeTickets);
+  const capacity = capacityOf(rule, zone, activeTickets, waiting);
   return capacity.is_blocked
-    ? err(zoneFull(zone.zone_id, activeTickets, capacity.max_tickets))
+    ? err(zoneFull(zone.zone_id, activeTickets, capacity.max_tickets, [], waiting))
     : ok(undefined);
 }

@@ -243,9 +243,13 @@ export function createTickets(deps: TicketsDeps): Tickets {
   // The same for every create: a WispHub delivery when the connector is on.
   const newTicketOutbox: readonly OutboxMessage[] = deliveries.wisphub ? [{ channel: 'wisphub' }] : [];
 
-  /** A full zone's refusal, with the zone's active tickets and its line, read after the refusal. */
+  /**
+   * A full zone's refusal, with the zone's active tickets read after the refusal, and its line:
+   * as the refusal counted it when `counted`, read after it otherwise.
+   */
   async function listed<T, E extends { readonly type: string }>(
     result: Result<T, E | ZoneFull>,
+    counted = false,
   ): Promise<Result<T, E | ZoneFull>> {
     if (result.isOk() || result.error.type !== 'zone_full') return result;
     const full = result.error as ZoneFull;
@@ -255,16 +259,12 @@ export function createTickets(deps: TicketsDeps): Tickets {
         statuses: capacity.activeStatuses,
         limit: LISTED_ACTIVE_TICKETS,
       }),
-      store.countWaitingIn([full.zone_id]),
+      counted
+        ? full.waiting
+        : store.countWaitingIn([full.zone_id]).then((counts) => counts.get(full.zone_id) ?? 0),
     ]);
     return err(
-      zoneFull(
-        full.zone_id,
-        full.active_tickets,
-        full.max_tickets,
-        tickets.map(summaryOf),
-        waiting.get(full.zone_id) ?? 0,
-      ),
+      zoneFull(full.zone_id, full.active_tickets, full.max_tickets, tickets.map(summaryOf), waiting),
     );
   }
 
@@ -281,13 +281,16 @@ export function createTickets(deps: TicketsDeps): Tickets {
         actor,
         toWispHub: deliveries.wisphub,
       });
-      const insert: PlannedInsert = {
+      const planned: PlannedInsert = {
         kind: 'insert',
         ticket,
         events,
         outbox: [...newTicketOutbox, ...announce(deliveries, events)],
       };
-      const enqueue: CreateDecision = {
+      // Every store is given the insert up front (PostgreSQL writes it in the call that reads the
+      // context); decide answers with that same object.
+      const insert = (): CreateDecision => planned;
+      const enqueue = (): CreateDecision => ({
         kind: 'enqueue',
         request: {
           zone_id: input.zone_id,
@@ -299,7 +302,7 @@ export function createTickets(deps: TicketsDeps): Tickets {
           queued_at: at,
           actor,
         },
-      };
+      });
       const claim = options.idempotency;
       const idempotency = claim && {
         client: claim.client,
@@ -312,7 +315,7 @@ export function createTickets(deps: TicketsDeps): Tickets {
         zone_id: input.zone_id,
         idempotency,
         // What decide below answers on a context that meets the plan's conditions.
-        planned: insert,
+        planned,
       };
       const created = await store.createTicket<CreateTicketError>(request, rule, (context) => {
         const previous = context.previous;
@@ -322,17 +325,17 @@ export function createTickets(deps: TicketsDeps): Tickets {
           if (previous.ticket !== undefined) return ok({ kind: 'replay', ticket: previous.ticket });
           if (previous.queued !== undefined) return ok({ kind: 'replay_queued', queued: previous.queued });
         }
-        return checkReferences(input, context).andThen(({ zone, activeTickets }) => {
-          if (!newTicketsAreActive) return ok(insert);
-          const admitted = admitActiveTicket(capacity, zone, activeTickets);
-          if (admitted.isOk()) return ok(insert);
+        return checkReferences(input, context).andThen(({ zone, activeTickets, waiting }) => {
+          if (!newTicketsAreActive) return ok(insert());
+          const admitted = admitActiveTicket(capacity, zone, activeTickets, waiting);
+          if (admitted.isOk()) return ok(insert());
           return input.queue_if_full === true
-            ? ok(enqueue)
+            ? ok(enqueue())
             : err<CreateDecision, CreateTicketError>(admitted.error);
         });
       });
       if (created.isOk() && created.value.replayed) return created;
-      return told(await listed(created));
+      return told(await listed(created, true));
     },
 
     async updateTicket(ticketId, input, options = {}) {

@@ -1429,6 +1429,34 @@ export function describeTicketStoreContract(name: string, open: () => Promise<St
         expect(await desk.createTicket(norte)).toEqual(err(zoneFull(3, 1, 1, listed([only]), 0)));
       });
 
+      it('refuses a full zone on what another store over the same storage has just changed in it, never on what it read before', async () => {
+        const norte = { ...input, service_id: 300, zone_id: 3 };
+        const elsewhere = createTestDesk({ store: fixture.another?.() ?? store });
+        const only = createdTicket(await desk.createTicket(norte));
+        // Refused again and again: the same answer, from the same state.
+        for (let i = 0; i < 3; i += 1) {
+          expect(await desk.createTicket(norte)).toEqual(err(zoneFull(3, 1, 1, listed([only]), 0)));
+        }
+        const waiting = await elsewhere.createTicket({ ...norte, queue_if_full: true });
+        expect(waiting._unsafeUnwrap()).toMatchObject({ kind: 'queued', position: 1 });
+        expect(await desk.createTicket(norte)).toEqual(err(zoneFull(3, 1, 1, listed([only]), 1)));
+        expect(
+          await elsewhere.addAffected(only.ticket_id, { service_id: 300, description: 'x' }),
+        ).toMatchObject(ok({ replayed: false }));
+        const counted = { ...only, affected_count: 1 };
+        expect(await desk.createTicket(norte)).toEqual(err(zoneFull(3, 1, 1, listed([counted]), 1)));
+        // The slot frees there: the waiting request takes it, and this store lists it at once.
+        (await elsewhere.updateTicket(only.ticket_id, { status: 3 }))._unsafeUnwrap();
+        const [admitted] = await store.listTickets({ zone_id: 3, statuses: [1], limit: 50 });
+        expect(admitted?.ticket_id).toBeGreaterThan(only.ticket_id);
+        expect(await desk.createTicket(norte)).toEqual(
+          err(zoneFull(3, 1, 1, listed([admitted as Ticket]), 0)),
+        );
+        // A higher limit saved there admits the next create here.
+        await elsewhere.saveZone(3, { name: 'Norte', max_active_tickets: 2 });
+        expect((await desk.createTicket(norte)).isOk()).toBe(true);
+      });
+
       it('lets parallel reopenings of resolved tickets fill a zone only to its limit', async () => {
         const wide = createTestDesk({ store, maxActiveTicketsPerZone: 30 });
         const ids = [];

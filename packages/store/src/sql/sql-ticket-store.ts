@@ -73,6 +73,11 @@ export function createSqlTicketStore(database: SqlDatabase): TicketStore & Conne
   const steps = createTicketSteps(database, q);
   const directory = createSqlDirectoryStore({ database, runner, q });
 
+  // Listings and the hint's reads repeat while a zone refuses; SQLite answers them from memory
+  // while the database is unchanged.
+  const readRecent = <T>(step: () => Step<T>): Promise<T> =>
+    runner.readRecent === undefined ? runner.read(step) : runner.readRecent(step);
+
   const keepOk = (result: Result<unknown, unknown>) => result.isOk();
   const always = () => true;
 
@@ -162,7 +167,7 @@ export function createSqlTicketStore(database: SqlDatabase): TicketStore & Conne
       return row === undefined ? undefined : toTicket(row);
     },
 
-    ...createSqlTicketListing({ database, runner }),
+    ...createSqlTicketListing({ database, runner, read: readRecent }),
 
     async listTicketEvents(ticketId, { limit, after }) {
       let query = db
@@ -219,7 +224,7 @@ export function createSqlTicketStore(database: SqlDatabase): TicketStore & Conne
   };
   return reportUnavailable(
     withRefusedZoneHint(store, async (request, rule) => {
-      const { context } = await runner.read(() => steps.createContext(request, rule, false));
+      const { context } = await readRecent(() => steps.createContext(request, rule, false));
       return context;
     }),
   );

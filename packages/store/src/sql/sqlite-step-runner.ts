@@ -2,6 +2,9 @@ import type BetterSqlite3 from 'better-sqlite3';
 import type { Call, Step, StepRunner } from './step.js';
 
 const NO_ROWS: readonly unknown[] = [];
+// What readRecent keeps for one state of the database, at most: statements, and rows in all.
+const MAX_RECENT = 1_000;
+const MAX_RECENT_ROWS = 10_000;
 
 const codeOf = (error: unknown) => (error as { code?: unknown } | null)?.code;
 const isBusy = (error: unknown) => codeOf(error) === 'SQLITE_BUSY';
@@ -67,6 +70,10 @@ export class SqliteStepRunner implements StepRunner {
   readonly #savepoint: BetterSqlite3.Statement;
   readonly #release: BetterSqlite3.Statement;
   readonly #undo: BetterSqlite3.Statement;
+  readonly #stamp: BetterSqlite3.Statement;
+  #recentStamp = '';
+  readonly #recent = new Map<string, readonly unknown[]>();
+  #recentRows = 0;
   #pending: PendingWrite[] = [];
   #scheduled = false;
   #waitsItself = false;
@@ -80,10 +87,47 @@ export class SqliteStepRunner implements StepRunner {
     this.#savepoint = native.prepare('SAVEPOINT step');
     this.#release = native.prepare('RELEASE step');
     this.#undo = native.prepare('ROLLBACK TO step');
+    // Rows this connection changed (total_changes(), rolled back or not) and a number that moves
+    // whenever any other connection, in this process or another, commits (data_version).
+    this.#stamp = native
+      .prepare("select total_changes() || ':' || data_version from pragma_data_version")
+      .pluck();
   }
 
   async read<T>(step: () => Step<T>): Promise<T> {
     return this.#drive(step);
+  }
+
+  /**
+   * A read whose statements' rows are handed out again, without running them, while the database
+   * has not changed since they were read: no row changed by this connection and no commit by any
+   * other, which one trivial statement tells. Exact, not a time window: the first read after any
+   * change runs its statements again. The rows are shared, so the step must not change them.
+   */
+  async readRecent<T>(step: () => Step<T>): Promise<T> {
+    // Inside a transaction (migrations run through Kysely on this connection) reads its own writes.
+    if (this.#native.inTransaction) return this.#drive(step);
+    // Taken before the statements run: a commit between the two makes the next stamp differ.
+    const stamp = this.#stamp.get() as string;
+    if (stamp !== this.#recentStamp) {
+      this.#recent.clear();
+      this.#recentRows = 0;
+      this.#recentStamp = stamp;
+    }
+    return this.#drive(step, (call) => {
+      const key = `${call.sql}\u0000${JSON.stringify(call.parameters)}`;
+      let rows = this.#recent.get(key);
+      if (rows === undefined) {
+        rows = this.#run(call);
+        // A write (none belongs in a read) is never skipped.
+        const room = this.#recent.size < MAX_RECENT && this.#recentRows + rows.length <= MAX_RECENT_ROWS;
+        if (rows !== NO_ROWS && room) {
+          this.#recent.set(key, rows);
+          this.#recentRows += rows.length;
+        }
+      }
+      return rows;
+    });
   }
 
   write<T>(step: () => Step<T>, keep: (result: T) => boolean): Promise<T> {
@@ -192,10 +236,12 @@ export class SqliteStepRunner implements StepRunner {
     else this.#scheduled = false;
   }
 
-  #drive<T>(step: () => Step<T>): T {
+  readonly #runCall = (call: Call) => this.#run(call);
+
+  #drive<T>(step: () => Step<T>, run: (call: Call) => readonly unknown[] = this.#runCall): T {
     const running = step();
     let next = running.next(NO_ROWS);
-    while (!next.done) next = running.next(this.#run(next.value));
+    while (!next.done) next = running.next(run(next.value));
     return next.value;
   }
 

@@ -16,6 +16,11 @@ export type Step<T> = Generator<Call, T, readonly unknown[]>;
 /** Runs steps: reads on their own, writes in a transaction that takes the dialect's lock. */
 export interface StepRunner {
   read<T>(step: () => Step<T>): Promise<T>;
+  /**
+   * A read that may answer from the rows of the same statements read while the database has not
+   * changed since (SQLite); where the dialect cannot tell, there is none and `read` is used.
+   */
+  readRecent?<T>(step: () => Step<T>): Promise<T>;
   /** Commits when `keep(result)`, rolls back otherwise (and on a throw). */
   write<T>(step: () => Step<T>, keep: (result: T) => boolean): Promise<T>;
 }

@@ -14,7 +14,7 @@ import { type Expression, type RawBuilder, type Selectable, type SqlBool, sql } 
 import type { SqlDatabase } from './database.js';
 import { toTicket } from './rows.js';
 import type { TicketsTable } from './schema.js';
-import { rowsOf, type StepRunner } from './step.js';
+import { rowsOf, type Step, type StepRunner } from './step.js';
 
 const TRUE = sql<SqlBool>`1 = 1`;
 const FALSE = sql<SqlBool>`1 = 0`;
@@ -124,9 +124,12 @@ type ListedRow = Selectable<TicketsTable> & { customer_name: string | null; tech
 export function createSqlTicketListing({
   database,
   runner,
+  read = (step) => runner.read(step),
 }: {
   readonly database: SqlDatabase;
   readonly runner: StepRunner;
+  /** How a listing's page is read: the store may answer an unchanged database from memory. */
+  readonly read?: <T>(step: () => Step<T>) => Promise<T>;
 }): Pick<TicketStore, 'listTickets' | 'tallyOpenTickets'> {
   const db = database.kysely;
   return {
@@ -148,7 +151,7 @@ export function createSqlTicketListing({
       if (sort === undefined) {
         query = query.orderBy('t.id', 'desc');
         if (filter.after !== undefined) query = query.where('t.id', '<', filter.after);
-        return named(await runner.read(() => rowsOf<ListedRow>(query)));
+        return named(await read(() => rowsOf<ListedRow>(query)));
       }
       const inOrder = (terms: readonly SortTerm[]) =>
         terms.reduce(
@@ -165,7 +168,7 @@ export function createSqlTicketListing({
           sort.after === undefined
             ? inOrder(terms)
             : inOrder(terms).where(after(terms, sort.done, sort.after));
-        return named(await runner.read(() => rowsOf<ListedRow>(page)));
+        return named(await read(() => rowsOf<ListedRow>(page)));
       }
       query = inOrder(rest);
       const found: NamedTicket[] = [];
@@ -175,7 +178,7 @@ export function createSqlTicketListing({
         let part = query.where(condition).limit(limit - found.length);
         if (sort.after !== undefined && value === start)
           part = part.where(after(rest, sort.done, sort.after.slice(1)));
-        found.push(...named(await runner.read(() => rowsOf<ListedRow>(part))));
+        found.push(...named(await read(() => rowsOf<ListedRow>(part))));
         if (found.length >= limit) break;
       }
       return found;
