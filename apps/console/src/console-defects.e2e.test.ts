@@ -14,6 +14,7 @@ import {
   createTicket,
   form,
   list,
+  pickService,
   rest,
   text,
   watch,
@@ -207,7 +208,7 @@ describe.skipIf(!requireChromium())('the console fixed (issue #14), in Chromium'
       expect(overlaps).toBe(false);
       expect(nameBox.x + nameBox.width).toBeLessThanOrEqual(tileBox.x + tileBox.width);
       expect(await text(board(page).locator('.panel-note'))).toBe('2 zonas · 2 llenas');
-      await form(page).getByLabel('Servicio').selectOption('101');
+      await pickService(page, '101');
       await form(page).getByText('1 de 1 ticket activo: zona llena, no admite tickets nuevos').waitFor();
       await tile.screenshot({ path: join(artifacts, `defects-${width}-zone-full.png`) });
       expect(problems).toEqual([]);

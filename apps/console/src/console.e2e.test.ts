@@ -16,6 +16,7 @@ import {
   distDir,
   form,
   list,
+  pickService,
   rest,
   text,
   watch,
@@ -101,7 +102,7 @@ describe.skipIf(!requireChromium())('the dispatcher console, in Chromium, agains
     await list(page).getByText('Todavía no hay tickets.').waitFor();
 
     // The zone and its capacity, before sending.
-    await form(page).getByLabel('Servicio').selectOption('100');
+    await pickService(page, '100');
     expect(await text(form(page).getByLabel('Zona'))).toBe('Centro (#1)');
     await form(page).getByText('0 de 2 tickets activos').waitFor();
 
