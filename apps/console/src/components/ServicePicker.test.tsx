@@ -44,7 +44,7 @@ describe('the service picker', () => {
     render(<Picker onChange={(v) => chosen.push(v)} />);
     const box = screen.getByRole('combobox', { name: 'Servicio' });
     await user.type(box, '1');
-    const listbox = screen.getByRole('listbox', { name: 'Servicios' });
+    const listbox = screen.getByRole('listbox', { name: 'Coincidencias' });
     expect(within(listbox).getAllByRole('option')).toHaveLength(50);
     expect(screen.getByText('1000 servicios coinciden; se muestran 50: siga escribiendo.')).toBeTruthy();
     await user.type(box, 'muñ');

@@ -130,7 +130,7 @@ export function ServicePicker({
       <div
         id={listId}
         role="listbox"
-        aria-label="Servicios"
+        aria-label="Coincidencias"
         className="picker-list"
         hidden={!open || shown.length === 0}
       >

@@ -190,8 +190,11 @@ export function TicketRow({
     <>
       <tr className={ticket.is_overdue && !done ? 'ticket overdue' : 'ticket'}>
         <td data-label="Ticket" className="num">
-          <a href={routeHash({ page: 'ticket', ticketId: ticket.ticket_id })}>
-            <span className="sr-only">Ver el ticket </span>#{ticket.ticket_id}
+          <a
+            href={routeHash({ page: 'ticket', ticketId: ticket.ticket_id })}
+            aria-label={`Ver el ticket #${ticket.ticket_id}`}
+          >
+            #{ticket.ticket_id}
           </a>
         </td>
         <td data-label="Asunto" className="subject-cell">
@@ -358,7 +361,14 @@ export function TicketList({ view: filter }: { readonly view: ListView }): React
           message: `Ticket #${reply.data.ticket_id} guardado: ${statusLabels[reply.data.status]}${answered}.`,
         };
       }
-      if (reply.action === 'ticket_changed') return { ok: false, message: ticketChangedMessage(reply.data) };
+      if (reply.action === 'ticket_changed') {
+        // Now shown the change, the dispatcher may save over it on purpose: the draft takes its version.
+        const now = reply.data;
+        setAnswering((draft) =>
+          draft?.ticket.ticket_id === now.ticket_id ? { ...draft, ticket: now } : draft,
+        );
+        return { ok: false, message: ticketChangedMessage(now) };
+      }
       if (reply.action === 'zone_ticket_limit_reached') {
         const limit = reply.data;
         return {

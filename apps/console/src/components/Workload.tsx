@@ -45,8 +45,8 @@ export function Workload({ listView }: { readonly listView: ListView }): ReactNo
                         page: 'desk',
                         list: { sort: listView.sort, technician_id: t.technician_id },
                       })}
+                      aria-label={`Ver los tickets de ${t.name}`}
                     >
-                      <span className="sr-only">Ver los tickets de </span>
                       {t.name}
                     </a>
                     {!t.active && <span className="muted small"> (inactivo)</span>}
