@@ -78,6 +78,7 @@ export function ListControls({ view }: { readonly view: ListView }): ReactNode {
         <input
           id="list-search"
           type="search"
+          maxLength={200}
           value={search}
           placeholder="Ticket, cliente o servicio"
           aria-describedby="list-search-hint"

@@ -124,7 +124,7 @@ export function ServicePicker({
             ? 'Ningún servicio coincide.'
             : matches.length > SHOWN
               ? `${matches.length} servicios coinciden; se muestran ${SHOWN}: siga escribiendo.`
-              : `${matches.length === 1 ? '1 servicio coincide' : `${matches.length} servicios coinciden`}: flechas para recorrerlos, Intro para elegir.`
+              : `${matches.length === 1 ? '1 servicio coincide' : `${matches.length} servicios coinciden`}: flechas para recorrerlos, Enter para elegir.`
           : 'Escriba el número del servicio o el nombre del cliente.'}
       </p>
       <div

@@ -77,4 +77,21 @@ describe('a ticket being answered', () => {
     expect(await within(kept).findByText(/Otra persona cambió el ticket/)).toBeTruthy();
     expect(unwrap(await admin.tickets.get.query({ ticket_id: id })).answer_text).toBeNull();
   });
+
+  it('says so in its row when someone else changes it while it is being answered', async () => {
+    const user = userEvent.setup();
+    const { admin, seeded, queryClient } = await renderConsole();
+    const id = seeded.ticket.ticket_id;
+    const list = await screen.findByRole('region', { name: 'Tickets' });
+    const row = (await within(list).findByText('Internet Lento')).closest('tr') as HTMLElement;
+    await user.click(within(row).getByRole('button', { name: `Responder el ticket ${id}` }));
+    unwrap(await admin.tickets.update.mutate({ ticket_id: id, status: 2 }));
+    await queryClient.refetchQueries({ type: 'active' });
+    expect(
+      await within(list).findByText(
+        `Otra persona cambió el ticket #${id} mientras usted lo atendía: ahora está en progreso. Si guarda, se le mostrará el cambio; no se sobrescribe nada.`,
+      ),
+    ).toBeTruthy();
+    expect(screen.getByRole('form', { name: `Atender el ticket ${id}` })).toBeTruthy();
+  });
 });
