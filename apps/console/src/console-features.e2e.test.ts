@@ -228,6 +228,9 @@ describe.skipIf(!requireChromium() || !requireFaketime())(
         const heading = page.getByRole('heading', { name: 'Ticket #1: Falla Masiva' });
         await heading.waitFor();
         expect(new URL(page.url()).hash).toBe('#/ticket/1');
+        // The page alone: the desk is kept, hidden, for the way back.
+        expect(await form(page).isVisible()).toBe(false);
+        expect(await list(page).isVisible()).toBe(false);
         const ticketPage = page.getByRole('region', { name: 'Ticket #1: Falla Masiva' });
         await ticketPage.getByText('Sin servicio en la cuadra').waitFor();
         await ticketPage.getByText('Luis Pérez').waitFor();

@@ -77,6 +77,8 @@ describe("a ticket's page", () => {
     expect(unwrap(await admin.tickets.get.query({ ticket_id: id })).technician_name).toBe('Rosa Díaz');
     const history = within(screen.getByRole('region', { name: 'Historial' }));
     expect(await history.findByText('Reasignó el ticket de Ana Gómez a Rosa Díaz.')).toBeTruthy();
+    // The dispatcher's own change is not announced as someone else's.
+    expect(within(page()).queryByText(/Otra persona cambió este ticket/)).toBeNull();
   });
 
   it('refuses to overwrite a change not seen: says what changed in Spanish and offers to reassign over it', async () => {

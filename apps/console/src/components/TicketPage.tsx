@@ -21,7 +21,14 @@ type Reassign =
  * Reassigning the ticket's technician, against the version the dispatcher saw when choosing: a
  * change made since is refused by the server and shown, with the choice to reassign over it.
  */
-function ReassignForm({ ticket }: { readonly ticket: NamedTicketView }): ReactNode {
+function ReassignForm({
+  ticket,
+  onReassigned,
+}: {
+  readonly ticket: NamedTicketView;
+  /** The version the dispatcher's own change made: not someone else's. */
+  readonly onReassigned: (version: number) => void;
+}): ReactNode {
   const api = useApi();
   const queryClient = useQueryClient();
   const id = useId();
@@ -53,6 +60,7 @@ function ReassignForm({ ticket }: { readonly ticket: NamedTicketView }): ReactNo
         expected_version: expectedVersion,
       });
       if (reply.ok) {
+        onReassigned(reply.data.version);
         setChoice('');
         setOutcome({
           kind: 'saved',
@@ -314,7 +322,7 @@ export function TicketPage({
           <dd>{data.answer_text ?? 'Sin respuesta todavía.'}</dd>
         </div>
       </dl>
-      <ReassignForm ticket={data} />
+      <ReassignForm ticket={data} onReassigned={setKnown} />
       <History ticketId={data.ticket_id} />
     </section>
   );
