@@ -5,16 +5,21 @@ import {
   QueryClientProvider,
   useQueryClient,
 } from '@tanstack/react-query';
-import { type ReactNode, useEffect } from 'react';
+import { type ReactNode, useEffect, useRef } from 'react';
 import { type Api, errorCode } from './api.js';
+import { DeskNav, scrollToList } from './components/DeskNav.js';
 import { KeyForm } from './components/KeyForm.js';
+import { showList } from './components/ListControls.js';
 import { OfflineBanner } from './components/OfflineBanner.js';
 import { TicketForm } from './components/TicketForm.js';
 import { TicketList } from './components/TicketList.js';
+import { TicketPage } from './components/TicketPage.js';
+import { Workload } from './components/Workload.js';
 import { ZoneBoard } from './components/ZoneBoard.js';
 import { ConsoleProvider, useSession } from './context.js';
 import { errorText } from './messages.js';
 import { useOnline, usePolling, useZoneCapacities } from './queries.js';
+import { type ListView, useRoute } from './route.js';
 import type { Session } from './session.js';
 
 const NO_RETRY = new Set(['UNAUTHORIZED', 'FORBIDDEN', 'BAD_REQUEST', 'NOT_FOUND']);
@@ -46,7 +51,7 @@ export function tabTitle(activeTickets: number | null, online: boolean): string 
   return `${online ? '' : 'Sin conexión · '}${count}${TITLE}`;
 }
 
-function Board(): ReactNode {
+function Board({ view }: { view: ListView }): ReactNode {
   const zones = useZoneCapacities();
   const online = useOnline();
   const active =
@@ -63,22 +68,43 @@ function Board(): ReactNode {
       complete={zones.data?.complete ?? true}
       loading={zones.isPending}
       error={zones.isError && zones.data === undefined ? errorText(zones.error) : null}
+      selected={view.zone_id}
+      onSelect={(zoneId) => {
+        showList({ ...view, zone_id: view.zone_id === zoneId ? undefined : zoneId });
+        scrollToList();
+      }}
     />
   );
 }
 
-/** The signed-in console: the board, the form and the list, refreshed together, and the connection's state. */
+/**
+ * The signed-in console: the desk (board, form and list), a ticket's page or the technicians'
+ * workload, as the address says, refreshed together, and the connection's state. The desk stays
+ * mounted (hidden) on the other pages, so a half-written ticket or answer is there on return.
+ */
 function Desk(): ReactNode {
   usePolling();
+  const route = useRoute();
+  // The list's view as last shown, for the counters and the way back from the other pages.
+  const lastView = useRef<ListView>({ sort: 'urgent' });
+  if (route.page === 'desk') lastView.current = route.list;
+  const view = lastView.current;
   return (
     <>
       <OfflineBanner />
-      <Board />
-      <div className="workspace">
-        <div id="new-ticket">
-          <TicketForm />
+      <DeskNav route={route} view={view} />
+      {route.page === 'ticket' && (
+        <TicketPage key={route.ticketId} ticketId={route.ticketId} listView={view} />
+      )}
+      {route.page === 'technicians' && <Workload listView={view} />}
+      <div className="desk" hidden={route.page !== 'desk'}>
+        <Board view={view} />
+        <div className="workspace">
+          <div id="new-ticket" tabIndex={-1}>
+            <TicketForm />
+          </div>
+          <TicketList view={view} />
         </div>
-        <TicketList />
       </div>
     </>
   );

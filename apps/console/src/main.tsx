@@ -4,6 +4,7 @@ import { App, createQueryClient } from './App.js';
 import { createApi } from './api.js';
 import { createSession } from './session.js';
 import './styles.css';
+import './features.css';
 
 const session = createSession();
 const api = createApi({ apiKey: () => session.getState().key });

@@ -13,6 +13,7 @@ import { useCallback, useEffect, useSyncExternalStore } from 'react';
 import {
   type Api,
   allPages,
+  type NamedTicketView,
   type NamedZoneCapacity,
   type QueuedRequest,
   type Service,
@@ -20,12 +21,12 @@ import {
   type Subjects,
   type Technician,
   type TicketStatus,
-  type TicketView,
   unwrap,
   type ZoneCapacity,
 } from './api.js';
 import { useApi } from './context.js';
 import { isUnreachable } from './messages.js';
+import type { ListView } from './route.js';
 
 /** The board, the list and the form's capacity are polled this often (and refreshed after every change). */
 export const POLL_MS = 4_000;
@@ -34,7 +35,7 @@ const PAGE = 500;
 export const LIST_STEP = 25;
 
 /** Marks a query refreshed by `usePolling`. */
-const polled = { meta: { polled: true } } as const;
+export const polled = { meta: { polled: true } } as const;
 const isPolled = (query: Query): boolean => query.meta?.polled === true;
 
 /** In a tab out of sight, one round in this many: the title's count stays current, for less. */
@@ -243,19 +244,17 @@ export function useTechnicians(): UseQueryResult<Listing<Technician>> {
   );
 }
 
-export interface TicketFilter {
-  readonly zone_id?: number;
-  readonly status?: TicketStatus;
-}
+/** The list's filters (zone, status, technician, due, search) and its order. */
+export type TicketFilter = ListView;
 
 export interface TicketPage {
-  readonly tickets: TicketView[];
+  readonly tickets: NamedTicketView[];
   /** Whether more tickets match than were read. */
   readonly more: boolean;
 }
 
 /**
- * The first `count` tickets of a filter, newest first, as one query: read in pages of up to 500,
+ * The first `count` tickets of a filter, in the filter's order, as one query: read in pages of up to 500,
  * so that a refresh of a long list is one or two requests, not one per "Cargar más".
  */
 export function useTickets(filter: TicketFilter, count: number): UseQueryResult<TicketPage> {
@@ -263,7 +262,7 @@ export function useTickets(filter: TicketFilter, count: number): UseQueryResult<
   return useQuery({
     queryKey: queryKeys.tickets(filter, count),
     queryFn: async () => {
-      const tickets: TicketView[] = [];
+      const tickets: NamedTicketView[] = [];
       let cursor: string | undefined;
       for (;;) {
         const limit = Math.min(PAGE, count - tickets.length);

@@ -1,4 +1,4 @@
-import { screen, waitFor } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import type { ApiKey } from '@tickets/api';
 import { describe, expect, it } from 'vitest';
@@ -69,7 +69,9 @@ describe('the new-ticket form', () => {
     );
     expect((screen.getByRole('combobox', { name: 'Asunto' }) as HTMLSelectElement).value).toBe('');
     expect((screen.getByRole('textbox', { name: 'Descripción' }) as HTMLTextAreaElement).value).toBe('');
-    expect((screen.getByRole('combobox', { name: 'Servicio' }) as HTMLSelectElement).value).toBe('101');
+    expect((form().getByRole('combobox', { name: 'Servicio' }) as HTMLInputElement).value).toBe(
+      '101 · María José Rodríguez · Norte',
+    );
   });
 
   it("shows the server's field errors beside their fields", async () => {
@@ -80,9 +82,9 @@ describe('the new-ticket form', () => {
     unwrap(await admin.technicians.save.mutate({ technician_id: 5, name: 'Ana Gómez', active: false }));
     await user.click(screen.getByRole('button', { name: 'Crear ticket' }));
 
-    const technician = screen.getByRole('combobox', { name: 'Técnico' });
+    const technician = form().getByRole('combobox', { name: 'Técnico' });
     await waitFor(() => expect(technician.getAttribute('aria-invalid')).toBe('true'));
-    expect(screen.getByRole('combobox', { name: 'Técnico' }).getAttribute('aria-describedby')).toBe(
+    expect(form().getByRole('combobox', { name: 'Técnico' }).getAttribute('aria-describedby')).toBe(
       'f-technician_id-error',
     );
     expect(document.getElementById('f-technician_id-error')?.textContent).toBe('El técnico está inactivo.');
@@ -109,7 +111,8 @@ describe('the new-ticket form', () => {
       zone_id: 1,
       technician_id: 5,
     });
-    // The list still names the zone; the technician, unknown to this key, by number (the four seeded tickets).
-    expect(await screen.findAllByText('Técnico #5')).toHaveLength(4);
+    // The list names the technician all the same: each ticket carries its name (the four seeded tickets).
+    const list = within(screen.getByRole('region', { name: 'Tickets' }));
+    await waitFor(() => expect(list.getAllByRole('cell', { name: 'Ana Gómez' })).toHaveLength(4));
   });
 });

@@ -31,6 +31,7 @@ import {
   useZoneCapacity,
 } from '../queries.js';
 import { LocalTime, PriorityBadge } from './Badges.js';
+import { ServicePicker } from './ServicePicker.js';
 import { type PendingChoice, ZoneFullChoices } from './ZoneFullChoices.js';
 
 type Field = 'service_id' | 'zone_id' | 'technician_id' | 'subject' | 'description';
@@ -429,26 +430,37 @@ export function TicketForm(): ReactNode {
         </p>
       )}
       <form ref={formRef} noValidate onSubmit={submit}>
-        <IdField
-          field="service_id"
-          label="Servicio"
-          loading={services.isPending ? 'Cargando servicios…' : null}
-          choices={
-            pickService
-              ? services.data.items.map((s) => ({
-                  id: s.service_id,
-                  label: `${s.service_id} · ${s.customer_name ?? 'sin nombre'} · ${zoneNames.get(s.zone_id) ?? `zona ${s.zone_id}`}`,
-                  disabled: false,
-                }))
-              : null
-          }
-          prompt="Elija el servicio del cliente"
-          placeholder="Número de servicio"
-          none="No hay servicios todavía: pida a un administrador que los cargue."
-          value={serviceId}
-          onChange={setServiceId}
-          errors={errors}
-        />
+        {pickService && services.data.items.length > 0 ? (
+          // Thousands of services: a searchable picker, by number or customer name.
+          <div className="field">
+            <label htmlFor="f-service_id">Servicio</label>
+            <ServicePicker
+              id="f-service_id"
+              services={services.data.items}
+              value={serviceId}
+              onChange={setServiceId}
+              describe={(s) =>
+                `${s.service_id} · ${s.customer_name ?? 'sin nombre'} · ${zoneNames.get(s.zone_id) ?? `zona ${s.zone_id}`}`
+              }
+              describedBy={errors.service_id === undefined ? undefined : 'f-service_id-error'}
+              invalid={errors.service_id !== undefined}
+            />
+            <ErrorText id="f-service_id-error" error={errors.service_id} />
+          </div>
+        ) : (
+          <IdField
+            field="service_id"
+            label="Servicio"
+            loading={services.isPending ? 'Cargando servicios…' : null}
+            choices={pickService ? [] : null}
+            prompt="Elija el servicio del cliente"
+            placeholder="Número de servicio"
+            none="No hay servicios todavía: pida a un administrador que los cargue."
+            value={serviceId}
+            onChange={setServiceId}
+            errors={errors}
+          />
+        )}
 
         <div className="field">
           <label htmlFor="f-zone_id">Zona</label>

@@ -1,20 +1,21 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, memo, type ReactNode, useEffect, useId, useMemo, useRef, useState } from 'react';
-import type { TicketStatus, TicketView } from '../api.js';
+import type { NamedTicketView, TicketStatus, TicketView } from '../api.js';
 import { useApi } from '../context.js';
 import { affectedText, statuses, statusLabels, ticketChangedMessage, zoneFullMessage } from '../labels.js';
 import { errorText, fieldErrorText, refusalText } from '../messages.js';
-import {
-  LIST_STEP,
-  refreshAfterChange,
-  type TicketFilter,
-  useIsDone,
-  useTechnicians,
-  useTickets,
-  useZoneCapacities,
-} from '../queries.js';
+import { LIST_STEP, refreshAfterChange, useIsDone, useTickets, useZoneCapacities } from '../queries.js';
+import { type ListView, routeHash } from '../route.js';
 import { LocalTime, PriorityBadge, StatusBadge, WispHubBadge } from './Badges.js';
 import { DaysLeft } from './DaysLeft.js';
+import { ListControls } from './ListControls.js';
+
+const sortCaptions = {
+  urgent: 'los más urgentes primero',
+  due: 'por fecha de vencimiento',
+  priority: 'por prioridad, la más alta primero',
+  newest: 'los más recientes primero',
+} as const;
 
 /** What saving a ticket's status and answer came to. */
 export type SaveOutcome =
@@ -30,18 +31,28 @@ export interface TicketChange {
   readonly expected_version: number;
 }
 
+/** A ticket being answered: as it was when the form opened, and what the dispatcher has written so far. */
+export interface Answering {
+  readonly ticket: TicketView;
+  readonly status: TicketStatus;
+  readonly answer: string;
+}
+
 function AnswerForm({
-  ticket,
+  draft,
+  onDraft,
   onSave,
   onClose,
 }: {
-  ticket: TicketView;
+  draft: Answering;
+  onDraft: (draft: Answering) => void;
   onSave: (change: TicketChange) => Promise<SaveOutcome>;
   onClose: (saved: string | null) => void;
 }): ReactNode {
   const id = useId();
-  const [status, setStatus] = useState<TicketStatus>(ticket.status);
-  const [answer, setAnswer] = useState(ticket.answer_text ?? '');
+  const { ticket, status, answer } = draft;
+  const setStatus = (next: TicketStatus) => onDraft({ ...draft, status: next });
+  const setAnswer = (next: string) => onDraft({ ...draft, answer: next });
   const [error, setError] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
   const statusRef = useRef<HTMLSelectElement>(null);
@@ -136,12 +147,25 @@ export interface TicketActions {
   readonly onRetry: (ticketId: number) => Promise<SaveOutcome>;
 }
 
+/** A ticket's technician by name: "Sin asignar" without one. */
+export const technicianText = (ticket: { technician_id: number | null; technician_name: string | null }) =>
+  ticket.technician_id === null
+    ? 'Sin asignar'
+    : (ticket.technician_name ?? `Técnico #${ticket.technician_id}`);
+
+/** What a dispatcher answering a ticket is told when someone else changed it meanwhile. */
+export function changedWhileOpenText(now: TicketView): string {
+  return `Otra persona cambió el ticket #${now.ticket_id} mientras usted lo atendía: ahora está ${statusLabels[now.status].toLowerCase()}. Si guarda, se le mostrará el cambio; no se sobrescribe nada.`;
+}
+
 export interface TicketRowProps extends TicketActions {
-  readonly ticket: TicketView;
+  readonly ticket: NamedTicketView;
   /** Whether its status is one the server calls done (nothing left to meet, never overdue). */
   readonly done: boolean;
-  readonly technicianName: string;
   readonly zoneName: string;
+  /** Its answer form's draft while open, null while closed. */
+  readonly answering: Answering | null;
+  readonly onAnswer: (draft: Answering | null) => void;
 }
 
 /**
@@ -151,17 +175,18 @@ export interface TicketRowProps extends TicketActions {
 export const TicketRow = memo(function TicketRow({
   ticket,
   done,
-  technicianName,
   zoneName,
+  answering,
+  onAnswer,
   onSave,
   onSaved,
   onRetry,
 }: TicketRowProps): ReactNode {
-  const [editing, setEditing] = useState(false);
+  const editing = answering !== null;
   const button = useRef<HTMLButtonElement>(null);
   const panelId = `ticket-${ticket.ticket_id}-answer`;
   const close = (saved: string | null) => {
-    setEditing(false);
+    onAnswer(null);
     button.current?.focus();
     if (saved !== null) onSaved(saved);
   };
@@ -169,11 +194,17 @@ export const TicketRow = memo(function TicketRow({
     <>
       <tr className={ticket.is_overdue && !done ? 'ticket overdue' : 'ticket'}>
         <td data-label="Ticket" className="num">
-          #{ticket.ticket_id}
+          <a
+            href={routeHash({ page: 'ticket', ticketId: ticket.ticket_id })}
+            aria-label={`Ver el ticket #${ticket.ticket_id}`}
+          >
+            #{ticket.ticket_id}
+          </a>
         </td>
         <td data-label="Asunto" className="subject-cell">
           <div>
             <span className="subject">{ticket.subject}</span>
+            <span className="customer">{ticket.customer_name ?? 'Cliente sin nombre'}</span>
             <span className="muted small">
               {zoneName} · servicio {ticket.service_id}
             </span>
@@ -194,7 +225,7 @@ export const TicketRow = memo(function TicketRow({
         <td data-label="Prioridad">
           <PriorityBadge priority={ticket.priority} />
         </td>
-        <td data-label="Técnico">{technicianName}</td>
+        <td data-label="Técnico">{technicianText(ticket)}</td>
         <td data-label="Creado">
           <LocalTime value={ticket.created_at} stacked />
         </td>
@@ -213,17 +244,24 @@ export const TicketRow = memo(function TicketRow({
               aria-expanded={editing}
               aria-controls={editing ? panelId : undefined}
               aria-label={`Responder el ticket ${ticket.ticket_id}`}
-              onClick={() => setEditing((open) => !open)}
+              onClick={() =>
+                onAnswer(editing ? null : { ticket, status: ticket.status, answer: ticket.answer_text ?? '' })
+              }
             >
               Responder
             </button>
           </div>
         </td>
       </tr>
-      {editing && (
+      {answering !== null && (
         <tr className="edit-row" id={panelId}>
           <td colSpan={8}>
-            <AnswerForm ticket={ticket} onSave={onSave} onClose={close} />
+            {answering.ticket.version !== ticket.version && (
+              <p className="notice warning" role="alert">
+                {changedWhileOpenText(ticket)}
+              </p>
+            )}
+            <AnswerForm draft={answering} onDraft={onAnswer} onSave={onSave} onClose={close} />
           </td>
         </tr>
       )}
@@ -232,17 +270,27 @@ export const TicketRow = memo(function TicketRow({
 });
 
 export interface TicketTableProps extends TicketActions {
-  readonly tickets: readonly TicketView[];
-  readonly technicianName: (id: number | null) => string;
+  readonly tickets: readonly NamedTicketView[];
   readonly zoneName: (id: number) => string;
+  /** The table's order, said to screen readers. */
+  readonly caption: string;
+  readonly answering: Answering | null;
+  readonly onAnswer: (draft: Answering | null) => void;
 }
 
-export function TicketTable({ tickets, technicianName, zoneName, ...actions }: TicketTableProps): ReactNode {
+export function TicketTable({
+  tickets,
+  zoneName,
+  caption,
+  answering,
+  onAnswer,
+  ...actions
+}: TicketTableProps): ReactNode {
   const isDone = useIsDone();
   return (
     <div className="table-wrap">
       <table className="tickets-table">
-        <caption className="sr-only">Tickets, del más reciente al más antiguo</caption>
+        <caption className="sr-only">{caption}</caption>
         <thead>
           <tr>
             <th scope="col">#</th>
@@ -261,8 +309,9 @@ export function TicketTable({ tickets, technicianName, zoneName, ...actions }: T
               key={ticket.ticket_id}
               ticket={ticket}
               done={isDone(ticket.status)}
-              technicianName={technicianName(ticket.technician_id)}
               zoneName={zoneName(ticket.zone_id)}
+              answering={answering?.ticket.ticket_id === ticket.ticket_id ? answering : null}
+              onAnswer={onAnswer}
               {...actions}
             />
           ))}
@@ -272,49 +321,15 @@ export function TicketTable({ tickets, technicianName, zoneName, ...actions }: T
   );
 }
 
-/** One of the list's filters: a choice among `options`, or all of them (the value ''). */
-function FilterField({
-  id,
-  label,
-  all,
-  options,
-  value,
-  onChange,
-}: {
-  readonly id: string;
-  readonly label: string;
-  /** What the choice of all is called. */
-  readonly all: string;
-  readonly options: readonly { readonly value: number; readonly label: string }[];
-  readonly value: string;
-  readonly onChange: (value: string) => void;
-}): ReactNode {
-  return (
-    <div className="field inline">
-      <label htmlFor={id}>{label}</label>
-      <select id={id} value={value} onChange={(event) => onChange(event.target.value)}>
-        <option value="">{all}</option>
-        {options.map((option) => (
-          <option key={option.value} value={option.value}>
-            {option.label}
-          </option>
-        ))}
-      </select>
-    </div>
-  );
-}
-
-/** The ticket list with its filters, polled, with each ticket's status and answer editable in place. */
-export function TicketList(): ReactNode {
+/**
+ * The ticket list in the address's view (search, filters, order), polled, with each ticket's
+ * status and answer editable in place; a ticket being answered that leaves the list stays, with why.
+ */
+export function TicketList({ view: filter }: { readonly view: ListView }): ReactNode {
   const api = useApi();
   const queryClient = useQueryClient();
-  const [zoneFilter, setZoneFilter] = useState('');
-  const [statusFilter, setStatusFilter] = useState('');
   const [announcement, setAnnouncement] = useState('');
-  const filter: TicketFilter = {
-    ...(zoneFilter === '' ? {} : { zone_id: Number(zoneFilter) }),
-    ...(statusFilter === '' ? {} : { status: Number(statusFilter) as TicketStatus }),
-  };
+  const [answering, setAnswering] = useState<Answering | null>(null);
   // How many tickets the list shows: "Cargar más" adds LIST_STEP, a new filter starts again.
   const [shown, setShown] = useState({ filter: '', count: LIST_STEP });
   const filterKey = JSON.stringify(filter);
@@ -326,13 +341,9 @@ export function TicketList(): ReactNode {
     return () => clearTimeout(timer);
   }, [announcement]);
   const zones = useZoneCapacities();
-  const technicians = useTechnicians();
 
   const zoneNames = new Map((zones.data?.items ?? []).map((z) => [z.zone_id, z.name]));
-  const technicianNames = new Map((technicians.data?.items ?? []).map((t) => [t.technician_id, t.name]));
   const zoneName = (id: number) => zoneNames.get(id) ?? `Zona ${id}`;
-  const technicianName = (id: number | null) =>
-    id === null ? 'Sin asignar' : (technicianNames.get(id) ?? `Técnico #${id}`);
 
   const update = useMutation({
     mutationFn: (change: TicketChange) => api.tickets.update.mutate(change),
@@ -354,7 +365,14 @@ export function TicketList(): ReactNode {
           message: `Ticket #${reply.data.ticket_id} guardado: ${statusLabels[reply.data.status]}${answered}.`,
         };
       }
-      if (reply.action === 'ticket_changed') return { ok: false, message: ticketChangedMessage(reply.data) };
+      if (reply.action === 'ticket_changed') {
+        // Now shown the change, the dispatcher may save over it on purpose: the draft takes its version.
+        const now = reply.data;
+        setAnswering((draft) =>
+          draft?.ticket.ticket_id === now.ticket_id ? { ...draft, ticket: now } : draft,
+        );
+        return { ok: false, message: ticketChangedMessage(now) };
+      }
       if (reply.action === 'zone_ticket_limit_reached') {
         const limit = reply.data;
         return {
@@ -401,29 +419,18 @@ export function TicketList(): ReactNode {
 
   const list = tickets.data?.tickets ?? [];
   const loadingMore = tickets.isPlaceholderData && tickets.isFetching;
+  const filtered = Object.keys(filter).some((key) => key !== 'sort');
+  // Answered, but gone from the list (changed by someone else, or out of the filters): kept, with why.
+  const gone =
+    answering !== null && tickets.isSuccess && !list.some((t) => t.ticket_id === answering.ticket.ticket_id)
+      ? answering
+      : null;
+
   return (
     <section className="panel tickets" aria-labelledby="tickets-title">
       <div className="panel-head">
         <h2 id="tickets-title">Tickets</h2>
-        <fieldset className="filters">
-          <legend className="sr-only">Filtrar la lista</legend>
-          <FilterField
-            id="filter-zone"
-            label="Zona"
-            all="Todas"
-            options={(zones.data?.items ?? []).map((zone) => ({ value: zone.zone_id, label: zone.name }))}
-            value={zoneFilter}
-            onChange={setZoneFilter}
-          />
-          <FilterField
-            id="filter-status"
-            label="Estado"
-            all="Todos"
-            options={statuses.map((s) => ({ value: s, label: statusLabels[s] }))}
-            value={statusFilter}
-            onChange={setStatusFilter}
-          />
-        </fieldset>
+        <ListControls view={filter} />
       </div>
       <p className={announcement === '' ? 'sr-only' : 'notice success'} role="status">
         {announcement}
@@ -436,13 +443,42 @@ export function TicketList(): ReactNode {
       {tickets.isPending && <p className="muted">Cargando tickets…</p>}
       {tickets.isSuccess && list.length === 0 && (
         <p className="muted">
-          {zoneFilter === '' && statusFilter === ''
-            ? 'Todavía no hay tickets.'
-            : 'No hay tickets con estos filtros.'}
+          {filtered
+            ? filter.q === undefined
+              ? 'No hay tickets con estos filtros.'
+              : `Ningún ticket coincide con “${filter.q}”${Object.keys(filter).length > 2 ? ' con estos filtros' : ''}.`
+            : 'Todavía no hay tickets.'}
         </p>
       )}
+      {gone !== null && (
+        <div className="gone" id={`ticket-${gone.ticket.ticket_id}-answer`}>
+          <p className="notice warning" role="alert">
+            El ticket #{gone.ticket.ticket_id} salió de la lista mientras usted lo atendía: otra persona lo
+            cambió o ya no cumple los filtros. Su texto sigue aquí.{' '}
+            <a href={routeHash({ page: 'ticket', ticketId: gone.ticket.ticket_id })}>
+              Ver el ticket #{gone.ticket.ticket_id}
+            </a>
+          </p>
+          <AnswerForm
+            draft={gone}
+            onDraft={setAnswering}
+            onSave={save}
+            onClose={(saved) => {
+              setAnswering(null);
+              if (saved !== null) setAnnouncement(saved);
+            }}
+          />
+        </div>
+      )}
       {list.length > 0 && (
-        <TicketTable tickets={list} technicianName={technicianName} zoneName={zoneName} {...actions} />
+        <TicketTable
+          tickets={list}
+          zoneName={zoneName}
+          caption={`Tickets, ${sortCaptions[filter.sort]}`}
+          answering={answering}
+          onAnswer={setAnswering}
+          {...actions}
+        />
       )}
       {tickets.data?.more === true && (
         <button

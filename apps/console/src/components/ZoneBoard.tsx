@@ -1,6 +1,6 @@
 import { type ReactNode, useRef, useState } from 'react';
 import type { NamedZoneCapacity } from '../api.js';
-import { waitingText } from '../labels.js';
+import { plural, waitingText } from '../labels.js';
 import { ZoneQueue } from './ZoneQueue.js';
 
 /** Active tickets against the limit: green with room, amber with one place left, red when full. */
@@ -28,17 +28,40 @@ export function ZoneMeter({ name, active, max }: { name: string; active: number;
  * A zone's tile: its name, its meter, and, when requests wait for a slot, how many, with a button
  * that shows its waiting line (and keeps it shown while open, even once the line is empty).
  */
-function ZoneTile({ zone }: { zone: NamedZoneCapacity }): ReactNode {
+function ZoneTile({
+  zone,
+  selected,
+  onSelect,
+}: {
+  zone: NamedZoneCapacity;
+  selected: boolean;
+  onSelect: ((zoneId: number) => void) | undefined;
+}): ReactNode {
   const [open, setOpen] = useState(false);
   const toggle = useRef<HTMLButtonElement>(null);
   const lineId = `zone-${zone.zone_id}-queue`;
   return (
-    <li className={zone.is_blocked ? 'zone full' : 'zone'}>
+    <li className={`zone${zone.is_blocked ? ' full' : ''}${selected ? ' selected' : ''}`}>
       <div className="zone-head">
-        <span className="zone-name">{zone.name}</span>
+        {onSelect === undefined ? (
+          <span className="zone-name">{zone.name}</span>
+        ) : (
+          <button
+            type="button"
+            className="link zone-filter"
+            aria-pressed={selected}
+            onClick={() => onSelect(zone.zone_id)}
+          >
+            <span className="sr-only">Ver los tickets de </span>
+            <span className="zone-name">{zone.name}</span>
+          </button>
+        )}
         <span className="zone-id">#{zone.zone_id}</span>
         {zone.is_blocked && <span className="badge badge-full">Zona llena</span>}
       </div>
+      {zone.overdue > 0 && (
+        <span className="badge zone-overdue">{plural(zone.overdue, 'vencido', 'vencidos')}</span>
+      )}
       <ZoneMeter name={zone.name} active={zone.active_tickets} max={zone.max_tickets} />
       {(zone.waiting > 0 || open) && (
         <button
@@ -70,6 +93,10 @@ export interface ZoneBoardProps {
   readonly complete?: boolean;
   readonly loading?: boolean;
   readonly error?: string | null;
+  /** The zone the list shows, if it shows one. */
+  readonly selected?: number;
+  /** Shows a zone's tickets in the list (again all of them when it is the selected one). */
+  readonly onSelect?: (zoneId: number) => void;
 }
 
 /** Every zone with its active tickets; full zones (at their limit) marked, with how many wait for a slot. */
@@ -78,6 +105,8 @@ export function ZoneBoard({
   complete = true,
   loading = false,
   error = null,
+  selected,
+  onSelect,
 }: ZoneBoardProps): ReactNode {
   const full = zones.filter((z) => z.is_blocked).length;
   return (
@@ -102,7 +131,7 @@ export function ZoneBoard({
       )}
       <ul className="zones">
         {zones.map((zone) => (
-          <ZoneTile key={zone.zone_id} zone={zone} />
+          <ZoneTile key={zone.zone_id} zone={zone} selected={selected === zone.zone_id} onSelect={onSelect} />
         ))}
       </ul>
       {!complete && <p className="muted">Se muestran las primeras {zones.length} zonas.</p>}

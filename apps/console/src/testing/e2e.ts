@@ -88,13 +88,20 @@ export const zoneCard = (page: Page, name: string) =>
     .getByRole('listitem')
     .filter({ has: page.getByText(name, { exact: true }) });
 
+/** Chooses a service in the form's picker: types its number and clicks its line among the matches. */
+export async function pickService(page: Page, serviceId: string): Promise<void> {
+  const f = form(page);
+  await f.getByRole('combobox', { name: 'Servicio' }).fill(serviceId);
+  await f.getByRole('option', { name: new RegExp(`^${serviceId} ·`) }).click();
+}
+
 /** Fills the form with the catalogue's choices and sends it. */
 export async function createTicket(
   page: Page,
   ticket: { service: string; technician: string; subject: string; description: string },
 ): Promise<void> {
   const f = form(page);
-  await f.getByLabel('Servicio').selectOption(ticket.service);
+  await pickService(page, ticket.service);
   await f.getByLabel('Técnico').selectOption(ticket.technician);
   await f.getByLabel('Asunto').selectOption(ticket.subject);
   await f.getByLabel('Descripción').fill(ticket.description);
