@@ -3,6 +3,7 @@ import {
   priorities,
   type SortTerm,
   sortTerms,
+  type TicketFilter,
   type TicketMatch,
   type TicketSearch,
   type TicketStatus,
@@ -12,9 +13,10 @@ import {
 } from '@tickets/domain';
 import { type Expression, type RawBuilder, type Selectable, type SqlBool, sql } from 'kysely';
 import type { SqlDatabase } from './database.js';
+import { type PreparedQuery, prepareQuery } from './prepared-query.js';
 import { toTicket } from './rows.js';
 import type { TicketsTable } from './schema.js';
-import { rowsOf, type Step, type StepRunner } from './step.js';
+import { all, rowsOf, type Step, type StepRunner } from './step.js';
 
 const TRUE = sql<SqlBool>`1 = 1`;
 const FALSE = sql<SqlBool>`1 = 0`;
@@ -132,10 +134,48 @@ export function createSqlTicketListing({
   readonly read?: <T>(step: () => Step<T>) => Promise<T>;
 }): Pick<TicketStore, 'listTickets' | 'tallyOpenTickets'> {
   const db = database.kysely;
+  // Newest first by zone, status or statuses only (a full zone's refusal lists its active tickets
+  // so): compiled once per shape of filter, since building and compiling with Kysely costs more
+  // than the read itself when the outage storm is answered from readRecent.
+  const plain = new Map<string, PreparedQuery<TicketFilter, ListedRow>>();
+  const plainList = (filter: TicketFilter): PreparedQuery<TicketFilter, ListedRow> | undefined => {
+    const { zone_id, status, statuses, after, sort, technician_id, excluded_statuses, end_from, end_before } =
+      filter;
+    const other = [sort, technician_id, excluded_statuses, end_from, end_before, filter.search];
+    if (other.some((value) => value !== undefined)) return undefined;
+    const shape = `${zone_id !== undefined}:${status !== undefined}:${after !== undefined}:${statuses ?? '-'}`;
+    let query = plain.get(shape);
+    if (query === undefined) {
+      query = prepareQuery(db, (db, v: TicketFilter) => {
+        let list = db
+          .selectFrom('tickets as t')
+          .selectAll('t')
+          .select([
+            sql<string | null>`(select customer_name from services where id = t.service_id)`.as(
+              'customer_name',
+            ),
+            sql<string | null>`(select name from technicians where id = t.technician_id)`.as(
+              'technician_name',
+            ),
+          ])
+          .orderBy('t.id', 'desc')
+          .limit(v.limit);
+        if (zone_id !== undefined) list = list.where('t.zone_id', '=', v.zone_id as number);
+        if (status !== undefined) list = list.where('t.status', '=', v.status as number);
+        if (statuses !== undefined) list = list.where('t.status', 'in', [...statuses]);
+        if (after !== undefined) list = list.where('t.id', '<', v.after as number);
+        return list;
+      });
+      plain.set(shape, query);
+    }
+    return query;
+  };
   return {
     async listTickets(filter) {
       const { limit, sort } = filter;
       if (filter.statuses?.length === 0) return [];
+      const prepared = plainList(filter);
+      if (prepared !== undefined) return named(await read(() => all(prepared, filter)));
       let query = db
         .selectFrom('tickets as t')
         .selectAll('t')
