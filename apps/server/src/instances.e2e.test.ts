@@ -5,6 +5,7 @@ import { createTestDatabase, requireTestDatabase } from '@tickets/store/testing'
 import { afterAll, describe, expect, it } from 'vitest';
 import { createPrivatePostgres, requirePostgresPrograms } from './testing/private-postgres.js';
 import { client, type ServerProcess, startServer } from './testing/server-process.js';
+import { expectStored } from './testing/stored-tickets.js';
 
 interface Created {
   readonly ticket_id: number;
@@ -169,17 +170,7 @@ describe('several server processes on one database', () => {
       expect(result.other).toEqual([]);
       expect(result.created.length).toBeGreaterThan(0);
       const reader = client(survivors[0]?.baseUrl as string);
-      for (const ticket of result.created) {
-        const found = await reader.get(`/api/v1/tickets/${ticket.ticket_id}`);
-        expect(found.status).toBe(200);
-        // A ticket's page adds its customer's and technician's names to what the create answered.
-        const {
-          customer_name: _,
-          technician_name: __,
-          ...stored
-        } = found.body.data as Record<string, unknown>;
-        expect(stored).toEqual(ticket);
-      }
+      await expectStored(reader, result.created);
       const loads = await zoneLoads(survivors[1]?.baseUrl as string, 20);
       for (const load of loads) expect(load).toBeLessThanOrEqual(15);
       expect(loads.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(result.created.length);

@@ -88,8 +88,10 @@ describe('clients that pipeline requests', () => {
       `slowest /healthz ${slowestMs} ms`;
     // Without back-pressure: 748 MB (every request answered into memory), /healthz unanswered for 5 s.
     expect(growthMb, summary).toBeLessThan(200);
-    // Node parses each connection's first 64 KB read (1,500 requests) at once; measured 0.6 to 1.3 s.
-    expect(slowestMs, summary).toBeLessThan(2_000);
+    // Node parses each connection's first 64 KB read (1,500 requests) at once; measured 0.6 to 1.3 s
+    // on a quiet machine, 2.0 to 3.5 s with the full suite or other work on both cores. Without
+    // back-pressure it goes unanswered for 5 s.
+    expect(slowestMs, summary).toBeLessThan(4_000);
     expect(waits.length).toBeGreaterThan(20);
 
     for (const socket of sockets) socket.destroy();

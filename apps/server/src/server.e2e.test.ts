@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { requireFaketime } from '@tickets/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { client, repoRoot, startRefused, startServer } from './testing/server-process.js';
+import { expectStored } from './testing/stored-tickets.js';
 
 const ticketBody = (zone_id: number, service_id: number) => ({
   service_id,
@@ -50,17 +51,7 @@ describe('the server process, started as the README says', () => {
     const second = await startServer({ env });
     try {
       const again = client(second.baseUrl);
-      for (const ticket of created) {
-        const found = await again.get(`/api/v1/tickets/${(ticket as { ticket_id: number }).ticket_id}`);
-        expect(found.status).toBe(200);
-        // A ticket's page adds its customer's and technician's names to what the create answered.
-        const {
-          customer_name: _,
-          technician_name: __,
-          ...stored
-        } = found.body.data as Record<string, unknown>;
-        expect(stored).toEqual(ticket);
-      }
+      await expectStored(again, created);
       expect((await again.get('/api/v1/tickets?limit=100')).body.data).toEqual(listed);
       expect((await again.get('/api/v1/zones/2/capacity')).body.data).toEqual({
         zone_id: 2,

@@ -11,25 +11,16 @@ import type {
 import { CompiledQuery, type Kysely, type Selectable } from 'kysely';
 import { err, ok } from 'neverthrow';
 import { admissionDue } from './refused-zone-hint.js';
-import { ticketColumns, toQueued, toService, toTechnician, toTicket, toZone } from './rows.js';
+import { ticketColumns, toQueued, toTicket, toZone } from './rows.js';
 import type { QueuedRequestsTable, TicketDatabase, TicketsTable } from './schema.js';
+import { type CreateContextRow, referencesOf } from './ticket-steps.js';
 
 const MAX_ATTEMPTS = 4;
 const CALL = 'select * from create_planned_ticket($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)';
 
 /** What create_planned_ticket answers (see planned-create-function.ts). */
-interface PlannedCreateRow {
+interface PlannedCreateRow extends CreateContextRow {
   ticket_id: number | null;
-  zone_id: number | null;
-  zone_name: string | null;
-  max_active_tickets: number | null;
-  service_id: number | null;
-  service_zone_id: number | null;
-  customer_name: string | null;
-  technician_id: number | null;
-  technician_name: string | null;
-  technician_active: number | null;
-  active_tickets: number;
   waiting: number;
   key_fingerprint: string | null;
   key_ticket: Selectable<TicketsTable> | null;
@@ -50,22 +41,7 @@ function contextOf(row: PlannedCreateRow): CreateContext {
             name: row.zone_name as string,
             max_active_tickets: row.max_active_tickets,
           }),
-    service:
-      row.service_id === null
-        ? undefined
-        : toService({
-            id: row.service_id,
-            zone_id: row.service_zone_id as number,
-            customer_name: row.customer_name,
-          }),
-    technician:
-      row.technician_id === null
-        ? undefined
-        : toTechnician({
-            id: row.technician_id,
-            name: row.technician_name as string,
-            active: row.technician_active as number,
-          }),
+    ...referencesOf(row),
     activeTickets: row.active_tickets,
     previous:
       row.key_fingerprint === null

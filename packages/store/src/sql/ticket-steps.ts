@@ -39,7 +39,7 @@ type CountQuery = PreparedQuery<{ zone_id: number }, { n: number }>;
 type ZoneStateQuery = PreparedQuery<{ zone_id: number }, { active: number; waiting: number | null }>;
 
 /** Everything a create decides on, but the idempotency key, in one row (nulls for what is missing). */
-interface CreateContextRow {
+export interface CreateContextRow {
   zone_id: number | null;
   zone_name: string | null;
   max_active_tickets: number | null;
@@ -52,6 +52,30 @@ interface CreateContextRow {
   active_tickets: number;
   waiting: number | null;
 }
+/** The service and the technician a create's context row names (undefined where it has none). */
+export function referencesOf(
+  row: CreateContextRow | undefined,
+): Pick<CreateContext, 'service' | 'technician'> {
+  return {
+    service:
+      row?.service_id == null
+        ? undefined
+        : toService({
+            id: row.service_id,
+            zone_id: row.service_zone_id as number,
+            customer_name: row.customer_name,
+          }),
+    technician:
+      row?.technician_id == null
+        ? undefined
+        : toTechnician({
+            id: row.technician_id,
+            name: row.technician_name as string,
+            active: row.technician_active as number,
+          }),
+  };
+}
+
 type CreateContextQuery = PreparedQuery<
   { zone_id: number; service_id: number; technician_id: number | null },
   CreateContextRow
@@ -222,22 +246,7 @@ export function createTicketSteps(database: SqlDatabase, q: Statements) {
         : yield* first(q.ticketByWispHubId, { wisphub_ticket_id: request.wisphub_ticket_id });
     const context: CreateContext = {
       zone,
-      service:
-        row?.service_id == null
-          ? undefined
-          : toService({
-              id: row.service_id,
-              zone_id: row.service_zone_id as number,
-              customer_name: row.customer_name,
-            }),
-      technician:
-        row?.technician_id == null
-          ? undefined
-          : toTechnician({
-              id: row.technician_id,
-              name: row.technician_name as string,
-              active: row.technician_active as number,
-            }),
+      ...referencesOf(row),
       activeTickets: state.active,
       previous:
         earlier === undefined
