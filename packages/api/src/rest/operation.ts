@@ -141,8 +141,13 @@ export const restOperation = <
   ? RestOperation<Op, P, Q, H, B, T, E, D, R>
   : RefusalsMismatch<E, R> => declaration as never;
 
-/** A declaration whose types are no longer needed: what the app serves and documents. */
-// biome-ignore lint/suspicious/noExplicitAny: the list holds declarations of every type; each was checked where declared.
+/**
+ * A declaration whose types are no longer needed: what the app serves and documents. Its type
+ * arguments must stay `any`: each declaration's value type is both taken (`view`, `when`,
+ * `headersOf`) and given (`handle`'s Result), so neither `unknown` nor `never` admits them all, and
+ * its schemas likewise; every declaration was checked against its own types where it was declared.
+ */
+// biome-ignore lint/suspicious/noExplicitAny: see above; the list holds declarations of every type.
 export type AnyRestOperation = RestOperation<Operation, any, any, any, any, any, any, any, any>;
 
 /** The API key schemes every /api operation takes. */
