@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { collectOutput } from '@tickets/testing';
 
@@ -67,7 +68,14 @@ export async function startServer({
   const command = fakeTime === undefined ? start : ['faketime', fakeTime, ...start];
   // Its own process group, so that stop() reaches the server under pnpm and every worker.
   const { child, printed } = spawnInRepo(command, env, true);
-  const done = closed(child);
+  // The faketime wrapper keeps a semaphore and a shared-memory file named by its pid, which it
+  // leaves behind when its process group is signalled; a later wrapper given the same pid then
+  // refuses to start ("sem_open: File exists").
+  const done = closed(child).then(() => {
+    if (fakeTime === undefined || child.pid === undefined) return;
+    rmSync(`/dev/shm/sem.faketime_sem_${child.pid}`, { force: true });
+    rmSync(`/dev/shm/faketime_shm_${child.pid}`, { force: true });
+  });
   const stop = async (signal: NodeJS.Signals = 'SIGTERM') => {
     if (child.pid !== undefined) {
       try {
